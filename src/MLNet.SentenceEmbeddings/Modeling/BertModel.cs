@@ -1,0 +1,249 @@
+// A BERT encoder (Devlin et al. 2019) in TorchSharp, written top to bottom like Hugging Face's modeling_bert.py:
+// embeddings -> N post-LN transformer layers. Field names equal the Hugging Face checkpoint keys
+// (embeddings.word_embeddings.weight, encoder.layer.0.attention.self.query.bias, ...), so a state dict maps 1:1.
+// Shapes: B = batch, T = tokens, H = hidden size, nh = heads, hs = head size.
+#pragma warning disable IDE1006 // field names must match checkpoint keys (LayerNorm, self, ...)
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.SentenceEmbeddings.Modeling;
+
+/// <summary>Word + position + token-type embeddings, then LayerNorm and dropout.</summary>
+public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Embedding word_embeddings;
+    private readonly Embedding position_embeddings;
+    private readonly Embedding token_type_embeddings;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
+
+    public BertEmbeddings(BertConfig c) : base(nameof(BertEmbeddings))
+    {
+        word_embeddings = nn.Embedding(c.VocabSize, c.HiddenSize, padding_idx: c.PadTokenId);
+        position_embeddings = nn.Embedding(c.MaxPositionEmbeddings, c.HiddenSize);
+        token_type_embeddings = nn.Embedding(c.TypeVocabSize, c.HiddenSize);
+        LayerNorm = nn.LayerNorm(c.HiddenSize, eps: c.LayerNormEps);
+        dropout = nn.Dropout(c.HiddenDropoutProb);
+        RegisterComponents();
+    }
+
+    /// <param name="inputIds">(B, T) int64 token ids.</param>
+    /// <param name="tokenTypeIds">(B, T) int64 segment ids (0 for the first sentence, 1 for the second).</param>
+    /// <returns>(B, T, H).</returns>
+    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds)
+    {
+        using var scope = NewDisposeScope();
+        long t = inputIds.shape[1];
+        var positions = arange(t, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0); // (1, T)
+        var x = word_embeddings.forward(inputIds) + position_embeddings.forward(positions) + token_type_embeddings.forward(tokenTypeIds);
+        return dropout.forward(LayerNorm.forward(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The input token embedding table (V, H); the GloVe-like baseline averages its rows.</summary>
+    public Tensor WordEmbeddingWeight => word_embeddings.weight!;
+}
+
+/// <summary>Multi-head self-attention: the query, key and value projections and scaled dot-product attention.</summary>
+public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear query;
+    private readonly Linear key;
+    private readonly Linear value;
+    private readonly int _heads;
+    private readonly int _headSize;
+    private readonly double _attentionDropout;
+
+    public BertSelfAttention(BertConfig c) : base(nameof(BertSelfAttention))
+    {
+        _heads = c.NumAttentionHeads;
+        _headSize = c.HeadSize;
+        _attentionDropout = c.AttentionProbsDropoutProb;
+        query = nn.Linear(c.HiddenSize, c.HiddenSize);
+        key = nn.Linear(c.HiddenSize, c.HiddenSize);
+        value = nn.Linear(c.HiddenSize, c.HiddenSize);
+        RegisterComponents();
+    }
+
+    /// <param name="x">(B, T, H).</param>
+    /// <param name="mask">(B, 1, 1, T) bool, true where a key may be attended to.</param>
+    /// <returns>(B, T, H) context vectors.</returns>
+    public override Tensor forward(Tensor x, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        long b = x.shape[0], t = x.shape[1];
+        Tensor Heads(Linear proj) => proj.forward(x).view(b, t, _heads, _headSize).transpose(1, 2); // (B, nh, T, hs)
+        var context = nn.functional.scaled_dot_product_attention(
+            Heads(query), Heads(key), Heads(value), mask, p: training ? _attentionDropout : 0.0); // (B, nh, T, hs)
+        return context.transpose(1, 2).reshape(b, t, _heads * _headSize).MoveToOuterDisposeScope(); // (B, T, H)
+    }
+}
+
+/// <summary>Projection after attention, dropout, residual and post-LayerNorm (BERT is post-LN).</summary>
+public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear dense;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
+
+    public BertSelfOutput(BertConfig c) : base(nameof(BertSelfOutput))
+    {
+        dense = nn.Linear(c.HiddenSize, c.HiddenSize);
+        LayerNorm = nn.LayerNorm(c.HiddenSize, eps: c.LayerNormEps);
+        dropout = nn.Dropout(c.HiddenDropoutProb);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hidden, Tensor residual)
+    {
+        using var scope = NewDisposeScope();
+        return LayerNorm.forward(dropout.forward(dense.forward(hidden)) + residual).MoveToOuterDisposeScope();
+    }
+}
+
+public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly BertSelfAttention self;
+    private readonly BertSelfOutput output;
+
+    public BertAttention(BertConfig c) : base(nameof(BertAttention))
+    {
+        self = new BertSelfAttention(c);
+        output = new BertSelfOutput(c);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x, Tensor mask)
+    {
+        using var context = self.forward(x, mask);
+        return output.forward(context, x);
+    }
+}
+
+/// <summary>The feed-forward block's expansion to the intermediate size and its activation.</summary>
+public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear dense;
+    private readonly string _activation;
+
+    public BertIntermediate(BertConfig c) : base(nameof(BertIntermediate))
+    {
+        dense = nn.Linear(c.HiddenSize, c.IntermediateSize);
+        _activation = c.HiddenAct;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var h = dense.forward(x);
+        return _activation switch
+        {
+            // BERT's "gelu" is the exact erf form; "gelu_new" is the tanh approximation.
+            "gelu" => nn.functional.gelu(h),
+            "relu" => nn.functional.relu(h),
+            _ => nn.functional.gelu(h, TorchSharp.Modules.GELU.Approximate.tanh),
+        };
+    }
+}
+
+/// <summary>The feed-forward block's projection back to the hidden size, residual and post-LayerNorm.</summary>
+public sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear dense;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
+
+    public BertOutput(BertConfig c) : base(nameof(BertOutput))
+    {
+        dense = nn.Linear(c.IntermediateSize, c.HiddenSize);
+        LayerNorm = nn.LayerNorm(c.HiddenSize, eps: c.LayerNormEps);
+        dropout = nn.Dropout(c.HiddenDropoutProb);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor intermediate, Tensor residual)
+    {
+        using var scope = NewDisposeScope();
+        return LayerNorm.forward(dropout.forward(dense.forward(intermediate)) + residual).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>One transformer layer: attention, then the feed-forward block.</summary>
+public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly BertAttention attention;
+    private readonly BertIntermediate intermediate;
+    private readonly BertOutput output;
+
+    public BertLayer(BertConfig c) : base(nameof(BertLayer))
+    {
+        attention = new BertAttention(c);
+        intermediate = new BertIntermediate(c);
+        output = new BertOutput(c);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        var attended = attention.forward(x, mask);
+        return output.forward(intermediate.forward(attended), attended).MoveToOuterDisposeScope();
+    }
+}
+
+public sealed class BertLayerStack : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly ModuleList<BertLayer> layer;
+
+    public BertLayerStack(BertConfig c) : base(nameof(BertLayerStack))
+    {
+        layer = new ModuleList<BertLayer>(Enumerable.Range(0, c.NumHiddenLayers).Select(_ => new BertLayer(c)).ToArray());
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x, Tensor mask)
+    {
+        var h = x;
+        foreach (var l in layer)
+        {
+            var next = l.forward(h, mask);
+            if (!ReferenceEquals(h, x)) h.Dispose();
+            h = next;
+        }
+        return ReferenceEquals(h, x) ? h.alias() : h;
+    }
+}
+
+/// <summary>
+/// The BERT encoder: token ids in, contextual token vectors out (no pooler: Sentence-BERT pools the token vectors
+/// itself, paper Section 3).
+/// </summary>
+public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
+{
+    private readonly BertEmbeddings embeddings;
+    private readonly BertLayerStack encoder;
+
+    public BertModel(BertConfig config) : base(nameof(BertModel))
+    {
+        Config = config;
+        embeddings = new BertEmbeddings(config);
+        encoder = new BertLayerStack(config);
+        RegisterComponents();
+    }
+
+    public BertConfig Config { get; }
+
+    public BertEmbeddings Embeddings => embeddings;
+
+    /// <param name="inputIds">(B, T) int64.</param>
+    /// <param name="tokenTypeIds">(B, T) int64.</param>
+    /// <param name="attentionMask">(B, T) int64 or bool, 1 for real tokens and 0 for padding.</param>
+    /// <returns>(B, T, H) token embeddings (the last layer's hidden states).</returns>
+    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var keyMask = attentionMask.to_type(ScalarType.Bool).unsqueeze(1).unsqueeze(2); // (B, 1, 1, T)
+        var h = embeddings.forward(inputIds, tokenTypeIds);
+        return encoder.forward(h, keyMask).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,156 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace MLNet.SentenceEmbeddings.Native;
+
+/// <summary>What <see cref="TorchNativeLoader.EnsureLoaded"/> did on this machine.</summary>
+/// <param name="Action">"none" (not Linux, or the system libstdc++ already satisfies TorchSharp), or "patched".</param>
+/// <param name="Original">The TorchSharp native library found, when one was examined.</param>
+/// <param name="Loaded">The file actually loaded (the patched copy when <paramref name="Action"/> is "patched").</param>
+/// <param name="WeakenedVersions">Needed versions marked weak in the copy, e.g. GLIBCXX_3.4.32.</param>
+public sealed record TorchNativeReport(string Action, string? Original, string? Loaded, IReadOnlyList<string> WeakenedVersions);
+
+/// <summary>
+/// Makes TorchSharp's native library load on Linux distributions whose libstdc++ is older than the one TorchSharp
+/// was linked against (Debian 12, Ubuntu 22.04, the .NET SDK images), with no manual step.
+/// </summary>
+/// <remarks>
+/// When the system libstdc++ lacks a version that <c>libLibTorchSharp.so</c> lists but never binds a symbol from
+/// (see <see cref="ElfVersionNeeds"/>), a copy with that entry marked weak is written to a cache folder and loaded
+/// before TorchSharp initialises. TorchSharp then asks for <c>libLibTorchSharp.so</c> by name, and the dynamic
+/// loader hands back the already-loaded copy (same SONAME). Systems where the library already loads are left alone;
+/// nothing in the application or the NuGet cache is modified.
+/// The cache folder is <c>$MLNET_SENTENCE_EMBEDDINGS_CACHE/native</c>, else <c>$XDG_CACHE_HOME</c> or <c>~/.cache</c>
+/// followed by <c>mlnet-sentence-embeddings/native</c>, else the temp folder.
+/// </remarks>
+public static class TorchNativeLoader
+{
+    private const string LibraryFile = "libLibTorchSharp.so";
+    private static readonly object Gate = new();
+    private static TorchNativeReport? _report;
+    private static Exception? _failure;
+
+    /// <summary>
+    /// Prepares the TorchSharp native library for loading. Idempotent and thread-safe; called by every entry point
+    /// of this library before it touches TorchSharp. Call it yourself before using TorchSharp directly.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The library needs versions that cannot safely be weakened.</exception>
+    public static TorchNativeReport EnsureLoaded()
+    {
+        lock (Gate)
+        {
+            if (_report is not null) return _report;
+            if (_failure is not null) throw new InvalidOperationException(_failure.Message, _failure);
+            try
+            {
+                _report = Prepare();
+                return _report;
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+                throw;
+            }
+        }
+    }
+
+    private static TorchNativeReport Prepare()
+    {
+        if (!OperatingSystem.IsLinux()) return new("none", null, null, Array.Empty<string>());
+        var torchAssembly = typeof(TorchSharp.torch).Assembly;
+        string? original = FindTorchSharpNative(torchAssembly);
+        string? systemStdCxx = FindLoadedLibStdCxx();
+        if (original is null || systemStdCxx is null) return new("none", original, null, Array.Empty<string>());
+
+        var elf = ElfVersionNeeds.Read(original);
+        var missing = MissingVersions(elf, ElfVersionNeeds.Read(systemStdCxx).Definitions());
+        if (missing.Count == 0) return new("none", original, original, Array.Empty<string>());
+
+        foreach (var need in missing)
+        {
+            var bound = elf.RelocatedSymbolsOfVersion(need.Index);
+            if (bound.Count > 0)
+                throw new InvalidOperationException(
+                    $"{original} needs {need.Version} from {need.File}, which {systemStdCxx} does not provide, and binds " +
+                    $"{string.Join(", ", bound.Take(5))} from it. Install a libstdc++ that provides {need.Version} (GCC 13 or newer).");
+            elf.MarkWeak(need);
+        }
+
+        string patched = WritePatchedCopy(original, elf.Image);
+        // The copy's RUNPATH ($ORIGIN) no longer finds libtorch; load the libtorch libraries first so that the copy's
+        // DT_NEEDED entries resolve by SONAME to them.
+        foreach (var dep in new[] { "c10", "torch_cpu", "torch" })
+            NativeLibrary.TryLoad(dep, torchAssembly, null, out _);
+        NativeLibrary.Load(patched);
+        return new("patched", original, patched, missing.Select(m => m.Version).ToList());
+    }
+
+    /// <summary>Needed libstdc++ versions (GLIBCXX_*, CXXABI_*) that <paramref name="provided"/> lacks and are not weak yet.</summary>
+    internal static List<ElfVersionNeeds.Need> MissingVersions(ElfVersionNeeds elf, IReadOnlySet<string> provided) =>
+        elf.Needs()
+           .Where(n => n.File.StartsWith("libstdc++.so", StringComparison.Ordinal) && !n.IsWeak && !provided.Contains(n.Version))
+           .ToList();
+
+    private static string WritePatchedCopy(string original, byte[] image)
+    {
+        string hash = Convert.ToHexString(SHA256.HashData(image))[..16].ToLowerInvariant();
+        string dir = Path.Combine(CacheRoot(), "native", hash);
+        string target = Path.Combine(dir, LibraryFile);
+        if (File.Exists(target) && new FileInfo(target).Length == image.Length) return target;
+        Directory.CreateDirectory(dir);
+        // Write then rename, so that concurrent processes (parallel test hosts) never load a half-written file.
+        string temp = Path.Combine(dir, $".{LibraryFile}.{Environment.ProcessId}.{Guid.NewGuid():N}");
+        File.WriteAllBytes(temp, image);
+        File.Move(temp, target, overwrite: true);
+        return target;
+    }
+
+    internal static string CacheRoot()
+    {
+        string? own = Environment.GetEnvironmentVariable("MLNET_SENTENCE_EMBEDDINGS_CACHE");
+        if (!string.IsNullOrEmpty(own)) return own;
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        string baseDir = !string.IsNullOrEmpty(xdg) ? xdg
+            : !string.IsNullOrEmpty(home) ? Path.Combine(home, ".cache")
+            : Path.GetTempPath();
+        return Path.Combine(baseDir, "mlnet-sentence-embeddings");
+    }
+
+    /// <summary>Where the runtime would look for TorchSharp's native library: the app's native search folders, then the package layout.</summary>
+    private static string? FindTorchSharpNative(Assembly torchAssembly)
+    {
+        var dirs = new List<string>();
+        if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string searchDirs)
+            dirs.AddRange(searchDirs.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
+        string? asmDir = Path.GetDirectoryName(torchAssembly.Location);
+        if (!string.IsNullOrEmpty(asmDir))
+        {
+            dirs.Add(asmDir);
+            dirs.Add(Path.Combine(asmDir, "runtimes", "linux-x64", "native"));
+            // NuGet cache layout: torchsharp/<ver>/lib/<tfm>/TorchSharp.dll next to runtimes/linux-x64/native.
+            dirs.Add(Path.GetFullPath(Path.Combine(asmDir, "..", "..", "runtimes", "linux-x64", "native")));
+        }
+        dirs.Add(AppContext.BaseDirectory);
+        return dirs.Select(d => Path.Combine(d, LibraryFile)).FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>The libstdc++ this process uses: the one the .NET runtime already mapped, else the usual locations.</summary>
+    private static string? FindLoadedLibStdCxx()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                int slash = line.IndexOf('/');
+                if (slash >= 0 && line.Contains("libstdc++.so", StringComparison.Ordinal))
+                    return line[slash..].Trim();
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return new[] { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6" }
+            .FirstOrDefault(File.Exists);
+    }
+}
