@@ -92,7 +92,7 @@ public sealed class SentenceEncoder : IDisposable
         options = (options ?? new SentenceEncoderOptions()).Clone().Validate();
         config.Validate("config");
         torch.manual_seed(seed);
-        var tokenizer = SentenceTokenizer.FromVocab(vocabText, maxSequenceLength, doLowerCase, "vocab");
+        var tokenizer = SentenceTokenizer.FromVocab(vocabText, options.MaxSequenceLength ?? maxSequenceLength, doLowerCase, "vocab");
         var model = new BertModel(config with { VocabSize = tokenizer.VocabSize });
         var layer = new PoolingLayer(config.HiddenSize, options.Pooling ?? pooling, options.Normalize ?? normalize);
         return new SentenceEncoder(model, tokenizer, layer, options, "random");

@@ -82,7 +82,31 @@ public sealed class SentenceTokenizer
 
     /// <summary>WordPiece ids of a text, without special tokens and without truncation.</summary>
     public IReadOnlyList<int> EncodeWords(string? text) =>
-        string.IsNullOrEmpty(text) ? Array.Empty<int>() : _bert.EncodeToIds(text, addSpecialTokens: false);
+        string.IsNullOrEmpty(text) ? Array.Empty<int>() : _bert.EncodeToIds(ReplaceLoneSurrogates(text), addSpecialTokens: false);
+
+    /// <summary>
+    /// Unicode normalisation (inside BertTokenizer) throws on unpaired UTF-16 surrogates; replace them with U+FFFD,
+    /// which is what a UTF-8 round trip of the text would give the reference tokenizer.
+    /// </summary>
+    internal static string ReplaceLoneSurrogates(string text)
+    {
+        int i = 0;
+        for (; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i])) continue;
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+            break;
+        }
+        if (i >= text.Length) return text; // the common case: no allocation
+        var chars = text.ToCharArray();
+        for (int j = i; j < chars.Length; j++)
+        {
+            if (!char.IsSurrogate(chars[j])) continue;
+            if (char.IsHighSurrogate(chars[j]) && j + 1 < chars.Length && char.IsLowSurrogate(chars[j + 1])) { j++; continue; }
+            chars[j] = '\uFFFD';
+        }
+        return new string(chars);
+    }
 
     /// <summary>"[CLS] text [SEP]", truncated to <see cref="MaxSequenceLength"/>.</summary>
     public TokenizedInput Encode(string? text)

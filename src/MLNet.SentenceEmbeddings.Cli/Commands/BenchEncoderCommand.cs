@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using MLNet.SentenceEmbeddings.Checkpoints;
+using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Data;
+using MLNet.SentenceEmbeddings.Evaluation;
+
+namespace MLNet.SentenceEmbeddings.Cli.Commands;
+
+/// <summary>
+/// <c>sbert bench encoder</c>: sentences/s on unique STSb sentences for this encoder in fp32 and bf16 and for ONNX
+/// Runtime on the same ONNX file, in interleaved rounds of the same process (median reported), plus the cost of
+/// no length sorting and the STSb-test Spearman of each variant.
+/// </summary>
+public static class BenchEncoderCommand
+{
+    public const string Help =
+        "sbert bench encoder [options]\n" +
+        "  Measures sentences/s (median of interleaved rounds) and STSb-test Spearman; writes a section of docs/benchmarks.md.\n" +
+        "  --model M          default | minilm | arctic-xs (an embedded model: ONNX Runtime runs its ONNX file) (default: default)\n" +
+        "  --sentences N      unique STSb sentences to embed per round (default 10000)\n" +
+        "  --rounds N         interleaved rounds (default 3)\n" +
+        "  --threads N        threads for both libtorch and ONNX Runtime (default: cores)\n" +
+        "  --batch-size N     (default 32)\n" +
+        "  --data DIR         data folder (default: $SBERT_DATA_DIR or ../shared/data)\n" +
+        "  --output FILE      Markdown to update (default: docs/benchmarks.md in the repository)\n" +
+        "  --json             print one JSON object as the last line\n";
+
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
+
+    public static int Run(ArgumentReader args, TextWriter output)
+    {
+        string modelName = args.Optional("model") ?? "default";
+        int count = args.Int("sentences", 100) ?? 10_000;
+        int rounds = args.Int("rounds", 1) ?? 3;
+        int threads = args.Int("threads", 1) ?? Environment.ProcessorCount;
+        int batchSize = args.Int("batch-size", 1) ?? 32;
+        string data = args.Optional("data") ?? SharedData.Find();
+        string? report = args.Optional("output") ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", "benchmarks.md") : null);
+        bool json = args.Flag("json");
+        args.EnsureAllUsed();
+        var model = PretrainedModels.Find(modelName) ?? throw new UsageException($"--model: '{modelName}' is not an embedded model; the benchmark needs its ONNX file.");
+
+        var splits = new[] { "sts-train.csv", "sts-dev.csv", "sts-test.csv" }
+            .Select(f => StsBenchmarkReader.Read(Path.Combine(data, "stsb", f))).ToList();
+        var sentences = StsBenchmarkReader.UniqueSentences(splits.SelectMany(s => s)).Take(count).ToList<string?>();
+        var test = splits[2];
+
+        using var ort = new OnnxReferenceEncoder(model, threads);
+        SentenceEncoder Load(Precision p, bool sorted) => SentenceEncoder.Load(model.Name, new SentenceEncoderOptions
+            { Precision = p, Threads = threads, BatchSize = batchSize, SortByLength = sorted });
+        using var fp32 = Load(Precision.Float32, true);
+        using var bf16 = Load(Precision.BFloat16, true);
+        using var fp32Unsorted = Load(Precision.Float32, false);
+
+        var variants = new (string Name, Func<IReadOnlyList<string?>, float[][]> Encode)[]
+        {
+            ("ONNX Runtime fp32 (sorted)", s => ort.Encode(s, batchSize)),
+            ("TorchSharp fp32 (sorted)", s => fp32.Encode(s)),
+            ("TorchSharp bf16 (sorted)", s => bf16.Encode(s)),
+        };
+        foreach (var v in variants) v.Encode(sentences.Take(256).ToList()); // warm-up: allocator, kernels, caches
+        var times = variants.ToDictionary(v => v.Name, _ => new List<double>());
+        for (int r = 0; r < rounds; r++)
+        {
+            foreach (var v in variants)
+            {
+                var sw = Stopwatch.StartNew();
+                v.Encode(sentences);
+                times[v.Name].Add(sw.Elapsed.TotalSeconds);
+                output.WriteLine($"round {r + 1}/{rounds}: {v.Name,-28} {sentences.Count / sw.Elapsed.TotalSeconds,8:F1} sentences/s");
+            }
+        }
+        // Unsorted batches are slow; one round of each is enough to show the effect of smart batching.
+        var unsorted = new List<(string Name, double Seconds)>();
+        foreach (var (name, encode) in new (string, Func<IReadOnlyList<string?>, float[][]>)[]
+                 { ("ONNX Runtime fp32 (unsorted)", s => ort.Encode(s, batchSize, sorted: false)), ("TorchSharp fp32 (unsorted)", s => fp32Unsorted.Encode(s)) })
+        {
+            var sw = Stopwatch.StartNew();
+            encode(sentences);
+            unsorted.Add((name, sw.Elapsed.TotalSeconds));
+            output.WriteLine($"{name,-28} {sentences.Count / sw.Elapsed.TotalSeconds,8:F1} sentences/s");
+        }
+
+        double Median(List<double> xs) { var s = xs.OrderBy(x => x).ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
+        var rate = times.ToDictionary(kv => kv.Key, kv => sentences.Count / Median(kv.Value));
+        foreach (var (name, seconds) in unsorted) rate[name] = sentences.Count / seconds;
+
+        double Spearman(Func<IReadOnlyList<string?>, float[][]> encode)
+        {
+            var a = encode(test.Select(p => (string?)p.Sentence1).ToList());
+            var b = encode(test.Select(p => (string?)p.Sentence2).ToList());
+            var cos = a.Zip(b, (x, y) => (double)VectorMath.Cosine(x, y)).ToList();
+            return 100 * Correlation.Spearman(cos, test.Select(p => p.Score).ToList());
+        }
+        var spearman = variants.ToDictionary(v => v.Name, v => Spearman(v.Encode));
+
+        double ortRate = rate[variants[0].Name];
+        var md = new StringBuilder();
+        md.AppendLine($"## Encoder throughput: {model.Name}");
+        md.AppendLine();
+        md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
+        md.AppendLine($"Command: `dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench encoder --model {modelName} --sentences {count} --rounds {rounds} --threads {threads} --batch-size {batchSize}`");
+        md.AppendLine();
+        md.AppendLine($"{sentences.Count:N0} unique STSb sentences per round, batch {batchSize}, {threads} threads for both runtimes; sorted rows are the median of {rounds} interleaved rounds, unsorted rows one round.");
+        md.AppendLine();
+        md.AppendLine("| pipeline | sentences/s | vs ONNX Runtime | STSb test Spearman x100 |");
+        md.AppendLine("|---|---:|---:|---:|");
+        foreach (var (name, r) in rate)
+            md.AppendLine($"| {name} | {r:F1} | {r / ortRate:F2}x | {(spearman.TryGetValue(name, out var s) ? s.ToString("F2", CultureInfo.InvariantCulture) : "")} |");
+        double sortGain = rate["TorchSharp fp32 (sorted)"] / rate["TorchSharp fp32 (unsorted)"] - 1;
+        double bfDrop = spearman["TorchSharp fp32 (sorted)"] - spearman["TorchSharp bf16 (sorted)"];
+        md.AppendLine();
+        md.AppendLine($"Smart batching (length-sorted) gain for TorchSharp fp32: {100 * sortGain:+0;-0}%. bf16 Spearman change vs fp32: {-bfDrop:+0.00;-0.00} points.");
+        output.WriteLine();
+        output.Write(md);
+        if (report is not null)
+        {
+            MarkdownReport.WriteSection(report, $"bench-encoder-{model.Name}", "Benchmarks", md.ToString());
+            output.WriteLine($"\nwrote {report}");
+        }
+        if (json)
+        {
+            var o = new JsonObject { ["model"] = model.Name, ["sentences"] = sentences.Count, ["threads"] = threads, ["batch_size"] = batchSize };
+            var rates = new JsonObject();
+            foreach (var (name, r) in rate) rates[name] = Math.Round(r, 1);
+            o["sentences_per_second"] = rates;
+            var sp = new JsonObject();
+            foreach (var (name, s) in spearman) sp[name] = Math.Round(s, 2);
+            o["stsb_test_spearman"] = sp;
+            output.WriteLine(o.ToJsonString());
+        }
+        return 0;
+    }
+}

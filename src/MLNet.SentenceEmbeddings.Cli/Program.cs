@@ -1,0 +1,52 @@
+using MLNet.SentenceEmbeddings.Cli;
+using MLNet.SentenceEmbeddings.Cli.Commands;
+
+// Exit codes: 0 success, 1 a failure while running (message on stderr), 2 a usage error.
+const string Usage =
+    "sbert: Sentence-BERT embeddings for .NET\n\n" +
+    "Commands:\n" +
+    "  embed          embed the lines of a text file into a TSV\n" +
+    "  bench encoder  sentences/s of this encoder (fp32, bf16) vs ONNX Runtime; writes docs/benchmarks.md\n\n" +
+    "Run 'sbert <command> --help' for a command's options.\n";
+
+if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+{
+    Console.Out.Write(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+string command = args[0];
+string[] rest = args.Skip(1).ToArray();
+string help = command switch
+{
+    "embed" => EmbedCommand.Help,
+    "bench" when rest.FirstOrDefault() == "encoder" => BenchEncoderCommand.Help,
+    _ => Usage,
+};
+if (rest.Contains("--help") || rest.Contains("-h"))
+{
+    Console.Out.Write(help);
+    return 0;
+}
+
+try
+{
+    return command switch
+    {
+        "embed" => EmbedCommand.Run(new ArgumentReader(rest, EncoderArguments.Flags), Console.Error),
+        "bench" when rest.FirstOrDefault() == "encoder" =>
+            BenchEncoderCommand.Run(new ArgumentReader(rest.Skip(1), BenchEncoderCommand.Flags), Console.Out),
+        _ => throw new UsageException($"Unknown command '{string.Join(' ', args.Take(2))}'."),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"sbert: {e.Message}\n");
+    Console.Error.Write(help);
+    return 2;
+}
+catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException or InvalidOperationException)
+{
+    Console.Error.WriteLine($"sbert: {e.Message}");
+    return 1;
+}

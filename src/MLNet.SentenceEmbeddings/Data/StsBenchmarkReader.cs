@@ -1,0 +1,44 @@
+namespace MLNet.SentenceEmbeddings.Data;
+
+/// <summary>
+/// Reads the STS benchmark's original release (sts-train/dev/test.csv): tab-separated, no quoting (252 train lines
+/// contain '"'), score in column 5 (0-5), sentences in columns 6 and 7; some lines carry extra source fields after
+/// them, which are ignored.
+/// </summary>
+public static class StsBenchmarkReader
+{
+    public const double MaxScore = 5.0;
+
+    /// <exception cref="InvalidDataException">A line has fewer than 7 fields or a non-numeric score; the message gives file:line.</exception>
+    public static List<SentencePair> Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"STSb file not found: {path}", path);
+        var pairs = new List<SentencePair>();
+        int lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (line.Length == 0) continue;
+            var f = line.Split('\t');
+            if (f.Length < 7)
+                throw new InvalidDataException($"{path}:{lineNumber}: expected at least 7 tab-separated fields (genre, file, year, id, score, sentence1, sentence2), found {f.Length}.");
+            if (!double.TryParse(f[4], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double score))
+                throw new InvalidDataException($"{path}:{lineNumber}: score '{f[4]}' in field 5 is not a number.");
+            pairs.Add(new SentencePair(f[5], f[6], score));
+        }
+        return pairs;
+    }
+
+    /// <summary>The unique sentences of some pairs, in first-seen order.</summary>
+    public static List<string> UniqueSentences(IEnumerable<SentencePair> pairs)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<string>();
+        foreach (var p in pairs)
+        {
+            if (seen.Add(p.Sentence1)) result.Add(p.Sentence1);
+            if (seen.Add(p.Sentence2)) result.Add(p.Sentence2);
+        }
+        return result;
+    }
+}
