@@ -136,7 +136,14 @@ public sealed class SentenceEncoder : IDisposable
         if (destination.Length < (long)sentences.Count * dim)
             throw new ArgumentException($"destination holds {destination.Length} floats; {sentences.Count} x {dim} needed.", nameof(destination));
         var inputs = new TokenizedInput[sentences.Count];
-        for (int i = 0; i < inputs.Length; i++) inputs[i] = Tokenizer.Encode(sentences[i]);
+        int truncated = 0;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = Tokenizer.Encode(sentences[i]);
+            if (inputs[i].Truncated) truncated++;
+        }
+        if (truncated > 0)
+            _options.Log?.Invoke($"{truncated} of {inputs.Length} input(s) truncated to {Tokenizer.MaxSequenceLength} tokens");
         EncodeTokenized(inputs, destination, cancellationToken);
     }
 
