@@ -1,24 +1,73 @@
-// Quickstart: embed sentences with the embedded default model (all-MiniLM-L6-v2) and find nearest neighbours
-// by cosine similarity. Corpus: the unique sentences of the STSb test split (../shared/data, or $SBERT_DATA_DIR).
+// Quickstart: the embedded default model (all-MiniLM-L6-v2) end to end.
+// 1. Embed sentences and find nearest neighbours by cosine (the core API, no ML.NET).
+// 2. An ML.NET pipeline: SentenceEmbedding -> L-BFGS logistic regression on MR (movie-review polarity, a SentEval
+//    task), fitted, evaluated, saved to a zip and loaded back.
+// Data: ../shared/data, or the folder named by $SBERT_DATA_DIR.
 using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Trainers;
 using MLNet.SentenceEmbeddings;
 using MLNet.SentenceEmbeddings.Data;
+using MLNet.SentenceEmbeddings.MLNet;
 
 string data = SharedData.Find();
+
+// --- 1. Nearest neighbours ---------------------------------------------------------------------------------
 var corpus = StsBenchmarkReader.UniqueSentences(StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-test.csv")));
-
-using var encoder = SentenceEncoder.Load("default");
-var sw = Stopwatch.StartNew();
-float[][] vectors = encoder.Encode(corpus);
-Console.WriteLine($"Embedded {corpus.Count} sentences ({encoder.Dimension} dims) in {sw.Elapsed.TotalSeconds:F1} s.");
-
-string[] queries = { "A man is playing the guitar.", "The stock market fell today.", "A dog runs through the snow." };
-float[][] queryVectors = encoder.Encode(queries);
-for (int q = 0; q < queries.Length; q++)
+using (var encoder = SentenceEncoder.Load("default"))
 {
-    Console.WriteLine($"\nQuery: {queries[q]}");
-    var best = Enumerable.Range(0, corpus.Count)
-        .Select(i => (Index: i, Score: VectorMath.Cosine(queryVectors[q], vectors[i])))
-        .OrderByDescending(x => x.Score).Take(3);
-    foreach (var (index, score) in best) Console.WriteLine($"  {score:F3}  {corpus[index]}");
+    var sw = Stopwatch.StartNew();
+    float[][] vectors = encoder.Encode(corpus);
+    Console.WriteLine($"Embedded {corpus.Count} STSb sentences ({encoder.Dimension} dims) in {sw.Elapsed.TotalSeconds:F1} s.");
+    string[] queries = { "A man is playing the guitar.", "The stock market fell today.", "A dog runs through the snow." };
+    float[][] queryVectors = encoder.Encode(queries);
+    for (int q = 0; q < queries.Length; q++)
+    {
+        Console.WriteLine($"\nQuery: {queries[q]}");
+        var best = Enumerable.Range(0, corpus.Count)
+            .Select(i => (Index: i, Score: VectorMath.Cosine(queryVectors[q], vectors[i])))
+            .OrderByDescending(x => x.Score).Take(3);
+        foreach (var (index, score) in best) Console.WriteLine($"  {score:F3}  {corpus[index]}");
+    }
+}
+
+// --- 2. ML.NET: MR sentiment with a logistic regression on sentence embeddings -----------------------------
+var ml = new MLContext(seed: 1);
+var rows = File.ReadLines(Path.Combine(data, "senteval", "MR", "rt-polarity.pos")).Select(t => new Review { Text = t, Label = true })
+    .Concat(File.ReadLines(Path.Combine(data, "senteval", "MR", "rt-polarity.neg")).Select(t => new Review { Text = t, Label = false }))
+    .ToList();
+var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(rows), testFraction: 0.2, seed: 1);
+
+var pipeline = ml.Transforms.SentenceEmbedding(outputColumnName: "Features", inputColumnName: nameof(Review.Text))
+    // L-BFGS reads its data many times: cache the embeddings so each sentence is embedded once.
+    .AppendCacheCheckpoint(ml)
+    // L2 only, as SentEval's logistic regression (ML.NET's default adds L1 = 1).
+    .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+    {
+        L1Regularization = 0, L2Regularization = 0.01f,
+    }));
+var watch = Stopwatch.StartNew();
+var model = pipeline.Fit(split.TrainSet);
+var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
+Console.WriteLine($"\nMR ({rows.Count} reviews, 80/20 split): accuracy {metrics.Accuracy:P1}, AUC {metrics.AreaUnderRocCurve:F3} " +
+                  $"({watch.Elapsed.TotalSeconds:F0} s to embed, train and evaluate)");
+
+string zip = Path.Combine(Path.GetTempPath(), "sbert-quickstart-mr.zip");
+ml.Model.Save(model, split.TrainSet.Schema, zip);
+var loaded = ml.Model.Load(zip, out _);
+var engine = ml.Model.CreatePredictionEngine<Review, Prediction>(loaded);
+foreach (var text in new[] { "A moving, beautifully acted film.", "Two hours of my life I will never get back." })
+    Console.WriteLine($"  {engine.Predict(new Review { Text = text }).Probability:F2} positive: {text}");
+Console.WriteLine($"Saved to {zip} ({new FileInfo(zip).Length / 1_000_000.0:F0} MB) and loaded back.");
+
+internal sealed class Review
+{
+    public string Text { get; set; } = "";
+    public bool Label { get; set; }
+}
+
+internal sealed class Prediction
+{
+    public bool PredictedLabel { get; set; }
+    public float Probability { get; set; }
 }

@@ -39,7 +39,11 @@ public static class ModelFolder
         Directory.Exists(path) && File.Exists(Path.Combine(path, ConfigFile));
 
     /// <summary>Reads a folder; every error names the file at fault and what was expected.</summary>
-    public static ModelDescription Read(string folder)
+    public static ModelDescription Read(string folder) =>
+        ReadHeader(folder) with { Weights = SafeTensors.Read(Require(folder, WeightsFile)) };
+
+    /// <summary>Reads everything but the weights (cheap: for schema questions such as the output width).</summary>
+    public static ModelDescription ReadHeader(string folder)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Model folder not found: {folder}");
         string configPath = Require(folder, ConfigFile);
@@ -66,8 +70,7 @@ public static class ModelFolder
         }
 
         var (pooling, normalize) = ReadModules(folder, config.HiddenSize);
-        var weights = SafeTensors.Read(Require(folder, WeightsFile));
-        return new ModelDescription(config, vocab, lower, maxSeq, pooling, normalize, weights, Path.Combine(folder, WeightsFile));
+        return new ModelDescription(config, vocab, lower, maxSeq, pooling, normalize, new(), Path.Combine(folder, WeightsFile));
     }
 
     /// <summary>Writes the folder format; <paramref name="weights"/> come from <see cref="StateDict.Export"/>.</summary>

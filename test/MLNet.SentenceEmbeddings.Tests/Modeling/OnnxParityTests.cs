@@ -1,3 +1,4 @@
+using MLNet.SentenceEmbeddings.Pooling;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
 
@@ -30,10 +31,10 @@ public class OnnxParityTests
         var e = Fixtures.MiniLm;
         Assert.AreEqual(384, e.Dimension);
         Assert.AreEqual(256, e.Tokenizer.MaxSequenceLength);
-        Assert.AreEqual(MLNet.SentenceEmbeddings.Pooling.PoolingMode.Mean, e.Pooling.Mode);
+        Assert.AreEqual(PoolingMode.Mean, e.Pooling.Mode);
         Assert.IsTrue(e.Pooling.Normalize);
         Assert.AreEqual(512, Fixtures.Arctic.Tokenizer.MaxSequenceLength);
-        Assert.AreEqual(MLNet.SentenceEmbeddings.Pooling.PoolingMode.Cls, Fixtures.Arctic.Pooling.Mode);
+        Assert.AreEqual(PoolingMode.Cls, Fixtures.Arctic.Pooling.Mode);
         var v = e.Encode("A man is playing a guitar.");
         Assert.AreEqual(1.0, Math.Sqrt(v.Sum(x => (double)x * x)), 1e-5, "normalised");
     }

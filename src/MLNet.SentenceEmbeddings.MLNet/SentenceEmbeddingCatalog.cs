@@ -1,0 +1,51 @@
+using Microsoft.ML;
+
+namespace MLNet.SentenceEmbeddings.MLNet;
+
+/// <summary>Sentence-BERT embeddings in ML.NET pipelines: <c>mlContext.Transforms.SentenceEmbedding(...)</c>.</summary>
+public static class SentenceEmbeddingCatalog
+{
+    /// <summary>
+    /// Create a <see cref="SentenceEmbeddingEstimator"/>, which embeds the text column <paramref name="inputColumnName"/>
+    /// into a known-size vector of Single, <paramref name="outputColumnName"/>, with a Sentence-BERT encoder.
+    /// </summary>
+    /// <param name="catalog">The transform catalog.</param>
+    /// <param name="outputColumnName">Name of the vector column to create; its type is Vector&lt;Single, dim&gt; (384 for the default model).</param>
+    /// <param name="inputColumnName">Name of the text column to embed; null means the same name as <paramref name="outputColumnName"/>.</param>
+    /// <param name="model">"default" (all-MiniLM-L6-v2), "arctic-xs", or the path of a sentence-transformers folder.</param>
+    /// <param name="batchSize">Sentences per forward pass.</param>
+    /// <example>
+    /// <code language="csharp">
+    /// var pipeline = mlContext.Transforms.SentenceEmbedding(outputColumnName: "Features", inputColumnName: "Text")
+    ///     .Append(mlContext.BinaryClassification.Trainers.LbfgsLogisticRegression());
+    /// </code>
+    /// </example>
+    public static SentenceEmbeddingEstimator SentenceEmbedding(this TransformsCatalog catalog, string outputColumnName,
+        string? inputColumnName = null, string model = SentenceEmbeddingOptions.Defaults.Model, int batchSize = SentenceEmbeddingOptions.Defaults.BatchSize) =>
+        new(CatalogEnvironment.Of(catalog), new SentenceEmbeddingOptions
+        {
+            Columns = new[] { new InputOutputColumnPair(outputColumnName, inputColumnName ?? outputColumnName) },
+            Model = model,
+            BatchSize = batchSize,
+        });
+
+    /// <summary>
+    /// Create a <see cref="SentenceEmbeddingEstimator"/>, which embeds several text columns (for example sentence A and
+    /// sentence B of a pair task) with one encoder.
+    /// </summary>
+    /// <param name="catalog">The transform catalog.</param>
+    /// <param name="columns">(output, input) pairs; inputs are text columns, outputs become Vector&lt;Single, dim&gt;.</param>
+    /// <param name="model">"default", "arctic-xs", or a model folder.</param>
+    public static SentenceEmbeddingEstimator SentenceEmbedding(this TransformsCatalog catalog, InputOutputColumnPair[] columns,
+        string model = SentenceEmbeddingOptions.Defaults.Model) =>
+        new(CatalogEnvironment.Of(catalog), new SentenceEmbeddingOptions { Columns = columns, Model = model });
+
+    /// <summary>
+    /// Create a <see cref="SentenceEmbeddingEstimator"/> with every option: model or encoder instance, pooling,
+    /// normalisation, maximum sequence length, batch size, precision, threads, device, cancellation.
+    /// </summary>
+    /// <param name="catalog">The transform catalog.</param>
+    /// <param name="options">The options; <see cref="SentenceEmbeddingOptions.Columns"/> must name at least one pair.</param>
+    public static SentenceEmbeddingEstimator SentenceEmbedding(this TransformsCatalog catalog, SentenceEmbeddingOptions options) =>
+        new(CatalogEnvironment.Of(catalog), options);
+}

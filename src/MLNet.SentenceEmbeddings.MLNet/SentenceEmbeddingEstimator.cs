@@ -1,0 +1,56 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace MLNet.SentenceEmbeddings.MLNet;
+
+/// <summary>
+/// Creates a <see cref="SentenceEmbeddingTransformer"/>. Fit trains nothing: it checks the schema and loads the encoder.
+/// </summary>
+/// <remarks>
+/// | Estimator characteristic | |
+/// |---|---|
+/// | Does this estimator need to look at the data to train its parameters? | No |
+/// | Input column data type | Text (String) |
+/// | Output column data type | Known-size vector of Single |
+/// | Exportable to ONNX | No |
+/// </remarks>
+public sealed class SentenceEmbeddingEstimator : IEstimator<SentenceEmbeddingTransformer>
+{
+    private readonly IHostEnvironment _env;
+    private readonly SentenceEmbeddingOptions _options;
+
+    internal SentenceEmbeddingEstimator(IHostEnvironment env, SentenceEmbeddingOptions options)
+    {
+        _env = env ?? throw new ArgumentNullException(nameof(env));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        if (options.Columns.Length == 0)
+            throw new ArgumentException("SentenceEmbeddingOptions.Columns needs at least one (output, input) column pair.", nameof(options));
+        if (options.BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "SentenceEmbeddingOptions.BatchSize must be at least 1.");
+    }
+
+    public SentenceEmbeddingTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        foreach (var pair in _options.Columns) SentenceEmbeddingTransformer.CheckInputColumn(input.Schema, pair.InputColumnName);
+        var encoder = _options.Encoder ?? SentenceEncoder.Load(_options.Model, _options.ToEncoderOptions());
+        return new SentenceEmbeddingTransformer(_env, encoder, ownsEncoder: _options.Encoder is null, _options.Columns, _options.CancellationToken);
+    }
+
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        foreach (var pair in _options.Columns)
+        {
+            if (!inputSchema.TryFindColumn(pair.InputColumnName, out var column))
+                throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{pair.InputColumnName}' not found; SentenceEmbedding expects a text column of that name.");
+            if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType is not TextDataViewType)
+                throw new InvalidOperationException($"Input column '{pair.InputColumnName}' is {column.ItemType} ({column.Kind}); SentenceEmbedding expects a text (String) column.");
+        }
+        var outputs = _options.Columns.Select(p => new SchemaShape.Column(p.OutputColumnName, SchemaShape.Column.VectorKind.Vector,
+            NumberDataViewType.Single, isKey: false)).ToList();
+        var names = _options.Columns.Select(p => p.OutputColumnName).ToHashSet();
+        return new SchemaShape(inputSchema.Where(c => !names.Contains(c.Name)).Concat(outputs));
+    }
+}
