@@ -7,7 +7,8 @@ const string Usage =
     "Commands:\n" +
     "  embed          embed the lines of a text file into a TSV\n" +
     "  bench encoder  sentences/s of this encoder (fp32, bf16) vs ONNX Runtime; writes docs/benchmarks.md\n" +
-    "  bench memory   resident memory while embedding 100k sentences; writes docs/benchmarks.md\n\n" +
+    "  bench memory   resident memory while embedding 100k sentences; writes docs/benchmarks.md\n" +
+    "  bench transform  the ML.NET transform vs the core encoder, before and after Save/Load; writes docs/benchmarks.md\n\n" +
     "Run 'sbert <command> --help' for a command's options.\n";
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -23,6 +24,7 @@ string help = command switch
     "embed" => EmbedCommand.Help,
     "bench" when rest.FirstOrDefault() == "encoder" => BenchEncoderCommand.Help,
     "bench" when rest.FirstOrDefault() == "memory" => BenchMemoryCommand.Help,
+    "bench" when rest.FirstOrDefault() == "transform" => BenchTransformCommand.Help,
     _ => Usage,
 };
 if (rest.Contains("--help") || rest.Contains("-h"))
@@ -40,6 +42,8 @@ try
             BenchEncoderCommand.Run(new ArgumentReader(rest.Skip(1), BenchEncoderCommand.Flags), Console.Out),
         "bench" when rest.FirstOrDefault() == "memory" =>
             BenchMemoryCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
+        "bench" when rest.FirstOrDefault() == "transform" =>
+            BenchTransformCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
         _ => throw new UsageException($"Unknown command '{string.Join(' ', args.Take(2))}'."),
     };
 }

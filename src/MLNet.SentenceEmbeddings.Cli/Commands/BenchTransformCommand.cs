@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.ML;
+using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Data;
+using MLNet.SentenceEmbeddings.MLNet;
+
+namespace MLNet.SentenceEmbeddings.Cli.Commands;
+
+/// <summary>
+/// <c>sbert bench transform</c>: throughput of the ML.NET transform (reading every vector through a cursor) against
+/// the core encoder called directly, and of the same transform after mlContext.Model.Save/Load, in interleaved rounds.
+/// </summary>
+public static class BenchTransformCommand
+{
+    public const string Help =
+        "sbert bench transform [options]\n" +
+        "  Sentences/s of mlContext.Transforms.SentenceEmbedding vs SentenceEncoder.Encode, before and after Save/Load.\n" +
+        "  --model M          (default: default)\n" +
+        "  --sentences N      unique STSb sentences (default 10000)\n" +
+        "  --rounds N         interleaved rounds (default 3)\n" +
+        "  --threads N        libtorch threads (default: cores)\n" +
+        "  --data DIR         data folder (default: $SBERT_DATA_DIR or ../shared/data)\n" +
+        "  --output FILE      Markdown to update (default: docs/benchmarks.md in the repository)\n";
+
+    private sealed class Row
+    {
+        public string Text { get; set; } = "";
+    }
+
+    public static int Run(ArgumentReader args, TextWriter output)
+    {
+        string model = args.Optional("model") ?? "default";
+        int count = args.Int("sentences", 100) ?? 10_000;
+        int rounds = args.Int("rounds", 1) ?? 3;
+        int threads = args.Int("threads", 1) ?? Environment.ProcessorCount;
+        string data = args.Optional("data") ?? SharedData.Find();
+        string? report = args.Optional("output") ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", "benchmarks.md") : null);
+        args.EnsureAllUsed();
+
+        var sentences = StsBenchmarkReader.UniqueSentences(new[] { "sts-train.csv", "sts-dev.csv", "sts-test.csv" }
+            .SelectMany(f => StsBenchmarkReader.Read(Path.Combine(data, "stsb", f)))).Take(count).ToList<string?>();
+        var ml = new MLContext(1);
+        var view = ml.Data.LoadFromEnumerable(sentences.Select(s => new Row { Text = s! }).ToList());
+        var encoderOptions = new SentenceEncoderOptions { Threads = threads };
+        using var encoder = SentenceEncoder.Load(model, encoderOptions);
+        using var transformer = ml.Transforms.SentenceEmbedding(new SentenceEmbeddingOptions
+        {
+            Columns = new[] { new InputOutputColumnPair("Features", "Text") }, Model = model, Threads = threads,
+        }).Fit(view);
+        string zip = Path.Combine(Path.GetTempPath(), $"sbert-bench-transform-{Environment.ProcessId}.zip");
+        ml.Model.Save(transformer, view.Schema, zip);
+        var loaded = ml.Model.Load(zip, out _);
+        File.Delete(zip);
+
+        var variants = new (string Name, Action<IReadOnlyList<string?>> Run)[]
+        {
+            ("SentenceEncoder.Encode (core)", s => encoder.Encode(s)),
+            ("Transforms.SentenceEmbedding", _ => Drain(transformer.Transform(view))),
+            ("same, after Model.Save/Load", _ => Drain(loaded.Transform(view))),
+        };
+        foreach (var v in variants) v.Run(sentences.Take(256).ToList());
+        var seconds = variants.ToDictionary(v => v.Name, _ => new List<double>());
+        for (int r = 0; r < rounds; r++)
+        {
+            foreach (var v in variants)
+            {
+                var sw = Stopwatch.StartNew();
+                v.Run(sentences);
+                seconds[v.Name].Add(sw.Elapsed.TotalSeconds);
+                output.WriteLine($"round {r + 1}/{rounds}: {v.Name,-32} {sentences.Count / sw.Elapsed.TotalSeconds,8:F1} sentences/s");
+            }
+        }
+        (loaded as IDisposable)?.Dispose();
+        var rate = seconds.ToDictionary(kv => kv.Key, kv => sentences.Count / kv.Value.OrderBy(x => x).ElementAt(kv.Value.Count / 2));
+        double core = rate[variants[0].Name];
+
+        var md = new StringBuilder();
+        md.AppendLine($"## ML.NET transform throughput: {model}");
+        md.AppendLine();
+        md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
+        md.AppendLine($"Command: `dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench transform --model {model} --sentences {count} --rounds {rounds} --threads {threads}`");
+        md.AppendLine();
+        md.AppendLine($"{sentences.Count:N0} unique STSb sentences, batch 32, {threads} threads; median of {rounds} interleaved rounds. " +
+                      "The transform rows read every vector through an ML.NET cursor.");
+        md.AppendLine();
+        md.AppendLine("| pipeline | sentences/s | vs core encoder |");
+        md.AppendLine("|---|---:|---:|");
+        foreach (var (name, r) in rate) md.AppendLine($"| {name} | {r:F1} | {r / core:F2}x |");
+        output.WriteLine();
+        output.Write(md);
+        if (report is not null)
+        {
+            MarkdownReport.WriteSection(report, $"bench-transform-{model}", "Benchmarks", md.ToString());
+            output.WriteLine($"\nwrote {report}");
+        }
+        return 0;
+    }
+
+    private static void Drain(IDataView view)
+    {
+        var column = view.Schema["Features"];
+        using var cursor = view.GetRowCursor(new[] { column });
+        var getter = cursor.GetGetter<Microsoft.ML.Data.VBuffer<float>>(column);
+        var buffer = default(Microsoft.ML.Data.VBuffer<float>);
+        while (cursor.MoveNext()) getter(ref buffer);
+    }
+}
