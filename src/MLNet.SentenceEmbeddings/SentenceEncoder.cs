@@ -36,7 +36,18 @@ public sealed class SentenceEncoder : IDisposable
         Device = torch.device(options.Device);
         if (options.Threads is int threads) torch.set_num_threads(threads);
         model.to(Device);
-        if (options.Precision == Precision.BFloat16) model.to(ScalarType.BFloat16);
+        if (options.Precision == Precision.BFloat16)
+        {
+            model.to(ScalarType.BFloat16);
+            // bf16 is slower than fp32 on CPUs whose bf16 dot product issues at a fraction of the FMA rate (the team's
+            // 2-core Xeon: 0.53x per GEMM). Say so once, where the caller listens; costs 50-100 ms, only then.
+            if (options.Log is { } log && Device.type == DeviceType.CPU)
+            {
+                double ratio = MatmulProbe.BFloat16VsFloat32(Device);
+                if (ratio < 1.0)
+                    log($"precision bf16: this CPU multiplies bf16 matrices at {ratio:F2}x its float32 speed, so the encoder will be slower than with Precision.Float32 (see docs/benchmarks.md)");
+            }
+        }
         model.eval();
     }
 

@@ -8,8 +8,11 @@ public enum Precision
     /// <summary>32-bit floats everywhere (the default; equal to the reference).</summary>
     Float32,
     /// <summary>
-    /// bfloat16 weights and activations in the encoder, float32 pooling. Fast on CPUs with AVX512_BF16 or AMX;
-    /// docs/benchmarks.md gives the measured speed and the STSb Spearman cost.
+    /// bfloat16 weights and activations in the encoder, float32 pooling. Faster than <see cref="Float32"/> only where
+    /// the CPU's bf16 matrix multiply beats its float32 one (AMX, or cores that issue VDPBF16PS at the FMA rate); the
+    /// AVX512_BF16 flag alone does not promise it: on the team's 2-core Xeon it runs at ~0.65x of float32.
+    /// <see cref="MatmulProbe.BFloat16VsFloat32"/> measures the machine; docs/benchmarks.md gives the measured speed
+    /// and the STSb Spearman cost.
     /// </summary>
     BFloat16,
 }
