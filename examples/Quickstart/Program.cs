@@ -38,6 +38,7 @@ var rows = File.ReadLines(Path.Combine(data, "senteval", "MR", "rt-polarity.pos"
     .ToList();
 var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(rows), testFraction: 0.2, seed: 1);
 
+#region pipeline
 var pipeline = ml.Transforms.SentenceEmbedding(outputColumnName: "Features", inputColumnName: nameof(Review.Text))
     // L-BFGS reads its data many times: cache the embeddings so each sentence is embedded once.
     .AppendCacheCheckpoint(ml)
@@ -46,6 +47,7 @@ var pipeline = ml.Transforms.SentenceEmbedding(outputColumnName: "Features", inp
     {
         L1Regularization = 0, L2Regularization = 0.01f,
     }));
+#endregion
 var watch = Stopwatch.StartNew();
 var model = pipeline.Fit(split.TrainSet);
 var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
@@ -53,8 +55,10 @@ Console.WriteLine($"\nMR ({rows.Count} reviews, 80/20 split): accuracy {metrics.
                   $"({watch.Elapsed.TotalSeconds:F0} s to embed, train and evaluate)");
 
 string zip = Path.Combine(Path.GetTempPath(), "sbert-quickstart-mr.zip");
+#region saveload
 ml.Model.Save(model, split.TrainSet.Schema, zip);
 var loaded = ml.Model.Load(zip, out _);
+#endregion
 var engine = ml.Model.CreatePredictionEngine<Review, Prediction>(loaded);
 foreach (var text in new[] { "A moving, beautifully acted film.", "Two hours of my life I will never get back." })
     Console.WriteLine($"  {engine.Predict(new Review { Text = text }).Probability:F2} positive: {text}");

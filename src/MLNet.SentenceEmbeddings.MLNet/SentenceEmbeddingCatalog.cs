@@ -15,10 +15,10 @@ public static class SentenceEmbeddingCatalog
     /// <param name="model">"default" (all-MiniLM-L6-v2), "arctic-xs", or the path of a sentence-transformers folder.</param>
     /// <param name="batchSize">Sentences per forward pass.</param>
     /// <example>
-    /// <code language="csharp">
-    /// var pipeline = mlContext.Transforms.SentenceEmbedding(outputColumnName: "Features", inputColumnName: "Text")
-    ///     .Append(mlContext.BinaryClassification.Trainers.LbfgsLogisticRegression());
-    /// </code>
+    /// The Quickstart (built with the solution, run as the README's main job) embeds MR reviews and fits a
+    /// logistic regression; then saves and reloads the whole chain:
+    /// <code language="csharp" source="../../examples/Quickstart/Program.cs" region="pipeline" />
+    /// <code language="csharp" source="../../examples/Quickstart/Program.cs" region="saveload" />
     /// </example>
     public static SentenceEmbeddingEstimator SentenceEmbedding(this TransformsCatalog catalog, string outputColumnName,
         string? inputColumnName = null, string model = SentenceEmbeddingOptions.Defaults.Model, int batchSize = SentenceEmbeddingOptions.Defaults.BatchSize) =>

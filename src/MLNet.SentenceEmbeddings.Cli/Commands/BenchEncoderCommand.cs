@@ -24,8 +24,7 @@ public static class BenchEncoderCommand
         "  --rounds N         interleaved rounds (default 3)\n" +
         "  --threads N        threads for both libtorch and ONNX Runtime (default: cores)\n" +
         "  --batch-size N     (default 32)\n" +
-        "  --data DIR         data folder (default: $SBERT_DATA_DIR or ../shared/data)\n" +
-        "  --output FILE      Markdown to update (default: docs/benchmarks.md in the repository)\n" +
+        BenchmarkInputs.Help +
         "  --json             print one JSON object as the last line\n";
 
     public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
@@ -37,16 +36,14 @@ public static class BenchEncoderCommand
         int rounds = args.Int("rounds", 1) ?? 3;
         int threads = args.Int("threads", 1) ?? Environment.ProcessorCount;
         int batchSize = args.Int("batch-size", 1) ?? 32;
-        string data = args.Optional("data") ?? SharedData.Find();
-        string? report = args.Optional("output") ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", "benchmarks.md") : null);
+        string data = BenchmarkInputs.DataFolder(args);
+        string? report = BenchmarkInputs.ReportPath(args);
         bool json = args.Flag("json");
         args.EnsureAllUsed();
         var model = PretrainedModels.Find(modelName) ?? throw new UsageException($"--model: '{modelName}' is not an embedded model; the benchmark needs its ONNX file.");
 
-        var splits = new[] { "sts-train.csv", "sts-dev.csv", "sts-test.csv" }
-            .Select(f => StsBenchmarkReader.Read(Path.Combine(data, "stsb", f))).ToList();
-        var sentences = StsBenchmarkReader.UniqueSentences(splits.SelectMany(s => s)).Take(count).ToList<string?>();
-        var test = splits[2];
+        var sentences = BenchmarkInputs.UniqueStsbSentences(data).Take(count).ToList<string?>();
+        var test = StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-test.csv"));
 
         using var ort = new OnnxReferenceEncoder(model, threads);
         SentenceEncoder Load(Precision p, bool sorted) => SentenceEncoder.Load(model.Name, new SentenceEncoderOptions

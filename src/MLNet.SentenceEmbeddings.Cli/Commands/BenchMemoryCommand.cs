@@ -19,8 +19,7 @@ public static class BenchMemoryCommand
         "  --sentences N      (default 100000)\n" +
         "  --chunk N          sentences per Encode call (default 5000)\n" +
         "  --precision P      fp32 | bf16 (default fp32)\n" +
-        "  --data DIR         data folder (default: $SBERT_DATA_DIR or ../shared/data)\n" +
-        "  --output FILE      Markdown to update (default: docs/benchmarks.md in the repository)\n";
+        BenchmarkInputs.Help;
 
     public static int Run(ArgumentReader args, TextWriter output)
     {
@@ -28,12 +27,11 @@ public static class BenchMemoryCommand
         int total = args.Int("sentences", 1) ?? 100_000;
         int chunk = args.Int("chunk", 1) ?? 5_000;
         var precision = EncoderArguments.ParsePrecision(args.Optional("precision") ?? "fp32");
-        string data = args.Optional("data") ?? SharedData.Find();
-        string? report = args.Optional("output") ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", "benchmarks.md") : null);
+        string data = BenchmarkInputs.DataFolder(args);
+        string? report = BenchmarkInputs.ReportPath(args);
         args.EnsureAllUsed();
 
-        var pool = StsBenchmarkReader.UniqueSentences(new[] { "sts-train.csv", "sts-dev.csv", "sts-test.csv" }
-            .SelectMany(f => StsBenchmarkReader.Read(Path.Combine(data, "stsb", f))));
+        var pool = BenchmarkInputs.UniqueStsbSentences(data);
         using var encoder = SentenceEncoder.Load(modelName, new SentenceEncoderOptions { Precision = precision });
         var process = Process.GetCurrentProcess();
         double Rss() { process.Refresh(); return process.WorkingSet64 / (1024.0 * 1024); }

@@ -20,8 +20,7 @@ public static class BenchTransformCommand
         "  --sentences N      unique STSb sentences (default 10000)\n" +
         "  --rounds N         interleaved rounds (default 3)\n" +
         "  --threads N        libtorch threads (default: cores)\n" +
-        "  --data DIR         data folder (default: $SBERT_DATA_DIR or ../shared/data)\n" +
-        "  --output FILE      Markdown to update (default: docs/benchmarks.md in the repository)\n";
+        BenchmarkInputs.Help;
 
     private sealed class Row
     {
@@ -34,12 +33,11 @@ public static class BenchTransformCommand
         int count = args.Int("sentences", 100) ?? 10_000;
         int rounds = args.Int("rounds", 1) ?? 3;
         int threads = args.Int("threads", 1) ?? Environment.ProcessorCount;
-        string data = args.Optional("data") ?? SharedData.Find();
-        string? report = args.Optional("output") ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", "benchmarks.md") : null);
+        string data = BenchmarkInputs.DataFolder(args);
+        string? report = BenchmarkInputs.ReportPath(args);
         args.EnsureAllUsed();
 
-        var sentences = StsBenchmarkReader.UniqueSentences(new[] { "sts-train.csv", "sts-dev.csv", "sts-test.csv" }
-            .SelectMany(f => StsBenchmarkReader.Read(Path.Combine(data, "stsb", f)))).Take(count).ToList<string?>();
+        var sentences = BenchmarkInputs.UniqueStsbSentences(data).Take(count).ToList<string?>();
         var ml = new MLContext(1);
         var view = ml.Data.LoadFromEnumerable(sentences.Select(s => new Row { Text = s! }).ToList());
         var encoderOptions = new SentenceEncoderOptions { Threads = threads };

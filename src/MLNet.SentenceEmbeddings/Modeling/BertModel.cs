@@ -79,21 +79,27 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     }
 }
 
-/// <summary>Projection after attention, dropout, residual and post-LayerNorm (BERT is post-LN).</summary>
-public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
+/// <summary>
+/// Projection back to the hidden size, dropout, residual and post-LayerNorm (BERT is post-LN). Serves both the
+/// attention block (Hugging Face's BertSelfOutput, input = hidden size) and the feed-forward block (BertOutput,
+/// input = intermediate size): the two differ only in their input width.
+/// </summary>
+public sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear dense;
     private readonly LayerNorm LayerNorm;
     private readonly Dropout dropout;
 
-    public BertSelfOutput(BertConfig c) : base(nameof(BertSelfOutput))
+    public BertResidualOutput(int inputSize, BertConfig c) : base(nameof(BertResidualOutput))
     {
-        dense = nn.Linear(c.HiddenSize, c.HiddenSize);
+        dense = nn.Linear(inputSize, c.HiddenSize);
         LayerNorm = nn.LayerNorm(c.HiddenSize, eps: c.LayerNormEps);
         dropout = nn.Dropout(c.HiddenDropoutProb);
         RegisterComponents();
     }
 
+    /// <param name="hidden">(B, T, inputSize).</param>
+    /// <param name="residual">(B, T, H), the block's input.</param>
     public override Tensor forward(Tensor hidden, Tensor residual)
     {
         using var scope = NewDisposeScope();
@@ -104,12 +110,12 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
 public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly BertSelfAttention self;
-    private readonly BertSelfOutput output;
+    private readonly BertResidualOutput output;
 
     public BertAttention(BertConfig c) : base(nameof(BertAttention))
     {
         self = new BertSelfAttention(c);
-        output = new BertSelfOutput(c);
+        output = new BertResidualOutput(c.HiddenSize, c);
         RegisterComponents();
     }
 
@@ -146,40 +152,18 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>The feed-forward block's projection back to the hidden size, residual and post-LayerNorm.</summary>
-public sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
-{
-    private readonly Linear dense;
-    private readonly LayerNorm LayerNorm;
-    private readonly Dropout dropout;
-
-    public BertOutput(BertConfig c) : base(nameof(BertOutput))
-    {
-        dense = nn.Linear(c.IntermediateSize, c.HiddenSize);
-        LayerNorm = nn.LayerNorm(c.HiddenSize, eps: c.LayerNormEps);
-        dropout = nn.Dropout(c.HiddenDropoutProb);
-        RegisterComponents();
-    }
-
-    public override Tensor forward(Tensor intermediate, Tensor residual)
-    {
-        using var scope = NewDisposeScope();
-        return LayerNorm.forward(dropout.forward(dense.forward(intermediate)) + residual).MoveToOuterDisposeScope();
-    }
-}
-
 /// <summary>One transformer layer: attention, then the feed-forward block.</summary>
 public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly BertAttention attention;
     private readonly BertIntermediate intermediate;
-    private readonly BertOutput output;
+    private readonly BertResidualOutput output;
 
     public BertLayer(BertConfig c) : base(nameof(BertLayer))
     {
         attention = new BertAttention(c);
         intermediate = new BertIntermediate(c);
-        output = new BertOutput(c);
+        output = new BertResidualOutput(c.IntermediateSize, c);
         RegisterComponents();
     }
 

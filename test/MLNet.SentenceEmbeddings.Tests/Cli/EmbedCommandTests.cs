@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace MLNet.SentenceEmbeddings.Tests.Cli;
@@ -6,18 +5,8 @@ namespace MLNet.SentenceEmbeddings.Tests.Cli;
 [TestClass]
 public class EmbedCommandTests
 {
-    private static (int Code, string StdOut, string StdErr) RunSbert(params string[] args)
-    {
-        string dll = Path.Combine(AppContext.BaseDirectory, "sbert.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr);
-    }
+    private static (int Code, string StdOut, string StdErr) RunSbert(params string[] args) =>
+        ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"), args);
 
     [TestMethod]
     public void EmbedsOneLinePerInputLineIncludingEmptyLines()

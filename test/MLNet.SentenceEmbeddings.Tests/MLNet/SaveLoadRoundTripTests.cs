@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Reflection;
@@ -22,14 +21,8 @@ public class SaveLoadRoundTripTests
 
     private static (int Code, string Output) RunLoadApp(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(LoadAppPath);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout + stderr.Result);
+        var (code, stdout, stderr) = ChildProcess.RunDll(LoadAppPath, args);
+        return (code, stdout + stderr);
     }
 
     [TestMethod]

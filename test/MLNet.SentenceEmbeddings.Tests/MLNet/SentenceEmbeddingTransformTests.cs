@@ -140,6 +140,16 @@ public class SentenceEmbeddingTransformTests
     }
 
     [TestMethod]
+    public void CancellingTheMLContextStopsTheTransform()
+    {
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(Rows(10));
+        using var transformer = ml.Transforms.SentenceEmbedding(Shared(new InputOutputColumnPair("Features", "Text"))).Fit(data);
+        ml.CancelExecution(); // internal in ML.NET 5.0.1 (AutoML calls it); the tests compile against the publicized copy
+        Assert.ThrowsExactly<OperationCanceledException>(() => transformer.Transform(data).GetColumn<float[]>("Features").ToList());
+    }
+
+    [TestMethod]
     public void LogsBatchesAndTruncationsThroughTheMLContext()
     {
         var ml = new MLContext(1);
