@@ -56,10 +56,12 @@ public static class ModelFolder
 
         var stConfig = ReadJson(Path.Combine(folder, SentenceBertConfigFile));
         var tokConfig = ReadJson(Path.Combine(folder, TokenizerConfigFile));
-        bool lower = tokConfig?["do_lower_case"]?.GetValue<bool>()
-                     ?? lowerFromTokenizerJson
-                     ?? stConfig?["do_lower_case"]?.GetValue<bool>()
-                     ?? !vocab.Split('\n').Take(5000).Any(t => t.Any(char.IsUpper));
+        // The tokenizer's own setting (tokenizer_config.json, else tokenizer.json, else: an uncased vocabulary has no
+        // upper-case tokens). sentence_bert_config.json's do_lower_case lower-cases the input on top of that.
+        bool lower = (tokConfig?["do_lower_case"]?.GetValue<bool>()
+                      ?? lowerFromTokenizerJson
+                      ?? !vocab.Split('\n').Take(5000).Any(t => t.Any(char.IsUpper)))
+                     || (stConfig?["do_lower_case"]?.GetValue<bool>() ?? false);
         int maxSeq = config.MaxPositionEmbeddings;
         if (tokConfig?["model_max_length"]?.GetValue<long>() is long tokMax && tokMax <= config.MaxPositionEmbeddings) maxSeq = (int)tokMax;
         if (stConfig?["max_seq_length"]?.GetValue<int>() is int declared)
