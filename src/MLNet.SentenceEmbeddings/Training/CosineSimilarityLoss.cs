@@ -1,0 +1,27 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.SentenceEmbeddings.Training;
+
+/// <summary>
+/// The regression objective of SBERT (Section 3): the mean squared error between cos(u, v) and the gold score.
+/// Inputs: pairs with a float score already scaled to the cosine's range (STSb's 0–5 divided by 5: see
+/// <see cref="ScaleScore"/>).
+/// </summary>
+public sealed class CosineSimilarityLoss : ISentenceLoss
+{
+    public int Columns => 2;
+    public bool NeedsLabels => true;
+    public IEnumerable<Parameter> Parameters => Array.Empty<Parameter>();
+
+    /// <summary>Maps a gold score in [min, max] to [0, 1], as the paper does for STSb (0–5).</summary>
+    public static double ScaleScore(double score, double min, double max) => (score - min) / (max - min);
+
+    public Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels)
+    {
+        LossInputs.Check(embeddings, Columns, labels, NeedsLabels, nameof(CosineSimilarityLoss));
+        using var scope = NewDisposeScope();
+        var cos = nn.functional.cosine_similarity(embeddings[0], embeddings[1], 1, 1e-8);
+        return nn.functional.mse_loss(cos, labels!.to_type(cos.dtype), nn.Reduction.Mean).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,65 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.SentenceEmbeddings.Training;
+
+/// <summary>
+/// The classification objective of SBERT (Reimers and Gurevych 2019, Section 3): o = softmax(W [u; v; |u−v|]) with
+/// cross-entropy over k labels (NLI: entailment, neutral, contradiction). The flags reproduce the concatenation
+/// ablation of Table 6 (u*v added, u/v or |u−v| dropped). Inputs: pairs with an int64 class label in [0, k).
+/// </summary>
+public sealed class SoftmaxLoss : nn.Module, ISentenceLoss
+{
+    private readonly Linear classifier;
+
+    /// <param name="dimension">Width of the sentence embeddings.</param>
+    /// <param name="numLabels">Number of classes k.</param>
+    /// <param name="concatenateRep">Include u and v (Table 6: "(u, v)").</param>
+    /// <param name="concatenateDifference">Include |u − v|.</param>
+    /// <param name="concatenateMultiplication">Include u * v (off in the paper's best configuration).</param>
+    public SoftmaxLoss(int dimension, int numLabels, bool concatenateRep = true, bool concatenateDifference = true,
+        bool concatenateMultiplication = false) : base(nameof(SoftmaxLoss))
+    {
+        if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be positive.");
+        if (numLabels < 2) throw new ArgumentOutOfRangeException(nameof(numLabels), numLabels, "numLabels must be at least 2.");
+        int parts = (concatenateRep ? 2 : 0) + (concatenateDifference ? 1 : 0) + (concatenateMultiplication ? 1 : 0);
+        if (parts == 0)
+            throw new ArgumentException("SoftmaxLoss needs at least one of u/v, |u-v| or u*v in the classifier's input.", nameof(concatenateRep));
+        ConcatenateRep = concatenateRep;
+        ConcatenateDifference = concatenateDifference;
+        ConcatenateMultiplication = concatenateMultiplication;
+        NumLabels = numLabels;
+        classifier = nn.Linear(parts * dimension, numLabels);
+        RegisterComponents();
+    }
+
+    public bool ConcatenateRep { get; }
+    public bool ConcatenateDifference { get; }
+    public bool ConcatenateMultiplication { get; }
+    public int NumLabels { get; }
+    public int Columns => 2;
+    public bool NeedsLabels => true;
+    IEnumerable<Parameter> ISentenceLoss.Parameters => parameters();
+
+    /// <summary>The classifier W, (k, parts·dim); exposed for tests and for predicting with the trained head.</summary>
+    public Linear Classifier => classifier;
+
+    /// <summary>Logits (B, k) of W [u; v; |u−v|(; u*v)].</summary>
+    public Tensor Logits(Tensor u, Tensor v)
+    {
+        using var scope = NewDisposeScope();
+        var features = new List<Tensor>();
+        if (ConcatenateRep) { features.Add(u); features.Add(v); }
+        if (ConcatenateDifference) features.Add((u - v).abs());
+        if (ConcatenateMultiplication) features.Add(u * v);
+        return classifier.forward(cat(features, 1)).MoveToOuterDisposeScope();
+    }
+
+    public Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels)
+    {
+        LossInputs.Check(embeddings, Columns, labels, NeedsLabels, nameof(SoftmaxLoss));
+        using var logits = Logits(embeddings[0], embeddings[1]);
+        return nn.functional.cross_entropy(logits, labels!.to_type(ScalarType.Int64));
+    }
+}

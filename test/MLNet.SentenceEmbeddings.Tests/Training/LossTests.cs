@@ -1,0 +1,139 @@
+using MLNet.SentenceEmbeddings.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.SentenceEmbeddings.Tests.Training;
+
+/// <summary>Each objective on a 3-example batch against a value computed by hand (or by plain double arithmetic).</summary>
+[TestClass]
+public class LossTests
+{
+    private static Tensor T(params float[][] rows) => tensor(rows.SelectMany(r => r).ToArray(), new long[] { rows.Length, rows[0].Length });
+
+    private static double Value(Tensor t) { using (t) return t.item<float>(); }
+
+    [TestMethod]
+    public void SoftmaxLossIsCrossEntropyOverWTimesUVAbsDiff()
+    {
+        using var loss = new SoftmaxLoss(dimension: 2, numLabels: 3);
+        using (no_grad())
+        {
+            // Classes read feature 0 (u1), feature 1 (u2) and feature 5 (|u2 - v2|).
+            var w = new float[18];
+            w[0 * 6 + 0] = 1; w[1 * 6 + 1] = 1; w[2 * 6 + 5] = 1;
+            loss.Classifier.weight!.copy_(tensor(w, new long[] { 3, 6 }));
+            loss.Classifier.bias!.zero_();
+        }
+        using var u = T(new[] { 1f, 0 }, new[] { 0f, 1 }, new[] { 1f, 1 });
+        using var v = T(new[] { 0f, 1 }, new[] { 0f, 1 }, new[] { 1f, 0 });
+        using var labels = tensor(new long[] { 0, 1, 2 });
+        // Features [u; v; |u-v|]: (1,0,0,1,1,1), (0,1,0,1,0,0), (1,1,1,0,0,1) -> logits (1,0,1), (0,1,0), (1,1,1).
+        double e = Math.E;
+        double expected = ((Math.Log(2 * e + 1) - 1) + (Math.Log(e + 2) - 1) + Math.Log(3)) / 3;
+        Assert.AreEqual(expected, Value(loss.Compute(new[] { u, v }, labels)), 1e-5);
+    }
+
+    [TestMethod]
+    public void SoftmaxLossAblationFlagsChangeTheClassifierInput()
+    {
+        using var full = new SoftmaxLoss(384, 3, concatenateMultiplication: true);
+        Assert.AreEqual(4 * 384, full.Classifier.weight!.shape[1]);
+        using var diffOnly = new SoftmaxLoss(384, 3, concatenateRep: false);
+        Assert.AreEqual(384, diffOnly.Classifier.weight!.shape[1]);
+        Assert.ThrowsExactly<ArgumentException>(() => new SoftmaxLoss(384, 3, concatenateRep: false, concatenateDifference: false));
+    }
+
+    [TestMethod]
+    public void CosineSimilarityLossIsMseBetweenCosineAndScore()
+    {
+        using var u = T(new[] { 1f, 0 }, new[] { 1f, 1 }, new[] { 0f, 1 });
+        using var v = T(new[] { 1f, 0 }, new[] { 1f, 0 }, new[] { 1f, 0 });
+        using var scores = tensor(new float[] { 1f, 0.5f, 0.2f });
+        // cos = 1, 1/sqrt(2), 0.
+        double expected = (0 + Math.Pow(1 / Math.Sqrt(2) - 0.5, 2) + 0.04) / 3;
+        Assert.AreEqual(expected, Value(new CosineSimilarityLoss().Compute(new[] { u, v }, scores)), 1e-6);
+        Assert.AreEqual(0.6, CosineSimilarityLoss.ScaleScore(3, 0, 5), 1e-12);
+    }
+
+    [TestMethod]
+    public void TripletLossUsesTheMarginOfOneAndEuclideanDistance()
+    {
+        using var a = T(new[] { 0f, 0 }, new[] { 0f, 0 }, new[] { 0f, 0 });
+        using var p = T(new[] { 1f, 0 }, new[] { 3f, 0 }, new[] { 0f, 1 });
+        using var n = T(new[] { 0f, 2 }, new[] { 0f, 1 }, new[] { 0f, 1 });
+        // d(a,p) = 1, 3, 1; d(a,n) = 2, 1, 1: max(0, 1-2+1) = 0, max(0, 3-1+1) = 3, max(0, 1-1+1) = 1.
+        var loss = new TripletLoss();
+        Assert.AreEqual(1.0, loss.Margin);
+        Assert.AreEqual(4.0 / 3, Value(loss.Compute(new[] { a, p, n }, null)), 1e-6);
+        using var p2 = T(new[] { 1f, 1 }, new[] { 3f, 0 }, new[] { 0f, 1 });
+        // Manhattan: d(a,p) = 2, 3, 1; d(a,n) = 2, 1, 1 -> 1, 3, 1.
+        Assert.AreEqual(5.0 / 3, Value(new TripletLoss(TripletDistance.Manhattan).Compute(new[] { a, p2, n }, null)), 1e-6);
+    }
+
+    private static double[] Unit(float[] x) { double n = Math.Sqrt(x.Sum(v => (double)v * v)); return x.Select(v => v / n).ToArray(); }
+
+    private static double CosD(float[] x, float[] y) => Unit(x).Zip(Unit(y), (a, b) => a * b).Sum();
+
+    [TestMethod]
+    public void MultipleNegativesRankingLossIsCrossEntropyOverScaledInBatchCosines()
+    {
+        float[][] anchors = { new[] { 1f, 0 }, new[] { 0f, 1 }, new[] { 1f, 1 } };
+        float[][] positives = { new[] { 1f, 0.2f }, new[] { 0.1f, 1 }, new[] { -1f, 1 } };
+        float[][] hard = { new[] { 0f, 1 }, new[] { 1f, 0 }, new[] { 1f, -1 } };
+        double Expected(float[][] candidates)
+        {
+            double total = 0;
+            for (int i = 0; i < 3; i++)
+            {
+                var s = candidates.Select(c => 20 * CosD(anchors[i], c)).ToArray();
+                double max = s.Max();
+                total += max + Math.Log(s.Sum(x => Math.Exp(x - max))) - s[i];
+            }
+            return total / 3;
+        }
+        using var a = T(anchors);
+        using var p = T(positives);
+        using var h = T(hard);
+        Assert.AreEqual(Expected(positives), Value(new MultipleNegativesRankingLoss().Compute(new[] { a, p }, null)), 1e-4);
+        Assert.AreEqual(Expected(positives.Concat(hard).ToArray()),
+            Value(new MultipleNegativesRankingLoss(withHardNegative: true).Compute(new[] { a, p, h }, null)), 1e-4);
+    }
+
+    [TestMethod]
+    public void CoSentLossPenalisesEveryMisorderedPair()
+    {
+        float[][] u = { new[] { 1f, 0 }, new[] { 1f, 1 }, new[] { 0f, 1 } };
+        float[][] v = { new[] { 1f, 0.5f }, new[] { 1f, 0 }, new[] { 1f, 0.1f } };
+        double[] gold = { 0.9, 0.2, 0.5 };
+        var cos = Enumerable.Range(0, 3).Select(i => 20 * CosD(u[i], v[i])).ToArray();
+        double sum = 1; // the log(1 + ...) term
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                if (gold[i] > gold[j]) sum += Math.Exp(cos[j] - cos[i]);
+        using var tu = T(u);
+        using var tv = T(v);
+        using var labels = tensor(gold.Select(g => (float)g).ToArray());
+        Assert.AreEqual(Math.Log(sum), Value(new CoSentLoss().Compute(new[] { tu, tv }, labels)), 1e-4);
+    }
+
+    [TestMethod]
+    public void LossesRejectTheWrongNumberOfColumnsOrMissingLabels()
+    {
+        using var x = T(new[] { 1f, 0 });
+        var e1 = Assert.ThrowsExactly<ArgumentException>(() => new TripletLoss().Compute(new[] { x, x }, null));
+        StringAssert.Contains(e1.Message, "TripletLoss expects 3");
+        var e2 = Assert.ThrowsExactly<ArgumentNullException>(() => new CosineSimilarityLoss().Compute(new[] { x, x }, null));
+        StringAssert.Contains(e2.Message, "CosineSimilarityLoss");
+    }
+
+    [TestMethod]
+    public void GradientsReachTheEmbeddings()
+    {
+        using var u = T(new[] { 1f, 0 }, new[] { 0f, 1 }, new[] { 1f, 1 }).requires_grad_();
+        using var v = T(new[] { 0.5f, 1 }, new[] { 1f, 1 }, new[] { 1f, 0 }).requires_grad_();
+        using var scores = tensor(new float[] { 0.1f, 0.9f, 0.4f });
+        using var loss = new CosineSimilarityLoss().Compute(new[] { u, v }, scores);
+        loss.backward();
+        Assert.IsTrue(u.grad is not null && u.grad.abs().sum().item<float>() > 0);
+    }
+}
