@@ -1,0 +1,117 @@
+using MLNet.SentenceEmbeddings.Checkpoints;
+using MLNet.SentenceEmbeddings.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.SentenceEmbeddings.Tests.Training;
+
+[TestClass]
+public class SiameseTrainerTests
+{
+    private static readonly string[] Words = { "cat", "dog", "car", "tree", "house", "river", "music", "bread" };
+
+    private static List<TrainingExample> Pairs(int n) => Enumerable.Range(0, n)
+        .Select(i => TrainingExample.Pair($"the {Words[i % 8]} is here", $"a {Words[(i * 3) % 8]} is there", i % 8 == (i * 3) % 8 ? 1.0 : 0.1))
+        .ToList();
+
+    private static SiameseTrainingOptions Fast(int epochs = 1) => new() { BatchSize = 4, LearningRate = 1e-3, Epochs = epochs, Seed = 7 };
+
+    [TestMethod]
+    public void AFewStepsReduceTheLoss()
+    {
+        using var encoder = Fixtures.Tiny(seed: 3);
+        var history = new SiameseTrainer(encoder, new CosineSimilarityLoss(), Fast(epochs: 10)).Train(Pairs(16));
+        Assert.AreEqual(40, history.Count);
+        double first = history.Take(4).Average(h => h.Loss), last = history.TakeLast(4).Average(h => h.Loss);
+        Assert.IsTrue(last < 0.5 * first, $"loss {first:F4} -> {last:F4}");
+    }
+
+    [TestMethod]
+    public void GradientsReachTheSharedEncoderAndTheSoftmaxHead()
+    {
+        using var encoder = Fixtures.Tiny(seed: 3);
+        using var loss = new SoftmaxLoss(encoder.Dimension, 3);
+        var before = StateDict.Export(encoder.Model).ToDictionary(a => a.Name, a => a.Data);
+        using var head = loss.Classifier.weight!.detach().clone();
+        var data = Pairs(8).Select((e, i) => e with { Label = i % 3 }).ToList();
+        new SiameseTrainer(encoder, loss, Fast()).Train(data);
+        var after = StateDict.Export(encoder.Model).ToDictionary(a => a.Name, a => a.Data);
+        foreach (var name in new[] { "embeddings.word_embeddings.weight", "encoder.layer.0.attention.self.query.weight", "encoder.layer.1.output.dense.bias" })
+            CollectionAssert.AreNotEqual(before[name], after[name], name);
+        CollectionAssert.AreNotEqual(head.data<float>().ToArray(), loss.Classifier.weight!.detach().data<float>().ToArray(), "the classifier W must train too");
+    }
+
+    [TestMethod]
+    public void TheSameSeedGivesTheSameWeights()
+    {
+        float[] Run()
+        {
+            using var encoder = Fixtures.Tiny(seed: 5);
+            new SiameseTrainer(encoder, new TripletLoss(), Fast(epochs: 2))
+                .Train(Enumerable.Range(0, 8).Select(i => TrainingExample.Triplet($"a {Words[i]}", $"the {Words[i]}", $"no {Words[(i + 1) % 8]}")).ToList());
+            return StateDict.Export(encoder.Model).SelectMany(a => a.Data).ToArray();
+        }
+        CollectionAssert.AreEqual(Run(), Run());
+    }
+
+    [TestMethod]
+    public void BadDataNamesTheRowAndColumn()
+    {
+        using var encoder = Fixtures.Tiny();
+        var trainer = new SiameseTrainer(encoder, new CosineSimilarityLoss(), Fast());
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => trainer.Train(new List<TrainingExample>())).Message, "empty");
+        var withNull = Pairs(3);
+        withNull[1] = new TrainingExample(new[] { null, "x" }, 0.5);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => trainer.Train(withNull)).Message, "Row 1, column 0");
+        var nan = Pairs(3);
+        nan[2] = nan[2] with { Label = double.NaN };
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => trainer.Train(nan)).Message, "Row 2, label");
+        using var softmax = new SoftmaxLoss(encoder.Dimension, 3);
+        var outOfRange = Pairs(3).Select((e, i) => e with { Label = i == 2 ? 3 : 0 }).ToList();
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new SiameseTrainer(encoder, softmax, Fast()).Train(outOfRange)).Message, "Row 2, label: 3 is not a class index in 0..2");
+        var triplets = Pairs(2);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => new SiameseTrainer(encoder, new TripletLoss(), Fast()).Train(triplets)).Message, "TripletLoss expects 3");
+    }
+
+    private sealed class NaNLoss : ISentenceLoss
+    {
+        public int Columns => 2;
+        public bool NeedsLabels => false;
+        public IEnumerable<Parameter> Parameters => Array.Empty<Parameter>();
+        public Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels) => (embeddings[0].sum() * double.NaN);
+    }
+
+    [TestMethod]
+    public void ANonFiniteLossStopsTrainingWithAClearError()
+    {
+        using var encoder = Fixtures.Tiny();
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => new SiameseTrainer(encoder, new NaNLoss(), Fast()).Train(Pairs(4)));
+        StringAssert.Contains(e.Message, "NaN at step 1");
+    }
+
+    [TestMethod]
+    public void CancellationStopsBeforeTheNextStep()
+    {
+        using var encoder = Fixtures.Tiny();
+        using var cts = new CancellationTokenSource();
+        var options = Fast();
+        options.CancellationToken = cts.Token;
+        options.Progress = new SynchronousProgress(p => { if (p.Step == 2) cts.Cancel(); });
+        Assert.ThrowsExactly<OperationCanceledException>(() => new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(Pairs(16)));
+    }
+
+    [TestMethod]
+    public void WarmupThenLinearDecay()
+    {
+        // 10 steps, 1 of warm-up: 1.0 at step 0, then 9/9 .. 1/9 of the peak.
+        Assert.AreEqual(1.0, LearningRateSchedule.WarmupLinear(0, 10, 1, 1.0), 1e-12);
+        Assert.AreEqual(1.0, LearningRateSchedule.WarmupLinear(1, 10, 1, 1.0), 1e-12);
+        Assert.AreEqual(1.0 / 9, LearningRateSchedule.WarmupLinear(9, 10, 1, 1.0), 1e-12);
+        Assert.AreEqual(0.5, LearningRateSchedule.WarmupLinear(1, 100, 4, 1.0), 1e-12);
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
