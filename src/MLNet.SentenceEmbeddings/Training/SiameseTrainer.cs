@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Tokenization;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -28,14 +29,15 @@ public sealed class SiameseTrainer
             throw new ArgumentException("Training needs an encoder loaded with Precision.Float32.", nameof(encoder));
     }
 
-    /// <summary>Runs the configured epochs over <paramref name="examples"/>; returns the per-step history.</summary>
+    /// <summary>Runs the configured epochs over <paramref name="examples"/>.</summary>
+    /// <param name="examples">The training set.</param>
+    /// <param name="resumeFrom">A checkpoint-STEP folder written by an earlier run with the same data and options:
+    /// training continues after that step and ends with the weights an uninterrupted run would have.</param>
     /// <exception cref="ArgumentException">Bad data; the message names the row and column.</exception>
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite.</exception>
-    public IReadOnlyList<TrainingProgress> Train(IReadOnlyList<TrainingExample> examples)
+    public TrainingResult Train(IReadOnlyList<TrainingExample> examples, string? resumeFrom = null)
     {
         CheckData(examples);
-        torch.manual_seed(_options.Seed);
-        var random = new Random(_options.Seed);
         int stepsPerEpoch = (examples.Count + _options.BatchSize - 1) / _options.BatchSize;
         int totalSteps = stepsPerEpoch * _options.Epochs;
         int warmup = (int)Math.Ceiling(totalSteps * _options.WarmupFraction);
@@ -47,40 +49,86 @@ public sealed class SiameseTrainer
             new AdamW.ParamGroup(parameters.Where(p => p.dim() <= 1), new AdamW.Options { weight_decay = 0.0 }),
         };
         using var optimizer = torch.optim.AdamW(groups, _options.LearningRate);
+        int step = resumeFrom is null ? 0 : TrainingCheckpoint.Read(resumeFrom, _options.Seed, _encoder, _loss, optimizer);
+        if (resumeFrom is not null) _options.Log?.Invoke($"resumed from {resumeFrom} after step {step}");
+
         var history = new List<TrainingProgress>(totalSteps);
+        var evaluations = new List<TrainingEvaluation>();
+        (int Step, double Metric, List<NamedArray> Encoder, List<NamedArray>? Loss)? best = null;
         var clock = Stopwatch.StartNew();
         long seen = 0;
-        _encoder.Model.train();
-        if (_loss is nn.Module lossModule) lossModule.train();
+        SetTraining(true);
         try
         {
-            int step = 0;
-            for (int epoch = 0; epoch < _options.Epochs; epoch++)
+            for (int epoch = step / stepsPerEpoch; epoch < _options.Epochs; epoch++)
             {
+                // Seeded per epoch (not one generator for the run) so that a resumed run shuffles identically.
                 var order = Enumerable.Range(0, examples.Count).ToArray();
-                if (_options.Shuffle) random.Shuffle(order);
-                foreach (var batch in order.Chunk(_options.BatchSize))
+                if (_options.Shuffle) new Random(HashCode.Combine(_options.Seed, epoch)).Shuffle(order);
+                var batches = order.Chunk(_options.BatchSize).ToList();
+                for (int b = step - epoch * stepsPerEpoch; b < batches.Count; b++)
                 {
                     _options.CancellationToken.ThrowIfCancellationRequested();
                     double lr = LearningRateSchedule.WarmupLinear(step, totalSteps, warmup, _options.LearningRate);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                    double value = Step(optimizer, parameters, batch.Select(i => examples[i]).ToList(), step);
-                    seen += batch.Length;
-                    var progress = new TrainingProgress(step + 1, totalSteps, epoch + 1, value, lr, seen / clock.Elapsed.TotalSeconds);
+                    // Dropout draws from a generator seeded by (seed, step): reproducible, and resumable at any step.
+                    torch.manual_seed(HashCode.Combine(_options.Seed, step));
+                    double value = Step(optimizer, parameters, batches[b].Select(i => examples[i]).ToList(), step);
+                    seen += batches[b].Length;
+                    step++;
+                    var progress = new TrainingProgress(step, totalSteps, epoch + 1, value, lr, seen / clock.Elapsed.TotalSeconds);
                     history.Add(progress);
                     _options.Progress?.Report(progress);
-                    if ((step + 1) % 50 == 0 || step + 1 == totalSteps)
-                        _options.Log?.Invoke($"step {step + 1}/{totalSteps} epoch {epoch + 1} loss {value:F4} lr {lr:E2} {progress.ExamplesPerSecond:F1} examples/s");
-                    step++;
+                    if (step % 50 == 0 || step == totalSteps)
+                        _options.Log?.Invoke($"step {step}/{totalSteps} epoch {epoch + 1} loss {value:F4} lr {lr:E2} {progress.ExamplesPerSecond:F1} examples/s");
+                    if (_options.Evaluator is { } evaluator && (step == totalSteps || (_options.EvaluationSteps > 0 && step % _options.EvaluationSteps == 0)))
+                    {
+                        var evaluation = Evaluate(evaluator, step);
+                        evaluations.Add(evaluation);
+                        if (best is null || evaluation.PrimaryMetric > best.Value.Metric)
+                            best = (step, evaluation.PrimaryMetric, StateDict.Export(_encoder.Model), _loss is nn.Module lm ? StateDict.Export(lm) : null);
+                    }
+                    if (_options.CheckpointSteps > 0 && step % _options.CheckpointSteps == 0)
+                    {
+                        string written = TrainingCheckpoint.Write(_options.CheckpointDirectory!, step, _options.Seed, _encoder, _loss, optimizer);
+                        _options.Log?.Invoke($"checkpoint {written}");
+                    }
                 }
             }
         }
         finally
         {
-            _encoder.Model.eval();
-            if (_loss is nn.Module m) m.eval();
+            SetTraining(false);
         }
-        return history;
+        if (best is { } kept && _options.KeepBestModel && kept.Step != step)
+        {
+            StateDict.Load(_encoder.Model, kept.Encoder.ToDictionary(a => a.Name), $"best model (step {kept.Step})");
+            if (kept.Loss is not null && _loss is nn.Module lm) StateDict.Load(lm, kept.Loss.ToDictionary(a => a.Name), $"best loss head (step {kept.Step})");
+            _options.Log?.Invoke($"kept the weights of step {kept.Step} ({_options.Evaluator!.PrimaryMetric} {kept.Metric:F4})");
+        }
+        return new TrainingResult(history, evaluations, best?.Step);
+    }
+
+    private TrainingEvaluation Evaluate(Evaluation.ISentenceEvaluator evaluator, int step)
+    {
+        SetTraining(false); // no dropout while scoring
+        try
+        {
+            var metrics = evaluator.Evaluate(_encoder, _options.CancellationToken);
+            double primary = metrics[evaluator.PrimaryMetric];
+            _options.Log?.Invoke($"step {step}: {evaluator.PrimaryMetric} {primary:F4}");
+            return new TrainingEvaluation(step, primary, metrics);
+        }
+        finally
+        {
+            SetTraining(true);
+        }
+    }
+
+    private void SetTraining(bool training)
+    {
+        _encoder.Model.train(training);
+        if (_loss is nn.Module m) m.train(training);
     }
 
     private double Step(OptimizerHelper optimizer, List<Parameter> parameters, IReadOnlyList<TrainingExample> batch, int step)

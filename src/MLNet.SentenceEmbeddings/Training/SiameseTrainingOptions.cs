@@ -3,6 +3,16 @@ namespace MLNet.SentenceEmbeddings.Training;
 /// <summary>One optimisation step as reported to <see cref="SiameseTrainingOptions.Progress"/>.</summary>
 public sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double LearningRate, double ExamplesPerSecond);
 
+/// <summary>One evaluation on the dev set: the evaluator's metrics after <paramref name="Step"/> steps.</summary>
+public sealed record TrainingEvaluation(int Step, double PrimaryMetric, IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>What a training run did: every step, every evaluation, and which step's weights the encoder holds now.</summary>
+public sealed record TrainingResult(IReadOnlyList<TrainingProgress> Steps, IReadOnlyList<TrainingEvaluation> Evaluations, int? BestStep)
+{
+    /// <summary>Examples per second over the whole run (the last step's running figure).</summary>
+    public double ExamplesPerSecond => Steps.Count == 0 ? 0 : Steps[^1].ExamplesPerSecond;
+}
+
 /// <summary>Hyper-parameters of <see cref="SiameseTrainer"/>; the defaults are the SBERT paper's (Section 3).</summary>
 public sealed class SiameseTrainingOptions
 {
@@ -27,6 +37,16 @@ public sealed class SiameseTrainingOptions
     /// <summary>Seeds libtorch (dropout, new parameters) and the shuffling: the same seed gives the same weights on CPU.</summary>
     public int Seed { get; set; } = 42;
     public bool Shuffle { get; set; } = true;
+    /// <summary>Scores the encoder on a dev set; null trains without evaluation.</summary>
+    public Evaluation.ISentenceEvaluator? Evaluator { get; set; }
+    /// <summary>Evaluate every this many steps (and always after the last); 0 evaluates after the last step only.</summary>
+    public int EvaluationSteps { get; set; }
+    /// <summary>After training, put back the weights of the evaluation with the best primary metric.</summary>
+    public bool KeepBestModel { get; set; } = true;
+    /// <summary>Where checkpoints go (checkpoint-STEP folders); null writes none.</summary>
+    public string? CheckpointDirectory { get; set; }
+    /// <summary>Write a checkpoint every this many steps (needs <see cref="CheckpointDirectory"/>).</summary>
+    public int CheckpointSteps { get; set; }
     public IProgress<TrainingProgress>? Progress { get; set; }
     public Action<string>? Log { get; set; }
     public CancellationToken CancellationToken { get; set; }
@@ -39,5 +59,8 @@ public sealed class SiameseTrainingOptions
         if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be non-negative.");
         if (!(MaxGradNorm > 0)) throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), MaxGradNorm, "MaxGradNorm must be positive.");
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be at least 1.");
+        if (EvaluationSteps < 0) throw new ArgumentOutOfRangeException(nameof(EvaluationSteps), EvaluationSteps, "EvaluationSteps must be 0 or more.");
+        if (CheckpointSteps < 0 || (CheckpointSteps > 0 && string.IsNullOrWhiteSpace(CheckpointDirectory)))
+            throw new ArgumentOutOfRangeException(nameof(CheckpointSteps), CheckpointSteps, "CheckpointSteps must be 0 or more, and needs CheckpointDirectory.");
     }
 }

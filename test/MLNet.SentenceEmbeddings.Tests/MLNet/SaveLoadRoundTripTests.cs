@@ -5,7 +5,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.SentenceEmbeddings.MLNet;
 
-namespace MLNet.SentenceEmbeddings.Tests.MLNet;
+namespace MLNet.SentenceEmbeddings.Tests.MLNetIntegration;
 
 [TestClass]
 public class SaveLoadRoundTripTests

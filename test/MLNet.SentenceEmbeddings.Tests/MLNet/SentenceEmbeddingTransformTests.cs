@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.SentenceEmbeddings.MLNet;
 
-namespace MLNet.SentenceEmbeddings.Tests.MLNet;
+namespace MLNet.SentenceEmbeddings.Tests.MLNetIntegration;
 
 [TestClass]
 public class SentenceEmbeddingTransformTests

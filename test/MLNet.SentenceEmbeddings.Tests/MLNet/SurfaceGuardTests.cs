@@ -4,7 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNet.SentenceEmbeddings.MLNet;
 
-namespace MLNet.SentenceEmbeddings.Tests.MLNet;
+namespace MLNet.SentenceEmbeddings.Tests.MLNetIntegration;
 
 /// <summary>
 /// Fails loudly when the ML.NET internals we compile against (through the publicized reference) are not what

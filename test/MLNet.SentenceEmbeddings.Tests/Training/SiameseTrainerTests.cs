@@ -1,3 +1,4 @@
+using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Training;
 using TorchSharp.Modules;
@@ -20,7 +21,7 @@ public class SiameseTrainerTests
     public void AFewStepsReduceTheLoss()
     {
         using var encoder = Fixtures.Tiny(seed: 3);
-        var history = new SiameseTrainer(encoder, new CosineSimilarityLoss(), Fast(epochs: 10)).Train(Pairs(16));
+        var history = new SiameseTrainer(encoder, new CosineSimilarityLoss(), Fast(epochs: 10)).Train(Pairs(16)).Steps;
         Assert.AreEqual(40, history.Count);
         double first = history.Take(4).Average(h => h.Loss), last = history.TakeLast(4).Average(h => h.Loss);
         Assert.IsTrue(last < 0.5 * first, $"loss {first:F4} -> {last:F4}");
@@ -98,6 +99,67 @@ public class SiameseTrainerTests
         options.CancellationToken = cts.Token;
         options.Progress = new SynchronousProgress(p => { if (p.Step == 2) cts.Cancel(); });
         Assert.ThrowsExactly<OperationCanceledException>(() => new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(Pairs(16)));
+    }
+
+    private static List<TrainingExample> Triplets() =>
+        Enumerable.Range(0, 12).Select(i => TrainingExample.Triplet($"a {Words[i % 8]}", $"the {Words[i % 8]}", $"no {Words[(i + 1) % 8]}")).ToList();
+
+    [TestMethod]
+    public void ResumingFromACheckpointGivesTheWeightsOfAnUninterruptedRun()
+    {
+        float[] Weights(SentenceEncoder e) => StateDict.Export(e.Model).SelectMany(a => a.Data).ToArray();
+        using var straight = Fixtures.Tiny(seed: 9);
+        new SiameseTrainer(straight, new TripletLoss(), Fast(epochs: 2)).Train(Triplets());
+
+        string dir = Fixtures.NewTempDir();
+        using (var first = Fixtures.Tiny(seed: 9))
+        {
+            var options = Fast(epochs: 2);
+            options.CheckpointDirectory = dir;
+            options.CheckpointSteps = 4; // 3 steps per epoch: the checkpoint falls inside the second epoch
+            options.CancellationToken = new CancellationTokenSource().Token;
+            options.Progress = new SynchronousProgress(p => { if (p.Step == 5) throw new OperationCanceledException("interrupted"); });
+            Assert.ThrowsExactly<OperationCanceledException>(() => new SiameseTrainer(first, new TripletLoss(), options).Train(Triplets()));
+        }
+        Assert.IsTrue(Directory.Exists(Path.Combine(dir, "checkpoint-4")));
+        using var resumed = Fixtures.Tiny(seed: 123); // different start: everything must come from the checkpoint
+        var result = new SiameseTrainer(resumed, new TripletLoss(), Fast(epochs: 2)).Train(Triplets(), resumeFrom: Path.Combine(dir, "checkpoint-4"));
+        Assert.AreEqual(2, result.Steps.Count, "steps 5 and 6 remain");
+        CollectionAssert.AreEqual(Weights(straight), Weights(resumed));
+    }
+
+    private sealed class ScriptedEvaluator(params double[] scores) : ISentenceEvaluator
+    {
+        private int _calls;
+        public string PrimaryMetric => "score";
+        public IReadOnlyDictionary<string, double> Evaluate(SentenceEncoder encoder, CancellationToken cancellationToken = default)
+        {
+            Assert.IsFalse(encoder.Model.training, "evaluation must run without dropout");
+            return new Dictionary<string, double> { ["score"] = scores[_calls++] };
+        }
+    }
+
+    [TestMethod]
+    public void EvaluatesEveryNStepsAndKeepsTheBestWeights()
+    {
+        // Pass 1: record the weights after each step.
+        var snapshots = new List<float[]>();
+        using (var probe = Fixtures.Tiny(seed: 4))
+        {
+            var options = Fast(epochs: 2);
+            options.Progress = new SynchronousProgress(_ => snapshots.Add(StateDict.Export(probe.Model).SelectMany(a => a.Data).ToArray()));
+            new SiameseTrainer(probe, new CosineSimilarityLoss(), options).Train(Pairs(8));
+        }
+        // Pass 2: same run, evaluated after steps 2 and 4 (the last): the first evaluation scores best.
+        using var encoder = Fixtures.Tiny(seed: 4);
+        var withEval = Fast(epochs: 2);
+        withEval.Evaluator = new ScriptedEvaluator(0.9, 0.5);
+        withEval.EvaluationSteps = 2;
+        var result = new SiameseTrainer(encoder, new CosineSimilarityLoss(), withEval).Train(Pairs(8));
+        CollectionAssert.AreEqual(new[] { 2, 4 }, result.Evaluations.Select(e => e.Step).ToArray());
+        Assert.AreEqual(2, result.BestStep);
+        CollectionAssert.AreEqual(snapshots[1], StateDict.Export(encoder.Model).SelectMany(a => a.Data).ToArray(), "the encoder holds step 2's weights");
+        Assert.IsFalse(encoder.Model.training, "the encoder is back in eval mode");
     }
 
     [TestMethod]
