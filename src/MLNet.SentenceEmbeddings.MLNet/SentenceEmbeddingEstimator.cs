@@ -38,19 +38,22 @@ public sealed class SentenceEmbeddingEstimator : IEstimator<SentenceEmbeddingTra
         return new SentenceEmbeddingTransformer(_env, encoder, ownsEncoder: _options.Encoder is null, _options.Columns, _options.CancellationToken);
     }
 
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => OutputShape(inputSchema, _options.Columns);
+
+    /// <summary>The input columns plus a known-size Single vector per pair; checks that each input is a text column.</summary>
+    internal static SchemaShape OutputShape(SchemaShape inputSchema, IReadOnlyList<InputOutputColumnPair> columns)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        foreach (var pair in _options.Columns)
+        foreach (var pair in columns)
         {
             if (!inputSchema.TryFindColumn(pair.InputColumnName, out var column))
                 throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{pair.InputColumnName}' not found; SentenceEmbedding expects a text column of that name.");
             if (column.Kind != SchemaShape.Column.VectorKind.Scalar || column.ItemType is not TextDataViewType)
                 throw new InvalidOperationException($"Input column '{pair.InputColumnName}' is {column.ItemType} ({column.Kind}); SentenceEmbedding expects a text (String) column.");
         }
-        var outputs = _options.Columns.Select(p => new SchemaShape.Column(p.OutputColumnName, SchemaShape.Column.VectorKind.Vector,
+        var outputs = columns.Select(p => new SchemaShape.Column(p.OutputColumnName, SchemaShape.Column.VectorKind.Vector,
             NumberDataViewType.Single, isKey: false)).ToList();
-        var names = _options.Columns.Select(p => p.OutputColumnName).ToHashSet();
+        var names = columns.Select(p => p.OutputColumnName).ToHashSet();
         return new SchemaShape(inputSchema.Where(c => !names.Contains(c.Name)).Concat(outputs));
     }
 }

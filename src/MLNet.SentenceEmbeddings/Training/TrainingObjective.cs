@@ -1,0 +1,36 @@
+namespace MLNet.SentenceEmbeddings.Training;
+
+/// <summary>The objectives by name, as the CLI and the ML.NET trainer expose them.</summary>
+public enum TrainingObjective
+{
+    /// <summary>SBERT's classification objective on pairs with class labels (<see cref="SoftmaxLoss"/>).</summary>
+    Softmax,
+    /// <summary>SBERT's regression objective on pairs with scores (<see cref="CosineSimilarityLoss"/>).</summary>
+    Regression,
+    /// <summary>SBERT's triplet objective (<see cref="TripletLoss"/>).</summary>
+    Triplet,
+    /// <summary>In-batch negatives on (anchor, positive[, negative]) (<see cref="MultipleNegativesRankingLoss"/>).</summary>
+    Mnrl,
+    /// <summary>CoSENT ranking on pairs with scores (<see cref="CoSentLoss"/>).</summary>
+    CoSent,
+}
+
+public static class TrainingObjectives
+{
+    /// <summary>Parses softmax, regression, triplet, mnrl, cosent (case-insensitive).</summary>
+    public static TrainingObjective Parse(string name, string parameterName = "objective") =>
+        Enum.TryParse<TrainingObjective>(name, ignoreCase: true, out var o) && Enum.IsDefined(o)
+            ? o
+            : throw new ArgumentException($"Unknown objective '{name}'; expected softmax, regression, triplet, mnrl or cosent.", parameterName);
+
+    /// <summary>Builds the loss for an encoder of width <paramref name="dimension"/>.</summary>
+    /// <param name="columns">Sentence columns per example: 3 makes <see cref="TrainingObjective.Mnrl"/> use hard negatives.</param>
+    public static ISentenceLoss Create(TrainingObjective objective, int dimension, int numLabels = 3, int columns = 2) => objective switch
+    {
+        TrainingObjective.Softmax => new SoftmaxLoss(dimension, numLabels),
+        TrainingObjective.Regression => new CosineSimilarityLoss(),
+        TrainingObjective.Triplet => new TripletLoss(),
+        TrainingObjective.Mnrl => new MultipleNegativesRankingLoss(withHardNegative: columns == 3),
+        _ => new CoSentLoss(),
+    };
+}
