@@ -6,6 +6,7 @@ const string Usage =
     "sbert: Sentence-BERT embeddings for .NET\n\n" +
     "Commands:\n" +
     "  embed          embed the lines of a text file into a TSV\n" +
+    "  train          fine-tune an encoder (softmax, regression, triplet, mnrl, cosent) and save it\n" +
     "  bench encoder  sentences/s of this encoder (fp32, bf16) vs ONNX Runtime; writes docs/benchmarks.md\n" +
     "  bench memory   resident memory while embedding 100k sentences; writes docs/benchmarks.md\n" +
     "  bench transform  the ML.NET transform vs the core encoder, before and after Save/Load; writes docs/benchmarks.md\n\n" +
@@ -22,6 +23,7 @@ string[] rest = args.Skip(1).ToArray();
 string help = command switch
 {
     "embed" => EmbedCommand.Help,
+    "train" => TrainCommand.Help,
     "bench" when rest.FirstOrDefault() == "encoder" => BenchEncoderCommand.Help,
     "bench" when rest.FirstOrDefault() == "memory" => BenchMemoryCommand.Help,
     "bench" when rest.FirstOrDefault() == "transform" => BenchTransformCommand.Help,
@@ -38,6 +40,7 @@ try
     return command switch
     {
         "embed" => EmbedCommand.Run(new ArgumentReader(rest, EncoderArguments.Flags), Console.Error),
+        "train" => TrainCommand.Run(new ArgumentReader(rest, TrainCommand.Flags), Console.Out, Console.Error),
         "bench" when rest.FirstOrDefault() == "encoder" =>
             BenchEncoderCommand.Run(new ArgumentReader(rest.Skip(1), BenchEncoderCommand.Flags), Console.Out),
         "bench" when rest.FirstOrDefault() == "memory" =>
