@@ -9,7 +9,8 @@ const string Usage =
     "  train          fine-tune an encoder (softmax, regression, triplet, mnrl, cosent) and save it\n" +
     "  bench encoder  sentences/s of this encoder (fp32, bf16) vs ONNX Runtime; writes docs/benchmarks.md\n" +
     "  bench memory   resident memory while embedding 100k sentences; writes docs/benchmarks.md\n" +
-    "  bench transform  the ML.NET transform vs the core encoder, before and after Save/Load; writes docs/benchmarks.md\n\n" +
+    "  bench transform  the ML.NET transform vs the core encoder, before and after Save/Load; writes docs/benchmarks.md\n" +
+    "  bench training the paper's training experiments (STSb regression, NLI softmax, SNLI triplets); writes docs/training.md\n\n" +
     "Run 'sbert <command> --help' for a command's options.\n";
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -27,6 +28,7 @@ string help = command switch
     "bench" when rest.FirstOrDefault() == "encoder" => BenchEncoderCommand.Help,
     "bench" when rest.FirstOrDefault() == "memory" => BenchMemoryCommand.Help,
     "bench" when rest.FirstOrDefault() == "transform" => BenchTransformCommand.Help,
+    "bench" when rest.FirstOrDefault() == "training" => BenchTrainingCommand.Help,
     _ => Usage,
 };
 if (rest.Contains("--help") || rest.Contains("-h"))
@@ -47,6 +49,8 @@ try
             BenchMemoryCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
         "bench" when rest.FirstOrDefault() == "transform" =>
             BenchTransformCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
+        "bench" when rest.FirstOrDefault() == "training" =>
+            BenchTrainingCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
         _ => throw new UsageException($"Unknown command '{string.Join(' ', args.Take(2))}'."),
     };
 }

@@ -1,0 +1,149 @@
+using System.Text;
+using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Data;
+using MLNet.SentenceEmbeddings.Evaluation;
+using MLNet.SentenceEmbeddings.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.SentenceEmbeddings.Cli.Commands;
+
+/// <summary>
+/// <c>sbert bench training</c>: the paper's training experiments on the data and encoders available here, each with
+/// before/after figures, throughput, and a PNG of loss and dev metric per step; writes docs/training.md.
+/// </summary>
+public static class BenchTrainingCommand
+{
+    public const string Help =
+        "sbert bench training [options]\n" +
+        "  Fine-tunes all-MiniLM-L6-v2 (1) with the regression objective on STSb train, (2) with the softmax objective on\n" +
+        "  SNLI dev + SICK-E train, (3) with the triplet objective on SNLI dev triplets; reports test figures before/after.\n" +
+        "  --experiments L    comma list of stsb, nli, triplet (default: all)\n" +
+        "  --epochs N         epochs of the STSb run (default 4; the others run 1, as the paper's NLI training)\n" +
+        "  --max-examples N   cap each training set (quick runs)\n" +
+        BenchmarkInputs.Help;
+
+    private const string Model = "default";
+
+    public static int Run(ArgumentReader args, TextWriter output)
+    {
+        var experiments = (args.Optional("experiments") ?? "stsb,nli,triplet").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        int epochs = args.Int("epochs", 1) ?? 4;
+        int? max = args.Int("max-examples", 1);
+        string data = BenchmarkInputs.DataFolder(args);
+        string? report = args.Optional("output") ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", "training.md") : null);
+        args.EnsureAllUsed();
+        string plotDir = Path.GetDirectoryName(report ?? Path.GetFullPath("training.md"))!;
+        string command = $"dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench training --experiments {{0}} --epochs {epochs}" + (max is int m ? $" --max-examples {m}" : "");
+
+        var stsbTest = new EmbeddingSimilarityEvaluator(StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-test.csv")));
+        var stsbDev = new EmbeddingSimilarityEvaluator(StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-dev.csv")));
+        List<TrainingExample> Cap(List<TrainingExample> xs) => max is int n ? xs.Take(n).ToList() : xs;
+        void Section(string name, StringBuilder body)
+        {
+            output.WriteLine();
+            output.Write(body);
+            if (report is not null) MarkdownReport.WriteSection(report, $"bench-training-{name}", "Training", body.ToString());
+        }
+        StringBuilder Header(string title, string experiment, TrainingResult r, int examples)
+        {
+            var md = new StringBuilder();
+            md.AppendLine($"## {title}");
+            md.AppendLine();
+            md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
+            md.AppendLine($"Command: `{string.Format(command, experiment)}`");
+            md.AppendLine();
+            md.AppendLine($"{Model} (all-MiniLM-L6-v2), {examples:N0} training examples, batch 16, AdamW lr 2e-5 with 10% linear warm-up, " +
+                          $"fp32; {r.Steps.Count} steps at {r.ExamplesPerSecond:F1} examples/s (each example is 2 or 3 sentences through the encoder).");
+            md.AppendLine();
+            return md;
+        }
+
+        if (experiments.Contains("stsb"))
+        {
+            var train = Cap(TrainingData.Examples(Path.Combine(data, "stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples);
+            using var encoder = SentenceEncoder.Load(Model);
+            double before = 100 * stsbTest.Evaluate(encoder)["spearman_cosine"];
+            var options = Options(output, epochs);
+            options.Evaluator = stsbDev;
+            options.EvaluationSteps = Math.Max(1, train.Count / 16 / 2);
+            var result = new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(train);
+            double after = 100 * stsbTest.Evaluate(encoder)["spearman_cosine"];
+            string png = Path.Combine(plotDir, "training-stsb-regression.png");
+            TrainingPlot.Save(png, "all-MiniLM-L6-v2, regression objective on STSb train", result, "Spearman");
+            var md = Header($"Regression objective on STSb ({epochs} epochs)", "stsb", result, train.Count);
+            md.AppendLine("| STSb test, Spearman of cosine x100 | value |");
+            md.AppendLine("|---|---:|");
+            md.AppendLine($"| before fine-tuning | {before:F2} |");
+            md.AppendLine($"| after (weights of the best dev evaluation, step {result.BestStep}) | {after:F2} |");
+            md.AppendLine($"| paper, SBERT-base trained on NLI + STSb (Table 2) | 84.67 |");
+            md.AppendLine();
+            md.AppendLine($"![loss and dev Spearman per step]({Path.GetFileName(png)})");
+            Section("stsb", md);
+        }
+
+        if (experiments.Contains("nli"))
+        {
+            var nli = TrainingData.Examples(Path.Combine(data, "senteval", "SNLI", "s1.dev"), "snli", TrainingObjective.Softmax).Examples
+                .Concat(TrainingData.Examples(Path.Combine(data, "sick", "SICK_train.txt"), "sick", TrainingObjective.Softmax).Examples).ToList();
+            var train = Cap(nli);
+            var test = SnliReader.Read(Path.Combine(data, "senteval", "SNLI", "s1.test"));
+            using var encoder = SentenceEncoder.Load(Model);
+            double stsBefore = 100 * stsbTest.Evaluate(encoder)["spearman_cosine"];
+            using var loss = new SoftmaxLoss(encoder.Dimension, 3);
+            double headBefore = HeadAccuracy(encoder, loss, test);
+            var result = new SiameseTrainer(encoder, loss, Options(output, 1)).Train(train);
+            double headAfter = HeadAccuracy(encoder, loss, test);
+            double stsAfter = 100 * stsbTest.Evaluate(encoder)["spearman_cosine"];
+            string png = Path.Combine(plotDir, "training-nli-softmax.png");
+            TrainingPlot.Save(png, "all-MiniLM-L6-v2, softmax objective on SNLI dev + SICK-E train", result, "");
+            var md = Header("Softmax objective on SNLI dev + SICK-E train (1 epoch)", "nli", result, train.Count);
+            md.AppendLine("| figure | before | after |");
+            md.AppendLine("|---|---:|---:|");
+            md.AppendLine($"| SNLI test accuracy of the classifier head softmax(W [u; v; abs(u-v)]), % | {headBefore:F2} (untrained head) | {headAfter:F2} |");
+            md.AppendLine($"| STSb test Spearman of cosine x100 | {stsBefore:F2} | {stsAfter:F2} |");
+            md.AppendLine();
+            md.AppendLine($"![loss per step]({Path.GetFileName(png)})");
+            Section("nli", md);
+        }
+
+        if (experiments.Contains("triplet"))
+        {
+            var dev = SnliReader.Triplets(SnliReader.Read(Path.Combine(data, "senteval", "SNLI", "s1.dev")));
+            var train = Cap(dev.Select(t => TrainingExample.Triplet(t.Anchor, t.Positive, t.Negative)).ToList());
+            var test = new TripletEvaluator(SnliReader.Triplets(SnliReader.Read(Path.Combine(data, "senteval", "SNLI", "s1.test"))));
+            using var encoder = SentenceEncoder.Load(Model);
+            var before = test.Evaluate(encoder);
+            var result = new SiameseTrainer(encoder, new TripletLoss(), Options(output, 1)).Train(train);
+            var after = test.Evaluate(encoder);
+            string png = Path.Combine(plotDir, "training-snli-triplet.png");
+            TrainingPlot.Save(png, "all-MiniLM-L6-v2, triplet objective on SNLI dev triplets", result, "");
+            var md = Header("Triplet objective on SNLI dev triplets (1 epoch)", "triplet", result, train.Count);
+            md.AppendLine($"| SNLI test triplets ({before["n"]:N0}: premise, entailment, contradiction), Euclidean | accuracy % |");
+            md.AppendLine("|---|---:|");
+            md.AppendLine($"| before fine-tuning | {100 * before["accuracy"]:F2} |");
+            md.AppendLine($"| after | {100 * after["accuracy"]:F2} |");
+            md.AppendLine();
+            md.AppendLine($"![loss per step]({Path.GetFileName(png)})");
+            Section("triplet", md);
+        }
+        if (report is not null) output.WriteLine($"\nwrote {report}");
+        return 0;
+    }
+
+    private static SiameseTrainingOptions Options(TextWriter output, int epochs) => new() { Epochs = epochs, Log = output.WriteLine };
+
+    /// <summary>Accuracy (%) of the softmax head on labelled pairs (argmax of W [u; v; |u−v|]).</summary>
+    private static double HeadAccuracy(SentenceEncoder encoder, SoftmaxLoss loss, List<LabeledPair> pairs)
+    {
+        string[] labels = { "entailment", "neutral", "contradiction" };
+        using var u = encoder.EncodeToTensor(pairs.Select(p => (string?)p.Sentence1).ToList());
+        using var v = encoder.EncodeToTensor(pairs.Select(p => (string?)p.Sentence2).ToList());
+        using var noGrad = no_grad();
+        loss.eval();
+        using var logits = loss.Logits(u, v);
+        using var predicted = logits.argmax(1);
+        var p = predicted.data<long>().ToArray();
+        return 100.0 * pairs.Where((x, i) => labels[p[i]] == x.Label).Count() / pairs.Count;
+    }
+}
