@@ -93,9 +93,19 @@ public sealed class SiameseEstimator : IEstimator<SentenceEmbeddingTransformer>
         return examples;
     }
 
-    private Func<long, double> LabelReader(DataViewRowCursor cursor, DataViewSchema.Column column)
+    private static Func<long, double> LabelReader(DataViewRowCursor cursor, DataViewSchema.Column column)
     {
         string name = column.Name;
+        Func<long, double> Number<T>(Func<T, double> toDouble)
+        {
+            var getter = cursor.GetGetter<T>(column);
+            return _ =>
+            {
+                T value = default!;
+                getter(ref value);
+                return toDouble(value);
+            };
+        }
         switch (column.Type)
         {
             case KeyDataViewType:
@@ -107,18 +117,10 @@ public sealed class SiameseEstimator : IEstimator<SentenceEmbeddingTransformer>
                     if (k == 0) throw new InvalidOperationException($"Row {row}, column '{name}': missing key value.");
                     return k - 1; // ML.NET keys are 1-based; class indices 0-based
                 };
-            case var t when t == NumberDataViewType.Single:
-                var f = cursor.GetGetter<float>(column);
-                return _ => { float v = 0; f(ref v); return v; };
-            case var t when t == NumberDataViewType.Double:
-                var d = cursor.GetGetter<double>(column);
-                return _ => { double v = 0; d(ref v); return v; };
-            case var t when t == NumberDataViewType.Int32:
-                var i = cursor.GetGetter<int>(column);
-                return _ => { int v = 0; i(ref v); return v; };
-            case var t when t == NumberDataViewType.Int64:
-                var g = cursor.GetGetter<long>(column);
-                return _ => { long v = 0; g(ref v); return v; };
+            case var t when t == NumberDataViewType.Single: return Number<float>(v => v);
+            case var t when t == NumberDataViewType.Double: return Number<double>(v => v);
+            case var t when t == NumberDataViewType.Int32: return Number<int>(v => v);
+            case var t when t == NumberDataViewType.Int64: return Number<long>(v => v);
             default:
                 throw new InvalidOperationException($"Label column '{name}' is {column.Type}; expected Single, Double, Int32, Int64 or a key type.");
         }

@@ -24,6 +24,9 @@ public static class TrainingObjectives
             : throw new ArgumentException($"Unknown objective '{name}'; expected softmax, regression, triplet, mnrl or cosent.", parameterName);
 
     /// <summary>Builds the loss for an encoder of width <paramref name="dimension"/>.</summary>
+    /// <param name="objective">Which objective.</param>
+    /// <param name="dimension">Width of the encoder's sentence vectors (the softmax classifier's input size per part).</param>
+    /// <param name="numLabels">Classes of the softmax objective.</param>
     /// <param name="columns">Sentence columns per example: 3 makes <see cref="TrainingObjective.Mnrl"/> use hard negatives.</param>
     public static ISentenceLoss Create(TrainingObjective objective, int dimension, int numLabels = 3, int columns = 2) => objective switch
     {

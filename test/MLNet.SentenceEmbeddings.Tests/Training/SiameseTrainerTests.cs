@@ -97,7 +97,7 @@ public class SiameseTrainerTests
         using var cts = new CancellationTokenSource();
         var options = Fast();
         options.CancellationToken = cts.Token;
-        options.Progress = new SynchronousProgress(p => { if (p.Step == 2) cts.Cancel(); });
+        options.Progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == 2) cts.Cancel(); });
         Assert.ThrowsExactly<OperationCanceledException>(() => new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(Pairs(16)));
     }
 
@@ -118,7 +118,7 @@ public class SiameseTrainerTests
             options.CheckpointDirectory = dir;
             options.CheckpointSteps = 4; // 3 steps per epoch: the checkpoint falls inside the second epoch
             options.CancellationToken = new CancellationTokenSource().Token;
-            options.Progress = new SynchronousProgress(p => { if (p.Step == 5) throw new OperationCanceledException("interrupted"); });
+            options.Progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == 5) throw new OperationCanceledException("interrupted"); });
             Assert.ThrowsExactly<OperationCanceledException>(() => new SiameseTrainer(first, new TripletLoss(), options).Train(Triplets()));
         }
         Assert.IsTrue(Directory.Exists(Path.Combine(dir, "checkpoint-4")));
@@ -147,7 +147,7 @@ public class SiameseTrainerTests
         using (var probe = Fixtures.Tiny(seed: 4))
         {
             var options = Fast(epochs: 2);
-            options.Progress = new SynchronousProgress(_ => snapshots.Add(StateDict.Export(probe.Model).SelectMany(a => a.Data).ToArray()));
+            options.Progress = new SynchronousProgress<TrainingProgress>(_ => snapshots.Add(StateDict.Export(probe.Model).SelectMany(a => a.Data).ToArray()));
             new SiameseTrainer(probe, new CosineSimilarityLoss(), options).Train(Pairs(8));
         }
         // Pass 2: same run, evaluated after steps 2 and 4 (the last): the first evaluation scores best.
@@ -163,6 +163,18 @@ public class SiameseTrainerTests
     }
 
     [TestMethod]
+    public void TrainingLeavesNoTensorsBehind()
+    {
+        using var encoder = Fixtures.Tiny(seed: 2);
+        var trainer = new SiameseTrainer(encoder, new CosineSimilarityLoss(), Fast());
+        trainer.Train(Pairs(8)); // warm-up: kernels, allocator
+        long before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        trainer.Train(Pairs(32));
+        Assert.AreEqual(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount,
+            "every tensor of a step (activations, gradients' temporaries, optimizer state) must be released");
+    }
+
+    [TestMethod]
     public void WarmupThenLinearDecay()
     {
         // 10 steps, 1 of warm-up: 1.0 at step 0, then 9/9 .. 1/9 of the peak.
@@ -170,10 +182,5 @@ public class SiameseTrainerTests
         Assert.AreEqual(1.0, LearningRateSchedule.WarmupLinear(1, 10, 1, 1.0), 1e-12);
         Assert.AreEqual(1.0 / 9, LearningRateSchedule.WarmupLinear(9, 10, 1, 1.0), 1e-12);
         Assert.AreEqual(0.5, LearningRateSchedule.WarmupLinear(1, 100, 4, 1.0), 1e-12);
-    }
-
-    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }
