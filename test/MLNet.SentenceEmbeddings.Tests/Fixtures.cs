@@ -11,7 +11,7 @@ public static class Fixtures
 {
     private static readonly Lazy<SentenceEncoder> MiniLmLazy = new(() => SentenceEncoder.Load("default"));
     private static readonly Lazy<SentenceEncoder> ArcticLazy = new(() => SentenceEncoder.Load("arctic-xs"));
-    private static readonly Lazy<string> VocabLazy = new(() => PretrainedModels.Convert(PretrainedModels.AllMiniLmL6V2).VocabText);
+    private static readonly Lazy<string> VocabLazy = new(() => PretrainedModels.ReadVocab(PretrainedModels.AllMiniLmL6V2));
 
     /// <summary>all-MiniLM-L6-v2, fp32 (shared: do not dispose).</summary>
     public static SentenceEncoder MiniLm => MiniLmLazy.Value;

@@ -31,8 +31,7 @@ public sealed class OnnxReferenceEncoder : IDisposable
         if (threads is int t) { options.IntraOpNumThreads = t; options.InterOpNumThreads = 1; }
         _session = new InferenceSession(onnx, options);
         _hasTokenTypes = _session.InputMetadata.ContainsKey("token_type_ids");
-        var description = PretrainedModels.Convert(model) with { Weights = new() };
-        Tokenizer = SentenceTokenizer.FromVocab(description.VocabText, model.MaxSequenceLength, model.DoLowerCase, model.VocabResource);
+        Tokenizer = SentenceTokenizer.FromVocab(PretrainedModels.ReadVocab(model), model.MaxSequenceLength, model.DoLowerCase, model.VocabResource);
     }
 
     public SentenceTokenizer Tokenizer { get; }

@@ -87,12 +87,17 @@ public static class PretrainedModels
         return folder;
     }
 
+    /// <summary>The package's vocab.txt, with LF line endings (the packaged files use CRLF).</summary>
+    public static string ReadVocab(PretrainedModel model)
+    {
+        using var reader = new StreamReader(model.OpenResource(model.VocabResource));
+        return reader.ReadToEnd().Replace("\r\n", "\n");
+    }
+
     /// <summary>Reads the ONNX file and vocabulary out of the package (no cache).</summary>
     public static ModelDescription Convert(PretrainedModel model)
     {
-        string vocab;
-        using (var reader = new StreamReader(model.OpenResource(model.VocabResource))) vocab = reader.ReadToEnd();
-        vocab = vocab.Replace("\r\n", "\n");
+        string vocab = ReadVocab(model);
         Dictionary<string, NamedArray> weights;
         using (var onnx = model.OpenResource(model.OnnxResource))
             weights = OnnxInitializers.ReadBertStateDict(onnx, $"{model.AssemblyName}:{model.OnnxResource}");

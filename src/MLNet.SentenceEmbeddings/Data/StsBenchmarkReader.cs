@@ -12,19 +12,12 @@ public static class StsBenchmarkReader
     /// <exception cref="InvalidDataException">A line has fewer than 7 fields or a non-numeric score; the message gives file:line.</exception>
     public static List<SentencePair> Read(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"STSb file not found: {path}", path);
         var pairs = new List<SentencePair>();
-        int lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (n, line) in DataFileLines.Read(path))
         {
-            lineNumber++;
             if (line.Length == 0) continue;
-            var f = line.Split('\t');
-            if (f.Length < 7)
-                throw new InvalidDataException($"{path}:{lineNumber}: expected at least 7 tab-separated fields (genre, file, year, id, score, sentence1, sentence2), found {f.Length}.");
-            if (!double.TryParse(f[4], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double score))
-                throw new InvalidDataException($"{path}:{lineNumber}: score '{f[4]}' in field 5 is not a number.");
-            pairs.Add(new SentencePair(f[5], f[6], score));
+            var f = DataFileLines.Fields(path, n, line, 7, "genre, file, year, id, score, sentence1, sentence2");
+            pairs.Add(new SentencePair(f[5], f[6], DataFileLines.Number(path, n, f[4], "score (field 5)")));
         }
         return pairs;
     }

@@ -44,8 +44,9 @@ public sealed class SentenceTokenizer
             throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSequenceLength, "max_seq_length must leave room for [CLS] and [SEP] (>= 2).");
         // Normalise CRLF (both packaged vocabularies use it) so no token carries a trailing '\r'.
         string normalized = vocabText.Replace("\r\n", "\n").Replace('\r', '\n');
+        var tokens = normalized.Split('\n').ToHashSet(StringComparer.Ordinal);
         foreach (var special in new[] { "[CLS]", "[SEP]", "[PAD]", "[UNK]" })
-            if (!normalized.Split('\n').Contains(special))
+            if (!tokens.Contains(special))
                 throw new InvalidDataException($"{source}: the vocabulary has no {special} token; expected a BERT WordPiece vocabulary.");
         using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(normalized));
         var bert = BertTokenizer.Create(stream, new BertOptions
