@@ -19,7 +19,7 @@ public static class BenchTrainingCommand
         "  Fine-tunes all-MiniLM-L6-v2 (1) with the regression objective on STSb train, (2) with the softmax objective on\n" +
         "  SNLI dev + SICK-E train, (3) with the triplet objective on SNLI dev triplets; reports test figures before/after.\n" +
         "  and (4) records resident memory over 2,000 training steps.\n" +
-        "  --experiments L    comma list of stsb, nli, triplet, memory (default: all)\n" +
+        "  --experiments L    comma list of stsb, nli, triplet, memory plus throughput (fp32 vs bf16 autocast) (default: all)\n" +
         "  --epochs N         epochs of the STSb run (default 4; the others run 1, as the paper's NLI training)\n" +
         "  --max-examples N   cap each training set (quick runs)\n" +
         BenchmarkInputs.Help;
@@ -28,7 +28,7 @@ public static class BenchTrainingCommand
 
     public static int Run(ArgumentReader args, TextWriter output)
     {
-        var experiments = (args.Optional("experiments") ?? "stsb,nli,triplet,memory").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var experiments = (args.Optional("experiments") ?? "stsb,nli,triplet,throughput,memory").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         int epochs = args.Int("epochs", 1) ?? 4;
         int? max = args.Int("max-examples", 1);
         string data = BenchmarkInputs.DataFolder(args);
@@ -89,22 +89,34 @@ public static class BenchTrainingCommand
                 .Concat(TrainingData.Examples(Path.Combine(data, "sick", "SICK_train.txt"), "sick", TrainingObjective.Softmax).Examples).ToList();
             var train = Cap(nli);
             var test = SnliReader.Read(Path.Combine(data, "senteval", "SNLI", "s1.test"));
-            using var encoder = SentenceEncoder.Load(Model);
-            double stsBefore = 100 * stsbTest.Evaluate(encoder)["spearman_cosine"];
-            using var loss = new SoftmaxLoss(encoder.Dimension, 3);
-            double headBefore = HeadAccuracy(encoder, loss, test);
-            var result = new SiameseTrainer(encoder, loss, Options(output, 1)).Train(train);
-            double headAfter = HeadAccuracy(encoder, loss, test);
-            double stsAfter = 100 * stsbTest.Evaluate(encoder)["spearman_cosine"];
-            string png = Path.Combine(plotDir, "training-nli-softmax.png");
-            TrainingPlot.Save(png, "all-MiniLM-L6-v2, softmax objective on SNLI dev + SICK-E train", result, "");
-            var md = Header("Softmax objective on SNLI dev + SICK-E train (1 epoch)", "nli", result, train.Count);
-            md.AppendLine("| figure | before | after |");
-            md.AppendLine("|---|---:|---:|");
-            md.AppendLine($"| SNLI test accuracy of the classifier head softmax(W [u; v; abs(u-v)]), % | {headBefore:F2} (untrained head) | {headAfter:F2} |");
-            md.AppendLine($"| STSb test Spearman of cosine x100 | {stsBefore:F2} | {stsAfter:F2} |");
-            md.AppendLine();
-            md.AppendLine($"![loss per step]({Path.GetFileName(png)})");
+            var md = new StringBuilder();
+            TrainingResult? first = null;
+            foreach (var (slug, title, normalize) in new[]
+            {
+                ("", "vectors L2-normalised, as all-MiniLM-L6-v2 ships", (bool?)null),
+                ("-raw", "vectors not normalised (the paper's condition: BERT's pooled output goes straight into the objective)", false),
+            })
+            {
+                using var encoder = SentenceEncoder.Load(Model, new SentenceEncoderOptions { Normalize = normalize });
+                double stsBefore = 100 * stsbTest.Evaluate(encoder)["spearman_cosine"];
+                using var loss = new SoftmaxLoss(encoder.Dimension, 3);
+                double headBefore = HeadAccuracy(encoder, loss, test);
+                var result = new SiameseTrainer(encoder, loss, Options(output, 1)).Train(train);
+                double headAfter = HeadAccuracy(encoder, loss, test);
+                double stsAfter = 100 * stsbTest.Evaluate(encoder)["spearman_cosine"];
+                string png = Path.Combine(plotDir, $"training-nli-softmax{slug}.png");
+                TrainingPlot.Save(png, $"all-MiniLM-L6-v2, softmax objective on SNLI dev + SICK-E train{(slug == "" ? "" : ", not normalised")}", result, "");
+                if (first is null) md = Header("Softmax objective on SNLI dev + SICK-E train (1 epoch)", "nli", first = result, train.Count);
+                md.AppendLine($"### {char.ToUpperInvariant(title[0])}{title[1..]}");
+                md.AppendLine();
+                md.AppendLine("| figure | before | after |");
+                md.AppendLine("|---|---:|---:|");
+                md.AppendLine($"| SNLI test accuracy of the classifier head softmax(W [u; v; abs(u-v)]), % | {headBefore:F2} (untrained head) | {headAfter:F2} |");
+                md.AppendLine($"| STSb test Spearman of cosine x100 | {stsBefore:F2} | {stsAfter:F2} |");
+                md.AppendLine();
+                md.AppendLine($"{result.Steps.Count} steps at {result.ExamplesPerSecond:F1} pairs/s. ![loss per step]({Path.GetFileName(png)})");
+                md.AppendLine();
+            }
             Section("nli", md);
         }
 
@@ -113,21 +125,73 @@ public static class BenchTrainingCommand
             var dev = SnliReader.Triplets(SnliReader.Read(Path.Combine(data, "senteval", "SNLI", "s1.dev")));
             var train = Cap(dev.Select(t => TrainingExample.Triplet(t.Anchor, t.Positive, t.Negative)).ToList());
             var test = new TripletEvaluator(SnliReader.Triplets(SnliReader.Read(Path.Combine(data, "senteval", "SNLI", "s1.test"))));
-            using var encoder = SentenceEncoder.Load(Model);
-            var before = test.Evaluate(encoder);
-            var result = new SiameseTrainer(encoder, new TripletLoss(), Options(output, 1)).Train(train);
-            var after = test.Evaluate(encoder);
-            string png = Path.Combine(plotDir, "training-snli-triplet.png");
-            TrainingPlot.Save(png, "all-MiniLM-L6-v2, triplet objective on SNLI dev triplets", result, "");
-            var md = Header("Triplet objective on SNLI dev triplets (1 epoch)", "triplet", result, train.Count);
-            md.AppendLine($"| SNLI test triplets ({before["n"]:N0}: premise, entailment, contradiction), Euclidean | accuracy % |");
-            md.AppendLine("|---|---:|");
-            md.AppendLine($"| before fine-tuning | {100 * before["accuracy"]:F2} |");
-            md.AppendLine($"| after | {100 * after["accuracy"]:F2} |");
+            var md = new StringBuilder();
+            bool headed = false;
+            foreach (var (slug, title, normalize, makeLoss) in new (string, string, bool?, Func<ISentenceLoss>)[]
+            {
+                ("", "Triplet objective, Euclidean, margin 1 (paper), on L2-normalised vectors as the model ships", null, () => new TripletLoss()),
+                ("-raw", "Triplet objective, Euclidean, margin 1 (paper), vectors not normalised (the paper's condition)", false, () => new TripletLoss()),
+                ("-mnrl", "MultipleNegativesRankingLoss (in-batch negatives + the contradiction as hard negative, scale 20), L2-normalised", null, () => new MultipleNegativesRankingLoss(withHardNegative: true)),
+            })
+            {
+                using var encoder = SentenceEncoder.Load(Model, new SentenceEncoderOptions { Normalize = normalize });
+                var before = test.Evaluate(encoder);
+                var result = new SiameseTrainer(encoder, makeLoss(), Options(output, 1)).Train(train);
+                var after = test.Evaluate(encoder);
+                string png = Path.Combine(plotDir, $"training-snli-triplet{slug}.png");
+                TrainingPlot.Save(png, $"all-MiniLM-L6-v2, SNLI dev triplets{(slug == "" ? "" : ", " + slug[1..])}", result, "");
+                if (!headed)
+                {
+                    md = Header("Triplet objective on SNLI dev triplets (1 epoch)", "triplet", result, train.Count);
+                    md.AppendLine($"Test: {before["n"]:N0} SNLI test triplets (premise, entailment, contradiction); accuracy = share with d(a, p) < d(a, n), Euclidean on the vectors the encoder outputs.");
+                    md.AppendLine();
+                    md.AppendLine("| run | accuracy before, % | after, % | examples/s | loss curve |");
+                    md.AppendLine("|---|---:|---:|---:|---|");
+                    headed = true;
+                }
+                md.AppendLine($"| {title} | {100 * before["accuracy"]:F2} | {100 * after["accuracy"]:F2} | {result.ExamplesPerSecond:F1} | [{Path.GetFileName(png)}]({Path.GetFileName(png)}) |");
+            }
             md.AppendLine();
-            md.AppendLine($"![loss per step]({Path.GetFileName(png)})");
             Section("triplet", md);
         }
+
+        if (experiments.Contains("throughput"))
+        {
+            // Same pairs, same steps, fp32 vs bf16 autocast; the first 5 steps warm the allocator and are not timed.
+            const int steps = 105, warm = 5;
+            var pool = TrainingData.Examples(Path.Combine(data, "stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples;
+            var train = pool.Take(steps * SiameseTrainingOptions.PaperBatchSize).ToList();
+            var md = new StringBuilder();
+            md.AppendLine("## Training throughput, fp32 vs bf16 autocast");
+            md.AppendLine();
+            md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
+            md.AppendLine($"Command: `{string.Format(command, "throughput")}`");
+            md.AppendLine();
+            md.AppendLine($"Regression objective, {steps - warm} timed steps of batch 16 on STSb train pairs (after {warm} warm-up steps). " +
+                          "bf16 = libtorch's CPU autocast around the forward pass (matrix products in bfloat16; weights, gradients and AdamW in float32).");
+            md.AppendLine();
+            md.AppendLine("| precision | pairs/s | vs fp32 |");
+            md.AppendLine("|---|---:|---:|");
+            double? fp32 = null;
+            foreach (var precision in new[] { Precision.Float32, Precision.BFloat16 })
+            {
+                using var encoder = SentenceEncoder.Load(Model);
+                var clock = new System.Diagnostics.Stopwatch();
+                var options = Options(output, 1);
+                options.Precision = precision;
+                options.Shuffle = false;
+                options.Progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == warm) clock.Start(); });
+                new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(train);
+                clock.Stop();
+                double rate = (steps - warm) * SiameseTrainingOptions.PaperBatchSize / clock.Elapsed.TotalSeconds;
+                fp32 ??= rate;
+                md.AppendLine($"| {(precision == Precision.Float32 ? "fp32" : "bf16 autocast")} | {rate:F1} | {rate / fp32.Value:F2}x |");
+            }
+            md.AppendLine();
+            md.AppendLine($"bf16 vs fp32 matrix multiply on this CPU (MatmulProbe): {MatmulProbe.BFloat16VsFloat32():F2}x.");
+            Section("throughput", md);
+        }
+
         if (experiments.Contains("memory"))
         {
             const int steps = 2000, every = 100;

@@ -19,6 +19,7 @@ public static class TrainCommand
         "  --batch-size N     (default 16, the paper's)\n" +
         "  --lr X             peak learning rate (default 2e-5, the paper's; 10% linear warm-up)\n" +
         "  --seed N           (default 42)\n" +
+        "  --precision P      fp32 | bf16 (bf16: libtorch CPU autocast of the forward pass, float32 weights; default fp32)\n" +
         "  --evaluation-steps N  (default 0: evaluate after the last step only)\n" +
         "  --max-examples N   use only the first N training examples\n" +
         "  --output DIR       where to write the model\n" +
@@ -43,6 +44,7 @@ public static class TrainCommand
             BatchSize = args.Int("batch-size", 1) ?? SiameseTrainingOptions.PaperBatchSize,
             Seed = args.Int("seed", 0) ?? 42,
             EvaluationSteps = args.Int("evaluation-steps", 0) ?? 0,
+            Precision = EncoderArguments.ParsePrecision(args.Optional("precision") ?? "fp32"),
             Log = log.WriteLine,
         };
         if (args.Optional("lr") is string lr)

@@ -135,6 +135,20 @@ public sealed class SiameseTrainer
     {
         using var scope = torch.NewDisposeScope();
         optimizer.zero_grad();
+        var loss = ForwardLoss(batch);
+        double value = loss.ToDouble(); // float32, or bfloat16 where autocast ran the objective's last op
+        if (!double.IsFinite(value))
+            throw new InvalidOperationException($"The {_loss.GetType().Name} became {value} at step {step + 1}; lower the learning rate or check the data.");
+        loss.backward();
+        torch.nn.utils.clip_grad_norm_(parameters, _options.MaxGradNorm);
+        optimizer.step();
+        return value;
+    }
+
+    /// <summary>Encoder passes and the objective for one batch, under bf16 autocast when asked (backward runs outside).</summary>
+    private Tensor ForwardLoss(IReadOnlyList<TrainingExample> batch)
+    {
+        using var autocast = _options.Precision == Precision.BFloat16 ? Native.Autocast.BFloat16() : null;
         var embeddings = new List<Tensor>(_loss.Columns);
         for (int c = 0; c < _loss.Columns; c++)
         {
@@ -149,14 +163,7 @@ public sealed class SiameseTrainer
                 ? tensor(batch.Select(e => (long)e.Label).ToArray(), device: _encoder.Device)
                 : tensor(batch.Select(e => (float)e.Label).ToArray(), device: _encoder.Device);
         }
-        var loss = _loss.Compute(embeddings, labels);
-        double value = loss.item<float>();
-        if (!double.IsFinite(value))
-            throw new InvalidOperationException($"The {_loss.GetType().Name} became {value} at step {step + 1}; lower the learning rate or check the data.");
-        loss.backward();
-        torch.nn.utils.clip_grad_norm_(parameters, _options.MaxGradNorm);
-        optimizer.step();
-        return value;
+        return _loss.Compute(embeddings, labels);
     }
 
     private void CheckData(IReadOnlyList<TrainingExample> examples)

@@ -34,6 +34,12 @@ public sealed class SiameseTrainingOptions
     public double WeightDecay { get; set; } = DefaultWeightDecay;
     public double MaxGradNorm { get; set; } = DefaultMaxGradNorm;
     public int Epochs { get; set; } = 1;
+    /// <summary>
+    /// <see cref="Precision.BFloat16"/> runs the forward pass under libtorch's bf16 CPU autocast (matrix products in
+    /// bfloat16; weights, gradients, optimizer state and the objective in float32). It pays only where the CPU's bf16
+    /// matrix multiply beats float32 (see <see cref="MatmulProbe"/>); docs/training.md has the measured throughput.
+    /// </summary>
+    public Precision Precision { get; set; } = Precision.Float32;
     /// <summary>Seeds libtorch (dropout, new parameters) and the shuffling: the same seed gives the same weights on CPU.</summary>
     public int Seed { get; set; } = 42;
     public bool Shuffle { get; set; } = true;

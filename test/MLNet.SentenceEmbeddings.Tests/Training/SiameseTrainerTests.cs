@@ -28,6 +28,19 @@ public class SiameseTrainerTests
     }
 
     [TestMethod]
+    public void BFloat16AutocastTrainsAndKeepsFloat32Weights()
+    {
+        using var encoder = Fixtures.Tiny(seed: 3);
+        var options = Fast(epochs: 10);
+        options.Precision = Precision.BFloat16;
+        var history = new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(Pairs(16)).Steps;
+        double first = history.Take(4).Average(h => h.Loss), last = history.TakeLast(4).Average(h => h.Loss);
+        Assert.IsTrue(last < 0.5 * first, $"loss {first:F4} -> {last:F4}");
+        Assert.IsTrue(encoder.Model.parameters().All(p => p.dtype == ScalarType.Float32), "autocast must not change the weights' type");
+        Assert.IsFalse(SentenceEmbeddings.Native.Autocast.IsEnabled, "the trainer must close its autocast scope");
+    }
+
+    [TestMethod]
     public void GradientsReachTheSharedEncoderAndTheSoftmaxHead()
     {
         using var encoder = Fixtures.Tiny(seed: 3);
