@@ -36,9 +36,12 @@ public static class Fixtures
     public static List<string?> StsbSentences(int count) =>
         StsBenchmarkReader.UniqueSentences(StsBenchmarkReader.Read(Path.Combine(DataDir, "stsb", "sts-test.csv"))).Take(count).ToList<string?>();
 
+    /// <summary>One folder per test run, deleted by <see cref="TestRunCleanup"/>: model folders are ~90 MB each.</summary>
+    public static readonly string RunTempRoot = Path.Combine(Path.GetTempPath(), "sbert-tests", Guid.NewGuid().ToString("N"));
+
     public static string NewTempDir()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "sbert-tests", Guid.NewGuid().ToString("N"));
+        string dir = Path.Combine(RunTempRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
     }
