@@ -64,19 +64,22 @@ public sealed class SentenceEncoder : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelNameOrPath);
         options = (options ?? new SentenceEncoderOptions()).Clone().Validate();
-        string folder;
+        return FromDescription(ModelFolder.Read(ResolveFolder(modelNameOrPath, options.Log)), options);
+    }
+
+    /// <summary>The folder behind a model name (converting an embedded model once) or the given folder itself.</summary>
+    internal static string ResolveFolder(string modelNameOrPath, Action<string>? log)
+    {
         if (PretrainedModels.Find(modelNameOrPath) is { } pretrained)
         {
-            folder = PretrainedModels.EnsureConverted(pretrained);
-            options.Log?.Invoke($"model {pretrained.Name}: using converted weights in {folder}");
+            string folder = PretrainedModels.EnsureConverted(pretrained);
+            log?.Invoke($"model {pretrained.Name}: using converted weights in {folder}");
+            return folder;
         }
-        else if (Directory.Exists(modelNameOrPath))
-            folder = modelNameOrPath;
-        else
-            throw new ArgumentException(
-                $"'{modelNameOrPath}' is neither an embedded model ({string.Join(", ", PretrainedModels.All.Select(m => m.Name))}, or 'default') nor an existing model folder.",
-                nameof(modelNameOrPath));
-        return FromDescription(ModelFolder.Read(folder), options);
+        if (Directory.Exists(modelNameOrPath)) return modelNameOrPath;
+        throw new ArgumentException(
+            $"'{modelNameOrPath}' is neither an embedded model ({string.Join(", ", PretrainedModels.All.Select(m => m.Name))}, or 'default') nor an existing model folder.",
+            nameof(modelNameOrPath));
     }
 
     /// <summary>Builds an encoder from a model description (read from a folder or converted from ONNX).</summary>
