@@ -11,8 +11,8 @@ public static class BenchmarkInputs
 
     public static string DataFolder(ArgumentReader args) => args.Optional("data") ?? SharedData.Find();
 
-    public static string? ReportPath(ArgumentReader args) =>
-        args.Optional("output") ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", "benchmarks.md") : null);
+    public static string? ReportPath(ArgumentReader args, string file = "benchmarks.md") =>
+        args.Optional("output") ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", file) : null);
 
     /// <summary>The unique sentences of STSb train, dev and test, in file order (the paper's 10k-sentence pool).</summary>
     public static List<string> UniqueStsbSentences(string data) =>

@@ -14,7 +14,7 @@ public class CrossEncoderTests
         CrossEncoder.CreateRandom(Fixtures.TinyConfig, Fixtures.Vocab, labels, pooler, maxSequenceLength: 64, seed: seed, options: options);
 
     internal static List<(string?, string?)> SomePairs() => Enumerable.Range(0, 20)
-        .Select(i => ((string?)$"the {Words[i % 8]} is by the {Words[(i + 3) % 8]}", (string?)$"a {Words[(i * 5) % 8]}" + new string('!', i % 6)))
+        .Select(i => ((string?)$"the {Words[i % 8]} is by the {Words[(i + 3) % 8]}", (string?)($"a {Words[(i * 5) % 8]}" + new string('!', i % 6))))
         .ToList();
 
     [TestMethod]
