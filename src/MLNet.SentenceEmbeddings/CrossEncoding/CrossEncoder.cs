@@ -35,17 +35,7 @@ public sealed class CrossEncoder : IDisposable
         Tokenizer = tokenizer;
         _options = options;
         Source = source;
-        Device = torch.device(options.Device);
-        if (options.Threads is int threads) torch.set_num_threads(threads);
-        model.to(Device);
-        head.to(Device);
-        if (options.Precision == Precision.BFloat16)
-        {
-            model.to(ScalarType.BFloat16);
-            head.to(ScalarType.BFloat16);
-        }
-        model.eval();
-        head.eval();
+        Device = ModelSetup.Place(options, model, head);
     }
 
     /// <summary>
@@ -68,10 +58,7 @@ public sealed class CrossEncoder : IDisposable
         int? saved = CrossEncoderFolder.ReadNumLabels(folder);
         if (saved is int s && numLabels is int n && n != s)
             throw new ArgumentException($"{Path.Combine(folder, ModelFolder.ConfigFile)}: the cross-encoder has {s} label(s), not {n}.", nameof(numLabels));
-        int maxSeq = options.MaxSequenceLength ?? d.MaxSequenceLength;
-        if (maxSeq > d.Config.MaxPositionEmbeddings)
-            throw new ArgumentOutOfRangeException(nameof(options), maxSeq, $"MaxSequenceLength exceeds the model's max_position_embeddings ({d.Config.MaxPositionEmbeddings}).");
-        var tokenizer = SentenceTokenizer.FromVocab(d.VocabText, maxSeq, d.DoLowerCase, d.Source);
+        var tokenizer = ModelSetup.Tokenizer(d, options);
         var (encoderWeights, headWeights) = CrossEncoderFolder.Split(d.Weights);
         torch.manual_seed(seed);
         var model = new BertModel(d.Config);
@@ -79,9 +66,9 @@ public sealed class CrossEncoder : IDisposable
         try
         {
             StateDict.Load(model, encoderWeights, d.Source);
-            if (saved is not null) StateDict.Load(head, headWeights, d.Source);
-            else if (head.HasPooler) StateDict.Load(head, headWeights.Concat(StateDict.Export(head).Where(a => a.Name.StartsWith("classifier.", StringComparison.Ordinal))
-                .Select(a => KeyValuePair.Create(a.Name, a))).ToDictionary(), d.Source);
+            if (saved is null) // a new head: take the checkpoint's pooler, keep the fresh classifier
+                foreach (var a in StateDict.Export(head).Where(a => a.Name.StartsWith("classifier.", StringComparison.Ordinal))) headWeights[a.Name] = a;
+            StateDict.Load(head, headWeights, d.Source);
         }
         catch { model.Dispose(); head.Dispose(); throw; }
         return new CrossEncoder(model, head, tokenizer, options, d.Source);
