@@ -21,6 +21,16 @@ public class ParaphraseMiningTests
     }
 
     [TestMethod]
+    public void ChunkingDoesNotChangeTheMinedPairs()
+    {
+        var m = SemanticSearchTests.Random(120, 8, seed: 13, (100, 4), (101, 4));
+        var oneBlock = ParaphraseMining.Mine(m, topK: 4, options: new SearchOptions { QueryChunkSize = 500, CorpusChunkSize = 500, MaxDegreeOfParallelism = 1 });
+        var chunked = ParaphraseMining.Mine(m, topK: 4, options: new SearchOptions { QueryChunkSize = 5, CorpusChunkSize = 9 });
+        CollectionAssert.AreEqual(oneBlock, chunked);
+        CollectionAssert.AreEqual(new[] { (4, 100), (4, 101), (100, 101) }, oneBlock.Take(3).Select(p => (p.First, p.Second)).ToArray(), "tied pairs in index order");
+    }
+
+    [TestMethod]
     public void TheBestPairEqualsTheAllPairsArgMax()
     {
         var m = SemanticSearchTests.Random(150, 12, seed: 12);

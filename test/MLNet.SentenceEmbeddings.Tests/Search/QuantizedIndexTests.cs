@@ -40,6 +40,19 @@ public class QuantizedIndexTests
     }
 
     [TestMethod]
+    public void ChunkingDoesNotChangeQuantizedResults()
+    {
+        var (corpus, queries, _) = Easy(41);
+        foreach (var kind in new[] { Quantization.Int8, Quantization.Binary })
+        {
+            var index = QuantizedIndex.Build(corpus, kind);
+            var oneBlock = index.Search(queries, 5, options: new SearchOptions { QueryChunkSize = 100, CorpusChunkSize = 1000, MaxDegreeOfParallelism = 1 });
+            var chunked = index.Search(queries, 5, options: new SearchOptions { QueryChunkSize = 3, CorpusChunkSize = 17 });
+            for (int q = 0; q < queries.Rows; q++) CollectionAssert.AreEqual(oneBlock[q], chunked[q], $"{kind}, query {q}");
+        }
+    }
+
+    [TestMethod]
     public void Int8DotMatchesTheScalarSum()
     {
         var rng = new Random(3);
