@@ -9,6 +9,9 @@ public static class BenchmarkInputs
         "  --data DIR         data folder (default: $SBERT_DATA_DIR or ../shared/data)\n" +
         "  --output FILE      Markdown to update (default: docs/benchmarks.md in the repository)\n";
 
+    /// <summary><see cref="Help"/> for a command whose report is docs/<paramref name="file"/>.</summary>
+    public static string HelpFor(string file) => Help.Replace("docs/benchmarks.md", "docs/" + file);
+
     public static string DataFolder(ArgumentReader args) => args.Optional("data") ?? SharedData.Find();
 
     public static string? ReportPath(ArgumentReader args, string file = "benchmarks.md") =>

@@ -15,14 +15,14 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// </summary>
 public static class BenchCrossEncoderCommand
 {
-    public const string Help =
+    public static readonly string Help =
         "sbert bench cross-encoder [options]\n" +
         "  Trains all-MiniLM-L6-v2 as a cross-encoder (one-label head, binary cross-entropy on score / 5) and as a bi-encoder\n" +
         "  (cosine regression) on STSb train; reports STSb test Spearman x100 of both; writes a section of docs/efficiency.md.\n" +
         "  --epochs N         (default 1)\n" +
         "  --max-examples N   cap the training set (quick runs)\n" +
         "  --save DIR         also save the trained cross-encoder there\n" +
-        BenchmarkInputs.Help +
+        BenchmarkInputs.HelpFor("efficiency.md") +
         "  --json             print one JSON object as the last line\n";
 
     public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };

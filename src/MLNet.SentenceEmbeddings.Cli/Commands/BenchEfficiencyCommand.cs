@@ -15,7 +15,7 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// </summary>
 public static class BenchEfficiencyCommand
 {
-    public const string Help =
+    public static readonly string Help =
         "sbert bench efficiency [options]\n" +
         "  (1) bi-encoder: embed N unique STSb sentences + all-pairs cosine + arg-max, end to end; (2) cross-encoder pairs/s on a\n" +
         "  sample, extrapolated to N(N-1)/2 pairs; (3) sentences/s with and without smart batching, fp32 and bf16; (4) Quora dev\n" +
@@ -28,7 +28,7 @@ public static class BenchEfficiencyCommand
         "  --threads N         libtorch threads (default: cores)\n" +
         "  --batch-size N      (default 32)\n" +
         "  --quick             small inputs to check the command in a minute; prints, writes no report unless --output is given\n" +
-        BenchmarkInputs.Help +
+        BenchmarkInputs.HelpFor("efficiency.md") +
         "  --json              print one JSON object as the last line\n";
 
     public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json", "quick" };
