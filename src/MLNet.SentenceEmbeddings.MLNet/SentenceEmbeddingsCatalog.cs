@@ -10,6 +10,9 @@ public sealed class SentenceEmbeddingsCatalog
     internal SentenceEmbeddingsCatalog(IHostEnvironment env) => Trainers = new SentenceEmbeddingsTrainers(env);
 
     public SentenceEmbeddingsTrainers Trainers { get; }
+
+    /// <summary>The context this catalog came from (search results are IDataViews of that context).</summary>
+    internal MLContext? Context { get; init; }
 }
 
 public sealed class SentenceEmbeddingsTrainers
@@ -48,6 +51,6 @@ public static class SentenceEmbeddingsMLContextExtensions
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         MLNetVersionGuard.EnsureSupported();
-        return new SentenceEmbeddingsCatalog(mlContext);
+        return new SentenceEmbeddingsCatalog(mlContext) { Context = mlContext };
     }
 }

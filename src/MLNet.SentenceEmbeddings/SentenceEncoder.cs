@@ -33,22 +33,7 @@ public sealed class SentenceEncoder : IDisposable
         Pooling = pooling;
         _options = options;
         Source = source;
-        Device = torch.device(options.Device);
-        if (options.Threads is int threads) torch.set_num_threads(threads);
-        model.to(Device);
-        if (options.Precision == Precision.BFloat16)
-        {
-            model.to(ScalarType.BFloat16);
-            // bf16 is slower than fp32 on CPUs whose bf16 dot product issues at a fraction of the FMA rate (the team's
-            // 2-core Xeon: 0.53x per GEMM). Say so once, where the caller listens; costs 50-100 ms, only then.
-            if (options.Log is { } log && Device.type == DeviceType.CPU)
-            {
-                double ratio = MatmulProbe.BFloat16VsFloat32(Device);
-                if (ratio < 1.0)
-                    log($"precision bf16: this CPU multiplies bf16 matrices at {ratio:F2}x its float32 speed, so the encoder will be slower than with Precision.Float32 (see docs/benchmarks.md)");
-            }
-        }
-        model.eval();
+        Device = ModelSetup.Place(options, model);
     }
 
     static SentenceEncoder() => TorchNativeLoader.EnsureLoaded();
@@ -64,31 +49,29 @@ public sealed class SentenceEncoder : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelNameOrPath);
         options = (options ?? new SentenceEncoderOptions()).Clone().Validate();
-        string folder;
+        return FromDescription(ModelFolder.Read(ResolveFolder(modelNameOrPath, options.Log)), options);
+    }
+
+    /// <summary>The folder behind a model name (converting an embedded model once) or the given folder itself.</summary>
+    internal static string ResolveFolder(string modelNameOrPath, Action<string>? log)
+    {
         if (PretrainedModels.Find(modelNameOrPath) is { } pretrained)
         {
-            folder = PretrainedModels.EnsureConverted(pretrained);
-            options.Log?.Invoke($"model {pretrained.Name}: using converted weights in {folder}");
+            string folder = PretrainedModels.EnsureConverted(pretrained);
+            log?.Invoke($"model {pretrained.Name}: using converted weights in {folder}");
+            return folder;
         }
-        else if (Directory.Exists(modelNameOrPath))
-            folder = modelNameOrPath;
-        else
-            throw new ArgumentException(
-                $"'{modelNameOrPath}' is neither an embedded model ({string.Join(", ", PretrainedModels.All.Select(m => m.Name))}, or 'default') nor an existing model folder.",
-                nameof(modelNameOrPath));
-        return FromDescription(ModelFolder.Read(folder), options);
+        if (Directory.Exists(modelNameOrPath)) return modelNameOrPath;
+        throw new ArgumentException(
+            $"'{modelNameOrPath}' is neither an embedded model ({string.Join(", ", PretrainedModels.All.Select(m => m.Name))}, or 'default') nor an existing model folder.",
+            nameof(modelNameOrPath));
     }
 
     /// <summary>Builds an encoder from a model description (read from a folder or converted from ONNX).</summary>
     public static SentenceEncoder FromDescription(ModelDescription d, SentenceEncoderOptions? options = null)
     {
         options = (options ?? new SentenceEncoderOptions()).Clone().Validate();
-        int maxSeq = options.MaxSequenceLength ?? d.MaxSequenceLength;
-        if (maxSeq > d.Config.MaxPositionEmbeddings)
-            throw new ArgumentOutOfRangeException(nameof(options), maxSeq, $"MaxSequenceLength exceeds the model's max_position_embeddings ({d.Config.MaxPositionEmbeddings}).");
-        var tokenizer = SentenceTokenizer.FromVocab(d.VocabText, maxSeq, d.DoLowerCase, d.Source);
-        if (tokenizer.VocabSize != d.Config.VocabSize)
-            throw new InvalidDataException($"{d.Source}: the vocabulary has {tokenizer.VocabSize} tokens but vocab_size is {d.Config.VocabSize}.");
+        var tokenizer = ModelSetup.Tokenizer(d, options);
         var model = new BertModel(d.Config);
         try { StateDict.Load(model, d.Weights, d.Source); }
         catch { model.Dispose(); throw; }

@@ -59,17 +59,8 @@ public static class BenchEncoderCommand
             ("TorchSharp bf16 (sorted)", s => bf16.Encode(s)),
         };
         foreach (var v in variants) v.Encode(sentences.Take(256).ToList()); // warm-up: allocator, kernels, caches
-        var times = variants.ToDictionary(v => v.Name, _ => new List<double>());
-        for (int r = 0; r < rounds; r++)
-        {
-            foreach (var v in variants)
-            {
-                var sw = Stopwatch.StartNew();
-                v.Encode(sentences);
-                times[v.Name].Add(sw.Elapsed.TotalSeconds);
-                output.WriteLine($"round {r + 1}/{rounds}: {v.Name,-28} {sentences.Count / sw.Elapsed.TotalSeconds,8:F1} sentences/s");
-            }
-        }
+        var medianSeconds = Throughput.InterleavedMedianSeconds(variants.Select(v => (v.Name, (Action)(() => v.Encode(sentences)))).ToList(), rounds,
+            (name, r, s) => output.WriteLine($"round {r + 1}/{rounds}: {name,-28} {sentences.Count / s,8:F1} sentences/s"));
         // Unsorted batches are slow; one round of each is enough to show the effect of smart batching.
         var unsorted = new List<(string Name, double Seconds)>();
         foreach (var (name, encode) in new (string, Func<IReadOnlyList<string?>, float[][]>)[]
@@ -81,8 +72,7 @@ public static class BenchEncoderCommand
             output.WriteLine($"{name,-28} {sentences.Count / sw.Elapsed.TotalSeconds,8:F1} sentences/s");
         }
 
-        double Median(List<double> xs) { var s = xs.OrderBy(x => x).ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
-        var rate = times.ToDictionary(kv => kv.Key, kv => sentences.Count / Median(kv.Value));
+        var rate = medianSeconds.ToDictionary(kv => kv.Key, kv => sentences.Count / kv.Value);
         foreach (var (name, seconds) in unsorted) rate[name] = sentences.Count / seconds;
 
         double Spearman(Func<IReadOnlyList<string?>, float[][]> encode)

@@ -79,16 +79,7 @@ public static class ModelFolder
     public static void Write(string folder, BertConfig config, string vocabText, bool doLowerCase, int maxSequenceLength,
                              PoolingMode pooling, bool normalize, IEnumerable<NamedArray> weights)
     {
-        Directory.CreateDirectory(folder);
-        config.Save(Path.Combine(folder, ConfigFile));
-        File.WriteAllText(Path.Combine(folder, VocabFile), vocabText);
-        WriteJson(Path.Combine(folder, TokenizerConfigFile), new JsonObject
-        {
-            ["tokenizer_class"] = "BertTokenizer",
-            ["do_lower_case"] = doLowerCase,
-            ["model_max_length"] = maxSequenceLength,
-            ["cls_token"] = "[CLS]", ["sep_token"] = "[SEP]", ["pad_token"] = "[PAD]", ["unk_token"] = "[UNK]", ["mask_token"] = "[MASK]",
-        });
+        WriteTransformer(folder, config, vocabText, doLowerCase, maxSequenceLength, weights);
         WriteJson(Path.Combine(folder, SentenceBertConfigFile), new JsonObject
         {
             ["max_seq_length"] = maxSequenceLength,
@@ -119,6 +110,25 @@ public static class ModelFolder
             ["pooling_mode_weightedmean_tokens"] = false,
             ["pooling_mode_lasttoken"] = false,
             ["include_prompt"] = true,
+        });
+    }
+
+    /// <summary>
+    /// The Hugging Face part alone: config.json, vocab.txt, tokenizer_config.json and model.safetensors (what a
+    /// cross-encoder folder holds; <see cref="Write"/> adds the sentence-transformers modules on top).
+    /// </summary>
+    public static void WriteTransformer(string folder, BertConfig config, string vocabText, bool doLowerCase, int maxSequenceLength,
+                                        IEnumerable<NamedArray> weights)
+    {
+        Directory.CreateDirectory(folder);
+        config.Save(Path.Combine(folder, ConfigFile));
+        File.WriteAllText(Path.Combine(folder, VocabFile), vocabText);
+        WriteJson(Path.Combine(folder, TokenizerConfigFile), new JsonObject
+        {
+            ["tokenizer_class"] = "BertTokenizer",
+            ["do_lower_case"] = doLowerCase,
+            ["model_max_length"] = maxSequenceLength,
+            ["cls_token"] = "[CLS]", ["sep_token"] = "[SEP]", ["pad_token"] = "[PAD]", ["unk_token"] = "[UNK]", ["mask_token"] = "[MASK]",
         });
         SafeTensors.Write(Path.Combine(folder, WeightsFile), weights, new Dictionary<string, string> { ["format"] = "pt" });
     }

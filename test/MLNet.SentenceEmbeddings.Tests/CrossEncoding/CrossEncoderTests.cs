@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using MLNet.SentenceEmbeddings.Checkpoints;
+using MLNet.SentenceEmbeddings.CrossEncoding;
+using MLNet.SentenceEmbeddings.Training;
+
+namespace MLNet.SentenceEmbeddings.Tests.CrossEncoding;
+
+[TestClass]
+public class CrossEncoderTests
+{
+    private static readonly string[] Words = { "cat", "dog", "car", "tree", "house", "river", "music", "bread" };
+
+    internal static CrossEncoder Tiny(int labels = 1, bool pooler = true, long seed = 1, SentenceEncoderOptions? options = null) =>
+        CrossEncoder.CreateRandom(Fixtures.TinyConfig, Fixtures.Vocab, labels, pooler, maxSequenceLength: 64, seed: seed, options: options);
+
+    internal static List<(string?, string?)> SomePairs() => Enumerable.Range(0, 20)
+        .Select(i => ((string?)$"the {Words[i % 8]} is by the {Words[(i + 3) % 8]}", (string?)($"a {Words[(i * 5) % 8]}" + new string('!', i % 6))))
+        .ToList();
+
+    [TestMethod]
+    [DataRow(1, true)]
+    [DataRow(3, false)]
+    public void SaveAndLoadRoundTripExactly(int labels, bool pooler)
+    {
+        using var ce = Tiny(labels, pooler);
+        var pairs = SomePairs();
+        var before = ce.PredictLogits(pairs);
+        string dir = Fixtures.NewTempDir();
+        ce.Save(dir);
+        Assert.IsFalse(File.Exists(Path.Combine(dir, ModelFolder.ModulesFile)), "a cross-encoder folder is not a sentence-transformers bi-encoder");
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json")))!;
+        Assert.AreEqual("BertForSequenceClassification", config["architectures"]![0]!.GetValue<string>());
+        Assert.AreEqual(labels, config["id2label"]!.AsObject().Count);
+        var keys = SafeTensors.Read(Path.Combine(dir, ModelFolder.WeightsFile)).Keys.ToList();
+        Assert.IsTrue(keys.Contains("bert.embeddings.word_embeddings.weight") && keys.Contains("classifier.weight"));
+        Assert.AreEqual(pooler, keys.Contains("bert.pooler.dense.weight"));
+
+        using var loaded = CrossEncoder.Load(dir);
+        Assert.AreEqual(labels, loaded.NumLabels);
+        Assert.AreEqual(pooler, loaded.Head.HasPooler);
+        var after = loaded.PredictLogits(pairs);
+        for (int i = 0; i < pairs.Count; i++) CollectionAssert.AreEqual(before[i], after[i], $"pair {i}");
+        var w1 = StateDict.Export(ce.Model).Concat(StateDict.Export(ce.Head)).ToList();
+        var w2 = StateDict.Export(loaded.Model).Concat(StateDict.Export(loaded.Head)).ToList();
+        for (int i = 0; i < w1.Count; i++) CollectionAssert.AreEqual(w1[i].Data, w2[i].Data, w1[i].Name);
+        Assert.ThrowsExactly<ArgumentException>(() => CrossEncoder.Load(dir, numLabels: labels + 1));
+    }
+
+    [TestMethod]
+    public void PredictKeepsTheOrderWithAndWithoutLengthSorting()
+    {
+        using var sorted = Tiny(options: new SentenceEncoderOptions { BatchSize = 3 });
+        using var unsorted = Tiny(options: new SentenceEncoderOptions { BatchSize = 3, SortByLength = false });
+        var pairs = SomePairs();
+        var a = sorted.Predict(pairs);
+        var b = unsorted.Predict(pairs);
+        var single = pairs.Select(p => sorted.Predict(new[] { p })[0]).ToArray();
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            Assert.AreEqual(single[i], a[i], 1e-5f, $"pair {i}, sorted batches");
+            Assert.AreEqual(single[i], b[i], 1e-5f, $"pair {i}, unsorted batches");
+            Assert.IsTrue(a[i] is > 0 and < 1);
+        }
+        Assert.IsTrue(a.Distinct().Count() > 10, "different pairs get different scores");
+        Assert.AreEqual(7 + 20, sorted.ForwardPasses, "20 pairs in batches of 3, then one pass per pair");
+        Assert.ThrowsExactly<InvalidOperationException>(() => Tiny(labels: 3).Predict(pairs));
+    }
+
+    [TestMethod]
+    public void AnEmbeddedEncoderStartsACrossEncoderWithItsPooler()
+    {
+        using var ce = CrossEncoder.Load("default", numLabels: 1);
+        Assert.IsTrue(ce.Head.HasPooler, "all-MiniLM-L6-v2's converted weights carry BERT's pooler");
+        Assert.AreEqual(1, ce.NumLabels);
+        var folder = ModelFolder.Read(SentenceEncoder.ResolveFolder("default", null));
+        var pooler = StateDict.Export(ce.Head).Single(a => a.Name == "dense.weight");
+        CollectionAssert.AreEqual(folder.Weights["pooler.dense.weight"].Data, pooler.Data);
+        var encoderWeight = StateDict.Export(ce.Model).Single(a => a.Name == "encoder.layer.5.output.dense.weight");
+        CollectionAssert.AreEqual(folder.Weights["encoder.layer.5.output.dense.weight"].Data, encoderWeight.Data);
+    }
+}

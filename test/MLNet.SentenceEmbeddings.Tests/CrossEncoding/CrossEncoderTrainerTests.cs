@@ -1,0 +1,103 @@
+using MLNet.SentenceEmbeddings.Checkpoints;
+using MLNet.SentenceEmbeddings.CrossEncoding;
+using MLNet.SentenceEmbeddings.Training;
+
+namespace MLNet.SentenceEmbeddings.Tests.CrossEncoding;
+
+[TestClass]
+public class CrossEncoderTrainerTests
+{
+    private static readonly string[] Words = { "cat", "dog", "car", "tree", "house", "river", "music", "bread" };
+
+    /// <summary>Symmetric toy data: a pair scores 1 when either sentence names an animal; every pair appears in both orders.</summary>
+    private static List<TrainingExample> SymmetricPairs()
+    {
+        var list = new List<TrainingExample>();
+        for (int i = 0; i < 8; i++)
+            for (int j = 1; j < 8; j += 3)
+            {
+                string a = $"the {Words[i]} is here", b = $"a {Words[(i + j) % 8]} is there";
+                double label = i < 2 || (i + j) % 8 < 2 ? 1 : 0;
+                list.Add(TrainingExample.Pair(a, b, label));
+                list.Add(TrainingExample.Pair(b, a, label));
+            }
+        return list;
+    }
+
+    private static CrossEncoderTrainingOptions Fast(int epochs) => new() { BatchSize = 8, LearningRate = 5e-3, Epochs = epochs, Seed = 3, WarmupFraction = 0.1 };
+
+    private static double Asymmetry(CrossEncoder ce, IReadOnlyList<TrainingExample> data)
+    {
+        var ab = ce.Predict(data.Select(e => (e.Texts[0], e.Texts[1])).ToList());
+        var ba = ce.Predict(data.Select(e => (e.Texts[1], e.Texts[0])).ToList());
+        return ab.Zip(ba, (x, y) => Math.Abs(x - y)).Average();
+    }
+
+    [TestMethod]
+    public void TrainingOnSymmetricDataLearnsTheTaskAndIsSymmetricEnough()
+    {
+        int threads = TorchSharp.torch.get_num_threads();
+        try { TrainOnSymmetricData(); }
+        finally { TorchSharp.torch.set_num_threads(threads); }
+    }
+
+    private static void TrainOnSymmetricData()
+    {
+        // One libtorch thread: the reduction order, hence the trained weights, do not depend on what ran before.
+        using var ce = CrossEncoderTests.Tiny(seed: 4, options: new SentenceEncoderOptions { Threads = 1 });
+        var data = SymmetricPairs();
+        var result = new CrossEncoderTrainer(ce, Fast(epochs: 8)).Train(data);
+        double first = result.Steps.Take(4).Average(s => s.Loss), last = result.Steps.TakeLast(4).Average(s => s.Loss);
+        Assert.IsTrue(last < 0.5 * first, $"loss {first:F4} -> {last:F4}");
+        var scores = ce.Predict(data.Select(e => (e.Texts[0], e.Texts[1])).ToList());
+        double positives = scores.Where((_, i) => data[i].Label == 1).Average(), negatives = scores.Where((_, i) => data[i].Label == 0).Average();
+        // "Symmetric enough": swapping the sentences moves a score far less than the gap the model learnt between classes.
+        double asymmetry = Asymmetry(ce, data);
+        Assert.IsTrue(positives - negatives > 0.25, $"positives {positives:F3}, negatives {negatives:F3}, asymmetry {asymmetry:F4}");
+        Assert.IsTrue(asymmetry < 0.15 * (positives - negatives), $"mean |f(a,b) - f(b,a)| = {asymmetry:F4}, class gap {positives - negatives:F3}");
+    }
+
+    [TestMethod]
+    public void ClassificationTrainsTheHeadAndTheEncoderReproducibly()
+    {
+        float[] Run()
+        {
+            using var ce = CrossEncoderTests.Tiny(labels: 3, pooler: false, seed: 2);
+            var before = StateDict.Export(ce.Model).Single(a => a.Name == "encoder.layer.0.attention.self.query.weight").Data;
+            var data = SymmetricPairs().Select((e, i) => e with { Label = i % 3 }).ToList();
+            var evaluator = new CrossEncoderAccuracyEvaluator(data);
+            var result = new CrossEncoderTrainer(ce, new CrossEncoderTrainingOptions { BatchSize = 8, Epochs = 1, Seed = 9, LearningRate = 1e-3, Evaluator = evaluator, EvaluationSteps = 4 }).Train(data);
+            Assert.AreEqual(2, result.Evaluations.Count, "after steps 4 and 6 (the last)");
+            var after = StateDict.Export(ce.Model).Single(a => a.Name == "encoder.layer.0.attention.self.query.weight").Data;
+            CollectionAssert.AreNotEqual(before, after, "the encoder trains, not just the head");
+            return StateDict.Export(ce.Head).SelectMany(a => a.Data).Concat(after).ToArray();
+        }
+        CollectionAssert.AreEqual(Run(), Run());
+    }
+
+    [TestMethod]
+    public void ResumingFromACheckpointGivesTheWeightsOfAnUninterruptedRun()
+    {
+        var data = SymmetricPairs().Take(24).ToList(); // 3 steps per epoch
+        string dir = Fixtures.NewTempDir();
+        float[] Weights(CrossEncoder ce) => StateDict.Export(ce.Model).Concat(StateDict.Export(ce.Head)).SelectMany(a => a.Data).ToArray();
+        using var full = CrossEncoderTests.Tiny(seed: 5);
+        var options = Fast(epochs: 2);
+        options.CheckpointDirectory = dir;
+        options.CheckpointSteps = 4;
+        new CrossEncoderTrainer(full, options).Train(data);
+        using var resumed = CrossEncoderTests.Tiny(seed: 99);
+        new CrossEncoderTrainer(resumed, Fast(epochs: 2)).Train(data, resumeFrom: Path.Combine(dir, "checkpoint-4"));
+        CollectionAssert.AreEqual(Weights(full), Weights(resumed));
+    }
+
+    [TestMethod]
+    public void BadDataAndMismatchedLossesAreRejected()
+    {
+        using var ce = CrossEncoderTests.Tiny();
+        var trainer = new CrossEncoderTrainer(ce, Fast(1));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => trainer.Train(new[] { TrainingExample.Pair("a", "b", 4.2) })).Message, "Row 0, label: 4.2 is outside [0, 1]");
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => trainer.Train(new[] { TrainingExample.Triplet("a", "b", "c") })).Message, "expects 2");
+        Assert.ThrowsExactly<ArgumentException>(() => new CrossEncoderTrainer(ce, new CrossEncoderTrainingOptions { Loss = CrossEncoderLoss.CrossEntropy }));
+    }
+}
