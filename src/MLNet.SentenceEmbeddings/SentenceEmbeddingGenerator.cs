@@ -50,7 +50,7 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         ArgumentNullException.ThrowIfNull(encoder);
         _encoder = encoder;
         _ownsEncoder = ownsEncoder;
-        ModelId = string.IsNullOrWhiteSpace(modelId) ? Path.GetFileName(encoder.Source.TrimEnd('/', '\\')) : modelId;
+        ModelId = string.IsNullOrWhiteSpace(modelId) ? DefaultModelId(encoder.Source) : modelId;
         Metadata = new EmbeddingGeneratorMetadata(ProviderName, providerUri: null, ModelId, encoder.Dimension);
     }
 
@@ -63,6 +63,19 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         var encoder = SentenceEncoder.Load(modelNameOrPath, options);
         string? name = PretrainedModels.Find(modelNameOrPath)?.Name;
         return new SentenceEmbeddingGenerator(encoder, name, ownsEncoder: true);
+    }
+
+    /// <summary>
+    /// The model's name from where it was loaded: the embedded model's name for its cache folder, else the folder's name
+    /// (<see cref="SentenceEncoder.Source"/> may name the weights file inside it).
+    /// </summary>
+    internal static string DefaultModelId(string source)
+    {
+        string path = source.TrimEnd('/', '\\');
+        if (File.Exists(path)) path = Path.GetDirectoryName(Path.GetFullPath(path)) ?? path;
+        string folder = Path.GetFileName(path);
+        var embedded = PretrainedModels.All.FirstOrDefault(m => folder == $"{m.Name}-{m.PackageVersion}");
+        return embedded?.Name ?? (folder.Length > 0 ? folder : source);
     }
 
     /// <summary>Provider name, model id and full dimension (also returned by <see cref="GetService"/>).</summary>

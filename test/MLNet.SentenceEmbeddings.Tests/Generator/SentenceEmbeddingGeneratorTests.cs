@@ -82,6 +82,20 @@ public sealed class SentenceEmbeddingGeneratorTests
     }
 
     [TestMethod]
+    public void DefaultModelIdNamesTheModelNotItsWeightsFile()
+    {
+        using var generator = new SentenceEmbeddingGenerator(Fixtures.MiniLm);
+        Assert.AreEqual("all-MiniLM-L6-v2", generator.ModelId);
+        string dir = Path.Combine(Fixtures.NewTempDir(), "my-tuned-model");
+        Directory.CreateDirectory(dir);
+        string weights = Path.Combine(dir, "model.safetensors");
+        File.WriteAllText(weights, "");
+        Assert.AreEqual("my-tuned-model", SentenceEmbeddingGenerator.DefaultModelId(weights));
+        Assert.AreEqual("my-tuned-model", SentenceEmbeddingGenerator.DefaultModelId(dir + "/"));
+        Assert.AreEqual("random", SentenceEmbeddingGenerator.DefaultModelId("random"));
+    }
+
+    [TestMethod]
     public void TruncateLeavesAZeroVectorAtZero()
     {
         CollectionAssert.AreEqual(new float[] { 0, 0 }, SentenceEmbeddingGenerator.Truncate(new float[] { 0, 0, 5 }, 2));
