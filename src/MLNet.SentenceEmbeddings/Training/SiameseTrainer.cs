@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Tokenization;
 using TorchSharp;
@@ -38,125 +37,64 @@ public sealed class SiameseTrainer
     public TrainingResult Train(IReadOnlyList<TrainingExample> examples, string? resumeFrom = null)
     {
         CheckData(examples);
-        int stepsPerEpoch = (examples.Count + _options.BatchSize - 1) / _options.BatchSize;
-        int totalSteps = stepsPerEpoch * _options.Epochs;
-        int warmup = (int)Math.Ceiling(totalSteps * _options.WarmupFraction);
+        return TrainingLoop.Run(new Target(this), examples, _options, resumeFrom);
+    }
 
-        var parameters = _encoder.Model.parameters().Concat(_loss.Parameters).ToList();
-        var groups = new[]
-        {
-            new AdamW.ParamGroup(parameters.Where(p => p.dim() > 1), new AdamW.Options { weight_decay = _options.WeightDecay }),
-            new AdamW.ParamGroup(parameters.Where(p => p.dim() <= 1), new AdamW.Options { weight_decay = 0.0 }),
-        };
-        using var optimizer = torch.optim.AdamW(groups, _options.LearningRate);
-        int step = resumeFrom is null ? 0 : TrainingCheckpoint.Read(resumeFrom, _options.Seed, _encoder, _loss, optimizer);
-        if (resumeFrom is not null) _options.Log?.Invoke($"resumed from {resumeFrom} after step {step}");
+    /// <summary>The bi-encoder under training: every column through the shared encoder, then the loss on the embeddings.</summary>
+    private sealed class Target : ITrainingTarget
+    {
+        // A checkpoint holds the encoder in the folder format and the loss's own weights (the softmax classifier).
+        private const string EncoderFolder = "encoder";
+        private const string LossFile = "loss.safetensors";
+        private readonly SiameseTrainer _t;
 
-        var history = new List<TrainingProgress>(totalSteps);
-        var evaluations = new List<TrainingEvaluation>();
-        (int Step, double Metric, List<NamedArray> Encoder, List<NamedArray>? Loss)? best = null;
-        var clock = Stopwatch.StartNew();
-        long seen = 0;
-        SetTraining(true);
-        try
+        public Target(SiameseTrainer trainer)
         {
-            for (int epoch = step / stepsPerEpoch; epoch < _options.Epochs; epoch++)
+            _t = trainer;
+            Modules = _t._loss is nn.Module lm ? new nn.Module[] { _t._encoder.Model, lm } : new nn.Module[] { _t._encoder.Model };
+            Parameters = _t._encoder.Model.parameters().Concat(_t._loss.Parameters).ToList();
+        }
+
+        public IReadOnlyList<nn.Module> Modules { get; }
+        public IReadOnlyList<Parameter> Parameters { get; }
+        public string LossName => _t._loss.GetType().Name;
+        public string? PrimaryMetric => _t._options.Evaluator?.PrimaryMetric;
+
+        public Tensor ComputeLoss(IReadOnlyList<TrainingExample> batch)
+        {
+            var encoder = _t._encoder;
+            var embeddings = new List<Tensor>(_t._loss.Columns);
+            for (int c = 0; c < _t._loss.Columns; c++)
             {
-                // Seeded per epoch (not one generator for the run) so that a resumed run shuffles identically.
-                var order = Enumerable.Range(0, examples.Count).ToArray();
-                if (_options.Shuffle) new Random(HashCode.Combine(_options.Seed, epoch)).Shuffle(order);
-                var batches = order.Chunk(_options.BatchSize).ToList();
-                for (int b = step - epoch * stepsPerEpoch; b < batches.Count; b++)
-                {
-                    _options.CancellationToken.ThrowIfCancellationRequested();
-                    double lr = LearningRateSchedule.WarmupLinear(step, totalSteps, warmup, _options.LearningRate);
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                    // Dropout draws from a generator seeded by (seed, step): reproducible, and resumable at any step.
-                    torch.manual_seed(HashCode.Combine(_options.Seed, step));
-                    double value = Step(optimizer, parameters, batches[b].Select(i => examples[i]).ToList(), step);
-                    seen += batches[b].Length;
-                    step++;
-                    var progress = new TrainingProgress(step, totalSteps, epoch + 1, value, lr, seen / clock.Elapsed.TotalSeconds);
-                    history.Add(progress);
-                    _options.Progress?.Report(progress);
-                    if (step % 50 == 0 || step == totalSteps)
-                        _options.Log?.Invoke($"step {step}/{totalSteps} epoch {epoch + 1} loss {value:F4} lr {lr:E2} {progress.ExamplesPerSecond:F1} examples/s");
-                    if (_options.Evaluator is { } evaluator && (step == totalSteps || (_options.EvaluationSteps > 0 && step % _options.EvaluationSteps == 0)))
-                    {
-                        var evaluation = Evaluate(evaluator, step);
-                        evaluations.Add(evaluation);
-                        if (best is null || evaluation.PrimaryMetric > best.Value.Metric)
-                            best = (step, evaluation.PrimaryMetric, StateDict.Export(_encoder.Model), _loss is nn.Module lm ? StateDict.Export(lm) : null);
-                    }
-                    if (_options.CheckpointSteps > 0 && step % _options.CheckpointSteps == 0)
-                    {
-                        string written = TrainingCheckpoint.Write(_options.CheckpointDirectory!, step, _options.Seed, _encoder, _loss, optimizer);
-                        _options.Log?.Invoke($"checkpoint {written}");
-                    }
-                }
+                var inputs = batch.Select(e => encoder.Tokenizer.Encode(e.Texts[c])).ToList();
+                using var tokens = TokenBatch.Pad(inputs, encoder.Tokenizer.PadTokenId, encoder.Device);
+                embeddings.Add(encoder.Forward(tokens));
             }
+            Tensor? labels = null;
+            if (_t._loss.NeedsLabels)
+            {
+                labels = _t._loss is SoftmaxLoss
+                    ? tensor(batch.Select(e => (long)e.Label).ToArray(), device: encoder.Device)
+                    : tensor(batch.Select(e => (float)e.Label).ToArray(), device: encoder.Device);
+            }
+            return _t._loss.Compute(embeddings, labels);
         }
-        finally
-        {
-            SetTraining(false);
-        }
-        if (best is { } kept && _options.KeepBestModel && kept.Step != step)
-        {
-            StateDict.Load(_encoder.Model, kept.Encoder.ToDictionary(a => a.Name), $"best model (step {kept.Step})");
-            if (kept.Loss is not null && _loss is nn.Module lm) StateDict.Load(lm, kept.Loss.ToDictionary(a => a.Name), $"best loss head (step {kept.Step})");
-            _options.Log?.Invoke($"kept the weights of step {kept.Step} ({_options.Evaluator!.PrimaryMetric} {kept.Metric:F4})");
-        }
-        return new TrainingResult(history, evaluations, best?.Step);
-    }
 
-    private TrainingEvaluation Evaluate(Evaluation.ISentenceEvaluator evaluator, int step)
-    {
-        SetTraining(false); // no dropout while scoring
-        try
-        {
-            var metrics = evaluator.Evaluate(_encoder, _options.CancellationToken);
-            double primary = metrics[evaluator.PrimaryMetric];
-            _options.Log?.Invoke($"step {step}: {evaluator.PrimaryMetric} {primary:F4}");
-            return new TrainingEvaluation(step, primary, metrics);
-        }
-        finally
-        {
-            SetTraining(true);
-        }
-    }
+        public IReadOnlyDictionary<string, double> Evaluate(CancellationToken cancellationToken) =>
+            _t._options.Evaluator!.Evaluate(_t._encoder, cancellationToken);
 
-    private void SetTraining(bool training)
-    {
-        _encoder.Model.train(training);
-        if (_loss is nn.Module m) m.train(training);
-    }
+        public void SaveCheckpoint(string folder)
+        {
+            _t._encoder.Save(Path.Combine(folder, EncoderFolder));
+            if (_t._loss is nn.Module module) SafeTensors.Write(Path.Combine(folder, LossFile), StateDict.Export(module));
+        }
 
-    private double Step(OptimizerHelper optimizer, List<Parameter> parameters, IReadOnlyList<TrainingExample> batch, int step)
-    {
-        using var scope = torch.NewDisposeScope();
-        optimizer.zero_grad();
-        var embeddings = new List<Tensor>(_loss.Columns);
-        for (int c = 0; c < _loss.Columns; c++)
+        public void LoadCheckpoint(string folder)
         {
-            var inputs = batch.Select(e => _encoder.Tokenizer.Encode(e.Texts[c])).ToList();
-            using var tokens = TokenBatch.Pad(inputs, _encoder.Tokenizer.PadTokenId, _encoder.Device);
-            embeddings.Add(_encoder.Forward(tokens));
+            string weights = Path.Combine(folder, EncoderFolder, ModelFolder.WeightsFile);
+            StateDict.Load(_t._encoder.Model, SafeTensors.Read(weights), weights);
+            if (_t._loss is nn.Module module) StateDict.Load(module, SafeTensors.Read(Path.Combine(folder, LossFile)), Path.Combine(folder, LossFile));
         }
-        Tensor? labels = null;
-        if (_loss.NeedsLabels)
-        {
-            labels = _loss is SoftmaxLoss
-                ? tensor(batch.Select(e => (long)e.Label).ToArray(), device: _encoder.Device)
-                : tensor(batch.Select(e => (float)e.Label).ToArray(), device: _encoder.Device);
-        }
-        var loss = _loss.Compute(embeddings, labels);
-        double value = loss.item<float>();
-        if (!double.IsFinite(value))
-            throw new InvalidOperationException($"The {_loss.GetType().Name} became {value} at step {step + 1}; lower the learning rate or check the data.");
-        loss.backward();
-        torch.nn.utils.clip_grad_norm_(parameters, _options.MaxGradNorm);
-        optimizer.step();
-        return value;
     }
 
     private void CheckData(IReadOnlyList<TrainingExample> examples)

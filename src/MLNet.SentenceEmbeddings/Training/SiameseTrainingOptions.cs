@@ -1,6 +1,6 @@
 namespace MLNet.SentenceEmbeddings.Training;
 
-/// <summary>One optimisation step as reported to <see cref="SiameseTrainingOptions.Progress"/>.</summary>
+/// <summary>One optimisation step as reported to <see cref="TrainingOptions.Progress"/>.</summary>
 public sealed record TrainingProgress(int Step, int TotalSteps, int Epoch, double Loss, double LearningRate, double ExamplesPerSecond);
 
 /// <summary>One evaluation on the dev set: the evaluator's metrics after <paramref name="Step"/> steps.</summary>
@@ -13,54 +13,9 @@ public sealed record TrainingResult(IReadOnlyList<TrainingProgress> Steps, IRead
     public double ExamplesPerSecond => Steps.Count == 0 ? 0 : Steps[^1].ExamplesPerSecond;
 }
 
-/// <summary>Hyper-parameters of <see cref="SiameseTrainer"/>; the defaults are the SBERT paper's (Section 3).</summary>
-public sealed class SiameseTrainingOptions
+/// <summary>Options of <see cref="SiameseTrainer"/>: the shared hyper-parameters plus a sentence-embedding evaluator.</summary>
+public sealed class SiameseTrainingOptions : TrainingOptions
 {
-    /// <summary>SBERT Section 3: batch size 16.</summary>
-    public const int PaperBatchSize = 16;
-    /// <summary>SBERT Section 3: Adam with learning rate 2e-5.</summary>
-    public const double PaperLearningRate = 2e-5;
-    /// <summary>SBERT Section 3: linear warm-up over 10% of the training data.</summary>
-    public const double PaperWarmupFraction = 0.1;
-    /// <summary>AdamW weight decay of sentence-transformers' fit (not stated in the paper).</summary>
-    public const double DefaultWeightDecay = 0.01;
-    /// <summary>Gradient-norm clipping of sentence-transformers' fit.</summary>
-    public const double DefaultMaxGradNorm = 1.0;
-
-    public int BatchSize { get; set; } = PaperBatchSize;
-    public double LearningRate { get; set; } = PaperLearningRate;
-    public double WarmupFraction { get; set; } = PaperWarmupFraction;
-    /// <summary>Applied to matrices only: biases and LayerNorm weights (the 1-D parameters) are not decayed.</summary>
-    public double WeightDecay { get; set; } = DefaultWeightDecay;
-    public double MaxGradNorm { get; set; } = DefaultMaxGradNorm;
-    public int Epochs { get; set; } = 1;
-    /// <summary>Seeds libtorch (dropout, new parameters) and the shuffling: the same seed gives the same weights on CPU.</summary>
-    public int Seed { get; set; } = 42;
-    public bool Shuffle { get; set; } = true;
     /// <summary>Scores the encoder on a dev set; null trains without evaluation.</summary>
     public Evaluation.ISentenceEvaluator? Evaluator { get; set; }
-    /// <summary>Evaluate every this many steps (and always after the last); 0 evaluates after the last step only.</summary>
-    public int EvaluationSteps { get; set; }
-    /// <summary>After training, put back the weights of the evaluation with the best primary metric.</summary>
-    public bool KeepBestModel { get; set; } = true;
-    /// <summary>Where checkpoints go (checkpoint-STEP folders); null writes none.</summary>
-    public string? CheckpointDirectory { get; set; }
-    /// <summary>Write a checkpoint every this many steps (needs <see cref="CheckpointDirectory"/>).</summary>
-    public int CheckpointSteps { get; set; }
-    public IProgress<TrainingProgress>? Progress { get; set; }
-    public Action<string>? Log { get; set; }
-    public CancellationToken CancellationToken { get; set; }
-
-    internal void Validate()
-    {
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
-        if (!(LearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "LearningRate must be positive.");
-        if (!(WarmupFraction is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(WarmupFraction), WarmupFraction, "WarmupFraction must be in [0, 1].");
-        if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be non-negative.");
-        if (!(MaxGradNorm > 0)) throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), MaxGradNorm, "MaxGradNorm must be positive.");
-        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be at least 1.");
-        if (EvaluationSteps < 0) throw new ArgumentOutOfRangeException(nameof(EvaluationSteps), EvaluationSteps, "EvaluationSteps must be 0 or more.");
-        if (CheckpointSteps < 0 || (CheckpointSteps > 0 && string.IsNullOrWhiteSpace(CheckpointDirectory)))
-            throw new ArgumentOutOfRangeException(nameof(CheckpointSteps), CheckpointSteps, "CheckpointSteps must be 0 or more, and needs CheckpointDirectory.");
-    }
 }

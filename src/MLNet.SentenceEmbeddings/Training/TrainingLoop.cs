@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using MLNet.SentenceEmbeddings.Checkpoints;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.SentenceEmbeddings.Training;
+
+/// <summary>
+/// The training loop shared by the bi-encoder and the cross-encoder (SBERT Section 3): AdamW without decay on 1-D
+/// parameters, linear warm-up then linear decay, gradient clipping, seeded shuffling and dropout, NaN/inf stop,
+/// dev evaluation with the best weights kept, resumable checkpoints, cancellation and progress.
+/// </summary>
+internal static class TrainingLoop
+{
+    public static TrainingResult Run(ITrainingTarget target, IReadOnlyList<TrainingExample> examples, TrainingOptions options, string? resumeFrom)
+    {
+        int stepsPerEpoch = (examples.Count + options.BatchSize - 1) / options.BatchSize;
+        int totalSteps = stepsPerEpoch * options.Epochs;
+        int warmup = (int)Math.Ceiling(totalSteps * options.WarmupFraction);
+
+        var parameters = target.Parameters;
+        var groups = new[]
+        {
+            new AdamW.ParamGroup(parameters.Where(p => p.dim() > 1), new AdamW.Options { weight_decay = options.WeightDecay }),
+            new AdamW.ParamGroup(parameters.Where(p => p.dim() <= 1), new AdamW.Options { weight_decay = 0.0 }),
+        };
+        using var optimizer = torch.optim.AdamW(groups, options.LearningRate);
+        int step = resumeFrom is null ? 0 : TrainingCheckpoint.Read(resumeFrom, options.Seed, target, optimizer);
+        if (resumeFrom is not null) options.Log?.Invoke($"resumed from {resumeFrom} after step {step}");
+
+        var history = new List<TrainingProgress>(totalSteps);
+        var evaluations = new List<TrainingEvaluation>();
+        (int Step, double Metric, List<List<NamedArray>> Weights)? best = null;
+        var clock = Stopwatch.StartNew();
+        long seen = 0;
+        SetTraining(target, true);
+        try
+        {
+            for (int epoch = step / stepsPerEpoch; epoch < options.Epochs; epoch++)
+            {
+                // Seeded per epoch (not one generator for the run) so that a resumed run shuffles identically.
+                var order = Enumerable.Range(0, examples.Count).ToArray();
+                if (options.Shuffle) new Random(HashCode.Combine(options.Seed, epoch)).Shuffle(order);
+                var batches = order.Chunk(options.BatchSize).ToList();
+                for (int b = step - epoch * stepsPerEpoch; b < batches.Count; b++)
+                {
+                    options.CancellationToken.ThrowIfCancellationRequested();
+                    double lr = LearningRateSchedule.WarmupLinear(step, totalSteps, warmup, options.LearningRate);
+                    foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                    // Dropout draws from a generator seeded by (seed, step): reproducible, and resumable at any step.
+                    torch.manual_seed(HashCode.Combine(options.Seed, step));
+                    double value = Step(target, optimizer, options, batches[b].Select(i => examples[i]).ToList(), step);
+                    seen += batches[b].Length;
+                    step++;
+                    var progress = new TrainingProgress(step, totalSteps, epoch + 1, value, lr, seen / clock.Elapsed.TotalSeconds);
+                    history.Add(progress);
+                    options.Progress?.Report(progress);
+                    if (step % 50 == 0 || step == totalSteps)
+                        options.Log?.Invoke($"step {step}/{totalSteps} epoch {epoch + 1} loss {value:F4} lr {lr:E2} {progress.ExamplesPerSecond:F1} examples/s");
+                    if (target.PrimaryMetric is not null && (step == totalSteps || (options.EvaluationSteps > 0 && step % options.EvaluationSteps == 0)))
+                    {
+                        var evaluation = Evaluate(target, options, step);
+                        evaluations.Add(evaluation);
+                        if (best is null || evaluation.PrimaryMetric > best.Value.Metric)
+                            best = (step, evaluation.PrimaryMetric, target.Modules.Select(StateDict.Export).ToList());
+                    }
+                    if (options.CheckpointSteps > 0 && step % options.CheckpointSteps == 0)
+                    {
+                        string written = TrainingCheckpoint.Write(options.CheckpointDirectory!, step, options.Seed, target, optimizer);
+                        options.Log?.Invoke($"checkpoint {written}");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            SetTraining(target, false);
+        }
+        if (best is { } kept && options.KeepBestModel && kept.Step != step)
+        {
+            for (int m = 0; m < target.Modules.Count; m++)
+                StateDict.Load(target.Modules[m], kept.Weights[m].ToDictionary(a => a.Name), $"best weights (step {kept.Step})");
+            options.Log?.Invoke($"kept the weights of step {kept.Step} ({target.PrimaryMetric} {kept.Metric:F4})");
+        }
+        return new TrainingResult(history, evaluations, best?.Step);
+    }
+
+    private static TrainingEvaluation Evaluate(ITrainingTarget target, TrainingOptions options, int step)
+    {
+        SetTraining(target, false); // no dropout while scoring
+        try
+        {
+            var metrics = target.Evaluate(options.CancellationToken);
+            double primary = metrics[target.PrimaryMetric!];
+            options.Log?.Invoke($"step {step}: {target.PrimaryMetric} {primary:F4}");
+            return new TrainingEvaluation(step, primary, metrics);
+        }
+        finally
+        {
+            SetTraining(target, true);
+        }
+    }
+
+    private static void SetTraining(ITrainingTarget target, bool training)
+    {
+        foreach (var m in target.Modules) m.train(training);
+    }
+
+    private static double Step(ITrainingTarget target, OptimizerHelper optimizer, TrainingOptions options, IReadOnlyList<TrainingExample> batch, int step)
+    {
+        using var scope = torch.NewDisposeScope();
+        optimizer.zero_grad();
+        var loss = target.ComputeLoss(batch);
+        double value = loss.item<float>();
+        if (!double.IsFinite(value))
+            throw new InvalidOperationException($"The {target.LossName} became {value} at step {step + 1}; lower the learning rate or check the data.");
+        loss.backward();
+        torch.nn.utils.clip_grad_norm_(target.Parameters, options.MaxGradNorm);
+        optimizer.step();
+        return value;
+    }
+}
