@@ -15,7 +15,7 @@ const string Usage =
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
 {
-    Console.Out.Write(Usage);
+    Console.Out.Write(Usage + CliHelp.Conventions);
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -41,7 +41,7 @@ try
 {
     return command switch
     {
-        "embed" => EmbedCommand.Run(new ArgumentReader(rest, EncoderArguments.Flags), Console.Error),
+        "embed" => EmbedCommand.Run(new ArgumentReader(rest, EmbedCommand.Flags), Console.Out, Console.Error),
         "train" => TrainCommand.Run(new ArgumentReader(rest, TrainCommand.Flags), Console.Out, Console.Error),
         "bench" when rest.FirstOrDefault() == "encoder" =>
             BenchEncoderCommand.Run(new ArgumentReader(rest.Skip(1), BenchEncoderCommand.Flags), Console.Out),
