@@ -34,6 +34,13 @@ public sealed class PackageConsumerTests
     public void FreshConsoleProjectRestoresThePackagesEmbedsAndRunsTheTransform()
     {
         string dir = Fixtures.NewTempDir();
+        try { RunConsumer(dir); }
+        // The scratch project's bin holds a copy of libtorch (hundreds of MB): never leave it behind.
+        finally { try { Directory.Delete(dir, recursive: true); } catch (IOException) { } }
+    }
+
+    private static void RunConsumer(string dir)
+    {
         LocalPackages.WriteNuGetConfig(dir);
         File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), Template("Consumer.csproj.txt").Replace("$PACKAGE_VERSION$", LocalPackages.Version));
         File.WriteAllText(Path.Combine(dir, "Program.cs"), Template("Program.cs.txt"));
@@ -51,6 +58,5 @@ public sealed class PackageConsumerTests
         // It ran against the packed assemblies, not the repository's build output.
         string restored = File.ReadAllText(Path.Combine(dir, "obj", "project.assets.json"));
         StringAssert.Contains(restored, $"MLNet.SentenceEmbeddings.MLNet/{LocalPackages.Version}");
-        try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
     }
 }
