@@ -48,11 +48,11 @@ try
         "bench" when rest.FirstOrDefault() == "encoder" =>
             BenchEncoderCommand.Run(new ArgumentReader(rest.Skip(1), BenchEncoderCommand.Flags), Console.Out),
         "bench" when rest.FirstOrDefault() == "memory" =>
-            BenchMemoryCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
+            BenchMemoryCommand.Run(new ArgumentReader(rest.Skip(1), BenchMemoryCommand.Flags), Console.Out),
         "bench" when rest.FirstOrDefault() == "transform" =>
-            BenchTransformCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
+            BenchTransformCommand.Run(new ArgumentReader(rest.Skip(1), BenchTransformCommand.Flags), Console.Out),
         "bench" when rest.FirstOrDefault() == "training" =>
-            BenchTrainingCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
+            BenchTrainingCommand.Run(new ArgumentReader(rest.Skip(1), BenchTrainingCommand.Flags), Console.Out),
         "bench" when rest.FirstOrDefault() == "plots" =>
             BenchPlotsCommand.Run(new ArgumentReader(rest.Skip(1), BenchPlotsCommand.Flags), Console.Out, Console.Error),
         _ => throw new UsageException($"Unknown command '{string.Join(' ', args.Take(2))}'."),

@@ -14,8 +14,11 @@ public static class StsScatterPlot
         points.Color = ScottPlot.Colors.SteelBlue.WithAlpha(0.45);
         plot.Axes.Bottom.Label.Text = "gold similarity (0-5)\n" + footnote;
         plot.Axes.Left.Label.Text = "cosine of the sentence embeddings";
+        // The footnote (date and machine) shares the axis label: smaller and not bold, so it fits the width.
+        plot.Axes.Bottom.Label.FontSize = 12;
+        plot.Axes.Bottom.Label.Bold = false;
         plot.Title(string.Format(CultureInfo.InvariantCulture, "{0}: Spearman x100 = {1:F2}, n = {2}", title, spearman, gold.Count));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        plot.SavePng(path, 700, 560);
+        plot.SavePng(path, 800, 600);
     }
 }
