@@ -12,12 +12,13 @@ const string Usage =
     "  bench transform  the ML.NET transform vs the core encoder, before and after Save/Load; writes docs/benchmarks.md\n" +
     "  bench training the paper's training experiments (STSb regression, NLI softmax, SNLI triplets); writes docs/training.md\n" +
     "  bench efficiency  the 10k-sentence bi- vs cross-encoder experiment, smart batching, quantized search; writes docs/efficiency.md\n" +
-    "  bench cross-encoder  trains a cross-encoder on STSb and compares it with the bi-encoder; writes docs/efficiency.md\n\n" +
+    "  bench cross-encoder  trains a cross-encoder on STSb and compares it with the bi-encoder; writes docs/efficiency.md\n" +
+    "  bench plots    STS scatter (cosine vs gold) and the speed chart as PNGs in docs/\n\n" +
     "Run 'sbert <command> --help' for a command's options.\n";
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
 {
-    Console.Out.Write(Usage);
+    Console.Out.Write(Usage + CliHelp.Conventions);
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -33,6 +34,7 @@ string help = command switch
     "bench" when rest.FirstOrDefault() == "training" => BenchTrainingCommand.Help,
     "bench" when rest.FirstOrDefault() == "efficiency" => BenchEfficiencyCommand.Help,
     "bench" when rest.FirstOrDefault() == "cross-encoder" => BenchCrossEncoderCommand.Help,
+    "bench" when rest.FirstOrDefault() == "plots" => BenchPlotsCommand.Help,
     _ => Usage,
 };
 if (rest.Contains("--help") || rest.Contains("-h"))
@@ -45,20 +47,22 @@ try
 {
     return command switch
     {
-        "embed" => EmbedCommand.Run(new ArgumentReader(rest, EncoderArguments.Flags), Console.Error),
+        "embed" => EmbedCommand.Run(new ArgumentReader(rest, EmbedCommand.Flags), Console.Out, Console.Error),
         "train" => TrainCommand.Run(new ArgumentReader(rest, TrainCommand.Flags), Console.Out, Console.Error),
         "bench" when rest.FirstOrDefault() == "encoder" =>
             BenchEncoderCommand.Run(new ArgumentReader(rest.Skip(1), BenchEncoderCommand.Flags), Console.Out),
         "bench" when rest.FirstOrDefault() == "memory" =>
-            BenchMemoryCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
+            BenchMemoryCommand.Run(new ArgumentReader(rest.Skip(1), BenchMemoryCommand.Flags), Console.Out),
         "bench" when rest.FirstOrDefault() == "transform" =>
-            BenchTransformCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
+            BenchTransformCommand.Run(new ArgumentReader(rest.Skip(1), BenchTransformCommand.Flags), Console.Out),
         "bench" when rest.FirstOrDefault() == "training" =>
-            BenchTrainingCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
+            BenchTrainingCommand.Run(new ArgumentReader(rest.Skip(1), BenchTrainingCommand.Flags), Console.Out),
         "bench" when rest.FirstOrDefault() == "efficiency" =>
             BenchEfficiencyCommand.Run(new ArgumentReader(rest.Skip(1), BenchEfficiencyCommand.Flags), Console.Out),
         "bench" when rest.FirstOrDefault() == "cross-encoder" =>
             BenchCrossEncoderCommand.Run(new ArgumentReader(rest.Skip(1), BenchCrossEncoderCommand.Flags), Console.Out),
+        "bench" when rest.FirstOrDefault() == "plots" =>
+            BenchPlotsCommand.Run(new ArgumentReader(rest.Skip(1), BenchPlotsCommand.Flags), Console.Out, Console.Error),
         _ => throw new UsageException($"Unknown command '{string.Join(' ', args.Take(2))}'."),
     };
 }

@@ -111,6 +111,11 @@ public static class BenchEncoderCommand
         {
             MarkdownReport.WriteSection(report, $"bench-encoder-{model.Name}", "Benchmarks", md.ToString());
             output.WriteLine($"\nwrote {report}");
+            // The same figures as a chart beside the report (`bench plots` redraws it from the report).
+            string chart = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(report))!, model == PretrainedModels.AllMiniLmL6V2 ? "speed.png" : $"speed-{model.Name}.png");
+            SpeedChart.Save(chart, $"{model.Name}: sentences/s, batch {batchSize} (bench encoder)", rate.Select(kv => (kv.Key, kv.Value)).ToList(),
+                $"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
+            output.WriteLine($"wrote {chart}");
         }
         if (json)
         {

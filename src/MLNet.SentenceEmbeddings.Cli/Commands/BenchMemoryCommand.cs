@@ -19,7 +19,10 @@ public static class BenchMemoryCommand
         "  --sentences N      (default 100000)\n" +
         "  --chunk N          sentences per Encode call (default 5000)\n" +
         "  --precision P      fp32 | bf16 (default fp32)\n" +
-        BenchmarkInputs.Help;
+        BenchmarkInputs.Help +
+        "  --json             print one JSON object as the last line of standard output\n";
+
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
 
     public static int Run(ArgumentReader args, TextWriter output)
     {
@@ -29,6 +32,7 @@ public static class BenchMemoryCommand
         var precision = EncoderArguments.ParsePrecision(args.Optional("precision") ?? "fp32");
         string data = BenchmarkInputs.DataFolder(args);
         string? report = BenchmarkInputs.ReportPath(args);
+        bool json = args.Flag("json");
         args.EnsureAllUsed();
 
         var pool = BenchmarkInputs.UniqueStsbSentences(data);
@@ -76,6 +80,13 @@ public static class BenchMemoryCommand
             MarkdownReport.WriteSection(report, $"bench-memory-{modelName}-{precision}", "Benchmarks", md.ToString());
             output.WriteLine($"\nwrote {report}");
         }
+        if (json)
+            output.WriteLine(new System.Text.Json.Nodes.JsonObject
+            {
+                ["model"] = modelName, ["precision"] = precision.ToString(), ["sentences"] = total, ["seconds"] = Math.Round(seconds, 1),
+                ["rss_after_warmup_mb"] = Math.Round(first), ["rss_peak_mb"] = Math.Round(peak), ["rss_end_mb"] = Math.Round(last),
+                ["live_tensors_end"] = samples[^1].LiveTensors,
+            }.ToJsonString());
         return 0;
     }
 }

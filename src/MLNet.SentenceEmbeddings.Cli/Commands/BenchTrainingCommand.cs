@@ -22,7 +22,10 @@ public static class BenchTrainingCommand
         "  --experiments L    comma list of stsb, nli, triplet, memory plus throughput (fp32 vs bf16 autocast) (default: all)\n" +
         "  --epochs N         epochs of the STSb run (default 4; the others run 1, as the paper's NLI training)\n" +
         "  --max-examples N   cap each training set (quick runs)\n" +
-        BenchmarkInputs.Help;
+        BenchmarkInputs.Help +
+        "  --json             print one JSON object as the last line of standard output\n";
+
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
 
     private const string Model = "default";
 
@@ -33,7 +36,9 @@ public static class BenchTrainingCommand
         int? max = args.Int("max-examples", 1);
         string data = BenchmarkInputs.DataFolder(args);
         string? report = args.Optional("output") ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", "training.md") : null);
+        bool json = args.Flag("json");
         args.EnsureAllUsed();
+        var summary = new System.Text.Json.Nodes.JsonObject();
         string plotDir = Path.GetDirectoryName(report ?? Path.GetFullPath("training.md"))!;
         string command = $"dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench training --experiments {{0}} --epochs {epochs}" + (max is int m ? $" --max-examples {m}" : "");
 
@@ -48,6 +53,11 @@ public static class BenchTrainingCommand
         }
         StringBuilder Header(string title, string experiment, TrainingResult r, int examples)
         {
+            summary[experiment] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["examples"] = examples, ["steps"] = r.Steps.Count, ["examples_per_second"] = Math.Round(r.ExamplesPerSecond, 2),
+                ["final_loss"] = r.Steps.Count > 0 ? Math.Round(r.Steps[^1].Loss, 6) : null, ["best_step"] = r.BestStep,
+            };
             var md = new StringBuilder();
             md.AppendLine($"## {title}");
             md.AppendLine();
@@ -219,6 +229,7 @@ public static class BenchTrainingCommand
             Section("memory", md);
         }
         if (report is not null) output.WriteLine($"\nwrote {report}");
+        if (json) output.WriteLine(new System.Text.Json.Nodes.JsonObject { ["experiments"] = summary, ["report"] = report }.ToJsonString());
         return 0;
     }
 

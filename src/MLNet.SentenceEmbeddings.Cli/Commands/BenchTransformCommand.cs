@@ -20,7 +20,10 @@ public static class BenchTransformCommand
         "  --sentences N      unique STSb sentences (default 10000)\n" +
         "  --rounds N         interleaved rounds (default 3)\n" +
         "  --threads N        libtorch threads (default: cores)\n" +
-        BenchmarkInputs.Help;
+        BenchmarkInputs.Help +
+        "  --json             print one JSON object as the last line of standard output\n";
+
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
 
     private sealed class Row
     {
@@ -35,6 +38,7 @@ public static class BenchTransformCommand
         int threads = args.Int("threads", 1) ?? Environment.ProcessorCount;
         string data = BenchmarkInputs.DataFolder(args);
         string? report = BenchmarkInputs.ReportPath(args);
+        bool json = args.Flag("json");
         args.EnsureAllUsed();
 
         var sentences = BenchmarkInputs.UniqueStsbSentences(data).Take(count).ToList<string?>();
@@ -91,6 +95,13 @@ public static class BenchTransformCommand
         {
             MarkdownReport.WriteSection(report, $"bench-transform-{model}", "Benchmarks", md.ToString());
             output.WriteLine($"\nwrote {report}");
+        }
+        if (json)
+        {
+            var rates = new System.Text.Json.Nodes.JsonObject();
+            foreach (var (name, r) in rate) rates[name] = Math.Round(r, 1);
+            output.WriteLine(new System.Text.Json.Nodes.JsonObject
+                { ["model"] = model, ["sentences"] = sentences.Count, ["threads"] = threads, ["sentences_per_second"] = rates }.ToJsonString());
         }
         return 0;
     }

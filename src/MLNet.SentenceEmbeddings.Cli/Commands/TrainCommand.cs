@@ -23,7 +23,8 @@ public static class TrainCommand
         "  --evaluation-steps N  (default 0: evaluate after the last step only)\n" +
         "  --max-examples N   use only the first N training examples\n" +
         "  --output DIR       where to write the model\n" +
-        "  --json             print one JSON object as the last line (dev metric, steps, pairs/s)\n";
+        "  --json             print one JSON object as the last line of standard output (dev metric, steps, pairs/s)\n" +
+        "  Progress goes to standard error: a bar on a terminal, a line per 10% of the steps when redirected.\n";
 
     public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
 
@@ -45,7 +46,6 @@ public static class TrainCommand
             Seed = args.Int("seed", 0) ?? 42,
             EvaluationSteps = args.Int("evaluation-steps", 0) ?? 0,
             Precision = EncoderArguments.ParsePrecision(args.Optional("precision") ?? "fp32"),
-            Log = log.WriteLine,
         };
         if (args.Optional("lr") is string lr)
             options.LearningRate = double.TryParse(lr, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 0
@@ -53,10 +53,17 @@ public static class TrainCommand
         bool json = args.Flag("json");
         args.EnsureAllUsed();
 
+        using var progress = ProgressReporter.For(log, "training", 0);
+        options.Log = progress.Log;
+        options.Progress = new SynchronousProgress<TrainingProgress>(p =>
+        {
+            progress.Total = p.TotalSteps;
+            progress.Report(p.Step, $"epoch {p.Epoch} loss {p.Loss:F4} lr {p.LearningRate:E1} {p.ExamplesPerSecond:F1} ex/s");
+        });
         var (examples, numLabels) = TrainingData.Examples(train, format, objective);
         if (maxExamples is int max) examples = examples.Take(max).ToList();
         if (dev is not null) options.Evaluator = TrainingData.Evaluator(dev, TrainingData.GuessFormat(dev));
-        log.WriteLine($"training {objective.ToString().ToLowerInvariant()} on {examples.Count} examples from {train} ({format})" +
+        progress.Log($"training {objective.ToString().ToLowerInvariant()} on {examples.Count} examples from {train} ({format})" +
                       (options.Evaluator is null ? "" : $", evaluating on {dev}"));
 
         using var encoder = SentenceEncoder.Load(model);
@@ -64,7 +71,7 @@ public static class TrainCommand
         var result = new SiameseTrainer(encoder, loss, options).Train(examples);
         encoder.Save(outputDir);
         (loss as IDisposable)?.Dispose();
-        log.WriteLine($"wrote {outputDir}");
+        progress.Complete($"wrote {outputDir}");
         if (json)
         {
             var o = new JsonObject
