@@ -10,7 +10,10 @@ const string Usage =
     "  bench encoder  sentences/s of this encoder (fp32, bf16) vs ONNX Runtime; writes docs/benchmarks.md\n" +
     "  bench memory   resident memory while embedding 100k sentences; writes docs/benchmarks.md\n" +
     "  bench transform  the ML.NET transform vs the core encoder, before and after Save/Load; writes docs/benchmarks.md\n" +
-    "  bench training the paper's training experiments (STSb regression, NLI softmax, SNLI triplets); writes docs/training.md\n\n" +
+    "  bench training the paper's training experiments (STSb regression, NLI softmax, SNLI triplets); writes docs/training.md\n" +
+    "  eval sts       Spearman/Pearson of embedding similarity vs gold STS scores (STSb, SICK-R, STS12-16, TSV)\n" +
+    "  eval triplet   triplet accuracy (SNLI premise/entailment/contradiction, or a TSV)\n" +
+    "  reproduce      the paper's Tables 1, 2, 5, 6 and 7 on the data and encoders here; writes docs/reproduction.md\n\n" +
     "Run 'sbert <command> --help' for a command's options.\n";
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -29,6 +32,9 @@ string help = command switch
     "bench" when rest.FirstOrDefault() == "memory" => BenchMemoryCommand.Help,
     "bench" when rest.FirstOrDefault() == "transform" => BenchTransformCommand.Help,
     "bench" when rest.FirstOrDefault() == "training" => BenchTrainingCommand.Help,
+    "eval" when rest.FirstOrDefault() == "sts" => EvalStsCommand.Help,
+    "eval" when rest.FirstOrDefault() == "triplet" => EvalTripletCommand.Help,
+    "reproduce" => ReproduceCommand.Help,
     _ => Usage,
 };
 if (rest.Contains("--help") || rest.Contains("-h"))
@@ -51,6 +57,11 @@ try
             BenchTransformCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
         "bench" when rest.FirstOrDefault() == "training" =>
             BenchTrainingCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
+        "eval" when rest.FirstOrDefault() == "sts" =>
+            EvalStsCommand.Run(new ArgumentReader(rest.Skip(1), EvalStsCommand.Flags), Console.Out, Console.Error),
+        "eval" when rest.FirstOrDefault() == "triplet" =>
+            EvalTripletCommand.Run(new ArgumentReader(rest.Skip(1), EvalTripletCommand.Flags), Console.Out, Console.Error),
+        "reproduce" => ReproduceCommand.Run(new ArgumentReader(rest, ReproduceCommand.Flags), Console.Out),
         _ => throw new UsageException($"Unknown command '{string.Join(' ', args.Take(2))}'."),
     };
 }
