@@ -65,7 +65,8 @@ public static class EvalStsCommand
     /// <summary>{"spearman", "pearson", "n", "subsets": {name: {...}}, "mean"}, correlations x100; top level = ALL.</summary>
     public static JsonObject ToJson(StsResult r)
     {
-        static double X100(double v) => Math.Round(100 * v, 4);
+        // A constant series has no correlation (NaN), which JSON cannot hold: written as null.
+        static double? X100(double v) => double.IsNaN(v) ? null : Math.Round(100 * v, 4);
         var subsets = new JsonObject();
         foreach (var (name, c) in r.Subsets)
             subsets[name] = new JsonObject { ["spearman"] = X100(c.Spearman), ["pearson"] = X100(c.Pearson), ["n"] = c.N };
