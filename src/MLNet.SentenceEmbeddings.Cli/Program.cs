@@ -10,7 +10,9 @@ const string Usage =
     "  bench encoder  sentences/s of this encoder (fp32, bf16) vs ONNX Runtime; writes docs/benchmarks.md\n" +
     "  bench memory   resident memory while embedding 100k sentences; writes docs/benchmarks.md\n" +
     "  bench transform  the ML.NET transform vs the core encoder, before and after Save/Load; writes docs/benchmarks.md\n" +
-    "  bench training the paper's training experiments (STSb regression, NLI softmax, SNLI triplets); writes docs/training.md\n\n" +
+    "  bench training the paper's training experiments (STSb regression, NLI softmax, SNLI triplets); writes docs/training.md\n" +
+    "  eval senteval  SentEval transfer tasks (MR, CR, SUBJ, MPQA, SST2, TREC, MRPC) with ML.NET logistic regression\n" +
+    "  bench senteval every SentEval configuration (poolings, encoders, baselines); writes docs/senteval.md\n\n" +
     "Run 'sbert <command> --help' for a command's options.\n";
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -29,6 +31,8 @@ string help = command switch
     "bench" when rest.FirstOrDefault() == "memory" => BenchMemoryCommand.Help,
     "bench" when rest.FirstOrDefault() == "transform" => BenchTransformCommand.Help,
     "bench" when rest.FirstOrDefault() == "training" => BenchTrainingCommand.Help,
+    "eval" when rest.FirstOrDefault() == "senteval" => EvalSentEvalCommand.Help,
+    "bench" when rest.FirstOrDefault() == "senteval" => BenchSentEvalCommand.Help,
     _ => Usage,
 };
 if (rest.Contains("--help") || rest.Contains("-h"))
@@ -51,6 +55,10 @@ try
             BenchTransformCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
         "bench" when rest.FirstOrDefault() == "training" =>
             BenchTrainingCommand.Run(new ArgumentReader(rest.Skip(1), new HashSet<string>()), Console.Out),
+        "eval" when rest.FirstOrDefault() == "senteval" =>
+            EvalSentEvalCommand.Run(new ArgumentReader(rest.Skip(1), EvalSentEvalCommand.Flags), Console.Out, Console.Error),
+        "bench" when rest.FirstOrDefault() == "senteval" =>
+            BenchSentEvalCommand.Run(new ArgumentReader(rest.Skip(1), BenchSentEvalCommand.Flags), Console.Out, Console.Error),
         _ => throw new UsageException($"Unknown command '{string.Join(' ', args.Take(2))}'."),
     };
 }
