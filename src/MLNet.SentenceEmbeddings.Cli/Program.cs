@@ -11,6 +11,8 @@ const string Usage =
     "  bench memory   resident memory while embedding 100k sentences; writes docs/benchmarks.md\n" +
     "  bench transform  the ML.NET transform vs the core encoder, before and after Save/Load; writes docs/benchmarks.md\n" +
     "  bench training the paper's training experiments (STSb regression, NLI softmax, SNLI triplets); writes docs/training.md\n" +
+    "  eval senteval  SentEval transfer tasks (MR, CR, SUBJ, MPQA, SST2, TREC, MRPC) with ML.NET logistic regression\n" +
+    "  bench senteval every SentEval configuration (poolings, encoders, baselines); writes docs/senteval.md\n" +
     "  eval sts       Spearman/Pearson of embedding similarity vs gold STS scores (STSb, SICK-R, STS12-16, TSV)\n" +
     "  eval triplet   triplet accuracy (SNLI premise/entailment/contradiction, or a TSV)\n" +
     "  reproduce      the paper's Tables 1, 2, 5, 6 and 7 on the data and encoders here; writes docs/reproduction.md\n\n" +
@@ -35,6 +37,8 @@ string help = command switch
     "eval" when rest.FirstOrDefault() == "sts" => EvalStsCommand.Help,
     "eval" when rest.FirstOrDefault() == "triplet" => EvalTripletCommand.Help,
     "reproduce" => ReproduceCommand.Help,
+    "eval" when rest.FirstOrDefault() == "senteval" => EvalSentEvalCommand.Help,
+    "bench" when rest.FirstOrDefault() == "senteval" => BenchSentEvalCommand.Help,
     _ => Usage,
 };
 if (rest.Contains("--help") || rest.Contains("-h"))
@@ -62,6 +66,10 @@ try
         "eval" when rest.FirstOrDefault() == "triplet" =>
             EvalTripletCommand.Run(new ArgumentReader(rest.Skip(1), EvalTripletCommand.Flags), Console.Out, Console.Error),
         "reproduce" => ReproduceCommand.Run(new ArgumentReader(rest, ReproduceCommand.Flags), Console.Out),
+        "eval" when rest.FirstOrDefault() == "senteval" =>
+            EvalSentEvalCommand.Run(new ArgumentReader(rest.Skip(1), EvalSentEvalCommand.Flags), Console.Out, Console.Error),
+        "bench" when rest.FirstOrDefault() == "senteval" =>
+            BenchSentEvalCommand.Run(new ArgumentReader(rest.Skip(1), BenchSentEvalCommand.Flags), Console.Out, Console.Error),
         _ => throw new UsageException($"Unknown command '{string.Join(' ', args.Take(2))}'."),
     };
 }

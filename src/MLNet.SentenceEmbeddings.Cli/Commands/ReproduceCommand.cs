@@ -30,6 +30,7 @@ public static class ReproduceCommand
     {
         ("1", Table1UnsupervisedSts.Run),
         ("2", Table2SupervisedSts.Run),
+        ("5", Table5SentEval.Run),
         ("6", Table6Ablation.Run),
         ("7", Table7Speed.Run),
     };
