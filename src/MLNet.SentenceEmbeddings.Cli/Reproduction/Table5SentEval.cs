@@ -1,6 +1,7 @@
 using System.Text;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Data.SentEval;
+using MLNet.SentenceEmbeddings.MLNet;
 using MLNet.SentenceEmbeddings.MLNet.SentEval;
 using MLNet.SentenceEmbeddings.Pooling;
 
