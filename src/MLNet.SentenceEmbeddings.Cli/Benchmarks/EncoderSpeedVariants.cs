@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MLNet.SentenceEmbeddings.Checkpoints;
 
 namespace MLNet.SentenceEmbeddings.Cli.Benchmarks;
@@ -42,33 +41,10 @@ public sealed class EncoderSpeedVariants : IDisposable
     public IReadOnlyList<(string Name, Func<IReadOnlyList<string?>, float[][]> Encode)> Sorted { get; }
     public IReadOnlyList<(string Name, Func<IReadOnlyList<string?>, float[][]> Encode)> Unsorted { get; }
 
-    /// <summary>
-    /// Sentences/s of each variant: a warm-up on 256 sentences (allocator, kernels, caches), then
-    /// <paramref name="rounds"/> interleaved rounds so that all variants share the machine's state; the median round counts.
-    /// </summary>
+    /// <summary>Sentences/s of each variant (<see cref="InterleavedRounds.Measure"/>).</summary>
     public static Dictionary<string, double> Measure(IReadOnlyList<(string Name, Func<IReadOnlyList<string?>, float[][]> Encode)> variants,
-        IReadOnlyList<string?> sentences, int rounds, Action<string> log)
-    {
-        foreach (var v in variants) v.Encode(sentences.Take(256).ToList());
-        var times = variants.ToDictionary(v => v.Name, _ => new List<double>());
-        for (int r = 0; r < rounds; r++)
-        {
-            foreach (var v in variants)
-            {
-                var sw = Stopwatch.StartNew();
-                v.Encode(sentences);
-                times[v.Name].Add(sw.Elapsed.TotalSeconds);
-                log($"round {r + 1}/{rounds}: {v.Name,-28} {sentences.Count / sw.Elapsed.TotalSeconds,8:F1} sentences/s");
-            }
-        }
-        return times.ToDictionary(kv => kv.Key, kv => sentences.Count / Median(kv.Value));
-    }
-
-    private static double Median(List<double> xs)
-    {
-        var s = xs.OrderBy(x => x).ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
-    }
+        IReadOnlyList<string?> sentences, int rounds, Action<string> log) =>
+        InterleavedRounds.Measure(variants.Select(v => (v.Name, (Action<IReadOnlyList<string?>>)(s => v.Encode(s)))).ToList(), sentences, rounds, log);
 
     public void Dispose()
     {
