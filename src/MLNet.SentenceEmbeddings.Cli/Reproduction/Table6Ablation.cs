@@ -63,7 +63,7 @@ public static class Table6Ablation
 
         var md = ctx.Header("Table 6: pooling and concatenation ablation", "6");
         md.AppendLine($"STSb dev Spearman x100 of cosine similarity after one epoch of the classification objective softmax(W [features]) on " +
-                      $"{train.Count:N0} NLI pairs: every {(double)nli.Count / train.Count:F1}th pair of SNLI dev + SICK-E train ({nli.Count:N0} pairs; " +
+                      $"{train.Count:N0} NLI pairs taken evenly spaced from SNLI dev + SICK-E train ({nli.Count:N0} pairs; " +
                       $"subsampled so the nine runs fit the time budget). Encoder: all-MiniLM-L6-v2 with the pooling under test, batch 16, lr 2e-5, seed 42. " +
                       $"\"Before\" is the encoder with that pooling and no NLI training.");
         md.AppendLine();
