@@ -13,7 +13,12 @@ const string Usage =
     "  bench training the paper's training experiments (STSb regression, NLI softmax, SNLI triplets); writes docs/training.md\n" +
     "  bench efficiency  the 10k-sentence bi- vs cross-encoder experiment, smart batching, quantized search; writes docs/efficiency.md\n" +
     "  bench cross-encoder  trains a cross-encoder on STSb and compares it with the bi-encoder; writes docs/efficiency.md\n" +
-    "  bench plots    STS scatter (cosine vs gold) and the speed chart as PNGs in docs/\n\n" +
+    "  bench plots    STS scatter (cosine vs gold) and the speed chart as PNGs in docs/\n" +
+    "  eval senteval  SentEval transfer tasks (MR, CR, SUBJ, MPQA, SST2, TREC, MRPC) with ML.NET logistic regression\n" +
+    "  bench senteval every SentEval configuration (poolings, encoders, baselines); writes docs/senteval.md\n" +
+    "  eval sts       Spearman/Pearson of embedding similarity vs gold STS scores (STSb, SICK-R, STS12-16, TSV)\n" +
+    "  eval triplet   triplet accuracy (SNLI premise/entailment/contradiction, or a TSV)\n" +
+    "  reproduce      the paper's Tables 1, 2, 5, 6 and 7 on the data and encoders here; writes docs/reproduction.md\n\n" +
     "Run 'sbert <command> --help' for a command's options.\n";
 
 if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
@@ -35,6 +40,11 @@ string help = command switch
     "bench" when rest.FirstOrDefault() == "efficiency" => BenchEfficiencyCommand.Help,
     "bench" when rest.FirstOrDefault() == "cross-encoder" => BenchCrossEncoderCommand.Help,
     "bench" when rest.FirstOrDefault() == "plots" => BenchPlotsCommand.Help,
+    "eval" when rest.FirstOrDefault() == "sts" => EvalStsCommand.Help,
+    "eval" when rest.FirstOrDefault() == "triplet" => EvalTripletCommand.Help,
+    "reproduce" => ReproduceCommand.Help,
+    "eval" when rest.FirstOrDefault() == "senteval" => EvalSentEvalCommand.Help,
+    "bench" when rest.FirstOrDefault() == "senteval" => BenchSentEvalCommand.Help,
     _ => Usage,
 };
 if (rest.Contains("--help") || rest.Contains("-h"))
@@ -63,6 +73,15 @@ try
             BenchCrossEncoderCommand.Run(new ArgumentReader(rest.Skip(1), BenchCrossEncoderCommand.Flags), Console.Out),
         "bench" when rest.FirstOrDefault() == "plots" =>
             BenchPlotsCommand.Run(new ArgumentReader(rest.Skip(1), BenchPlotsCommand.Flags), Console.Out, Console.Error),
+        "eval" when rest.FirstOrDefault() == "sts" =>
+            EvalStsCommand.Run(new ArgumentReader(rest.Skip(1), EvalStsCommand.Flags), Console.Out, Console.Error),
+        "eval" when rest.FirstOrDefault() == "triplet" =>
+            EvalTripletCommand.Run(new ArgumentReader(rest.Skip(1), EvalTripletCommand.Flags), Console.Out, Console.Error),
+        "reproduce" => ReproduceCommand.Run(new ArgumentReader(rest, ReproduceCommand.Flags), Console.Out),
+        "eval" when rest.FirstOrDefault() == "senteval" =>
+            EvalSentEvalCommand.Run(new ArgumentReader(rest.Skip(1), EvalSentEvalCommand.Flags), Console.Out, Console.Error),
+        "bench" when rest.FirstOrDefault() == "senteval" =>
+            BenchSentEvalCommand.Run(new ArgumentReader(rest.Skip(1), BenchSentEvalCommand.Flags), Console.Out, Console.Error),
         _ => throw new UsageException($"Unknown command '{string.Join(' ', args.Take(2))}'."),
     };
 }

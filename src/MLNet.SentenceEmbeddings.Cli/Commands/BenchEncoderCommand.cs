@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -45,35 +44,11 @@ public static class BenchEncoderCommand
         var sentences = BenchmarkInputs.UniqueStsbSentences(data).Take(count).ToList<string?>();
         var test = StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-test.csv"));
 
-        using var ort = new OnnxReferenceEncoder(model, threads);
-        SentenceEncoder Load(Precision p, bool sorted) => SentenceEncoder.Load(model.Name, new SentenceEncoderOptions
-            { Precision = p, Threads = threads, BatchSize = batchSize, SortByLength = sorted });
-        using var fp32 = Load(Precision.Float32, true);
-        using var bf16 = Load(Precision.BFloat16, true);
-        using var fp32Unsorted = Load(Precision.Float32, false);
-
-        var variants = new (string Name, Func<IReadOnlyList<string?>, float[][]> Encode)[]
-        {
-            ("ONNX Runtime fp32 (sorted)", s => ort.Encode(s, batchSize)),
-            ("TorchSharp fp32 (sorted)", s => fp32.Encode(s)),
-            ("TorchSharp bf16 (sorted)", s => bf16.Encode(s)),
-        };
-        foreach (var v in variants) v.Encode(sentences.Take(256).ToList()); // warm-up: allocator, kernels, caches
-        var medianSeconds = Throughput.InterleavedMedianSeconds(variants.Select(v => (v.Name, (Action)(() => v.Encode(sentences)))).ToList(), rounds,
-            (name, r, s) => output.WriteLine($"round {r + 1}/{rounds}: {name,-28} {sentences.Count / s,8:F1} sentences/s"));
+        using var speed = new EncoderSpeedVariants(model, threads, batchSize);
+        var variants = speed.Sorted;
+        var rate = EncoderSpeedVariants.Measure(variants, sentences, rounds, output.WriteLine);
         // Unsorted batches are slow; one round of each is enough to show the effect of smart batching.
-        var unsorted = new List<(string Name, double Seconds)>();
-        foreach (var (name, encode) in new (string, Func<IReadOnlyList<string?>, float[][]>)[]
-                 { ("ONNX Runtime fp32 (unsorted)", s => ort.Encode(s, batchSize, sorted: false)), ("TorchSharp fp32 (unsorted)", s => fp32Unsorted.Encode(s)) })
-        {
-            var sw = Stopwatch.StartNew();
-            encode(sentences);
-            unsorted.Add((name, sw.Elapsed.TotalSeconds));
-            output.WriteLine($"{name,-28} {sentences.Count / sw.Elapsed.TotalSeconds,8:F1} sentences/s");
-        }
-
-        var rate = medianSeconds.ToDictionary(kv => kv.Key, kv => sentences.Count / kv.Value);
-        foreach (var (name, seconds) in unsorted) rate[name] = sentences.Count / seconds;
+        foreach (var (name, r) in EncoderSpeedVariants.Measure(speed.Unsorted, sentences, 1, output.WriteLine)) rate[name] = r;
 
         double Spearman(Func<IReadOnlyList<string?>, float[][]> encode)
         {
@@ -93,7 +68,7 @@ public static class BenchEncoderCommand
         md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
         md.AppendLine($"Command: `dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench encoder --model {modelName} --sentences {count} --rounds {rounds} --threads {threads} --batch-size {batchSize}`");
         md.AppendLine();
-        md.AppendLine($"{sentences.Count:N0} unique STSb sentences per round, batch {batchSize}, {threads} threads for both runtimes; sorted rows are the median of {rounds} interleaved rounds, unsorted rows one round.");
+        md.AppendLine($"{sentences.Count:N0} unique STSb sentences per round, batch {batchSize}, {threads} threads for both runtimes; sorted rows are the median of {rounds} interleaved rounds, unsorted rows one round (after a warm-up).");
         md.AppendLine();
         md.AppendLine("| pipeline | sentences/s | vs ONNX Runtime | STSb test Spearman x100 |");
         md.AppendLine("|---|---:|---:|---:|");

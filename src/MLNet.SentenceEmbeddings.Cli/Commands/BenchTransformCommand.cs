@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Microsoft.ML;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
@@ -61,20 +60,8 @@ public static class BenchTransformCommand
             ("Transforms.SentenceEmbedding", _ => Drain(transformer.Transform(view))),
             ("same, after Model.Save/Load", _ => Drain(loaded.Transform(view))),
         };
-        foreach (var v in variants) v.Run(sentences.Take(256).ToList());
-        var seconds = variants.ToDictionary(v => v.Name, _ => new List<double>());
-        for (int r = 0; r < rounds; r++)
-        {
-            foreach (var v in variants)
-            {
-                var sw = Stopwatch.StartNew();
-                v.Run(sentences);
-                seconds[v.Name].Add(sw.Elapsed.TotalSeconds);
-                output.WriteLine($"round {r + 1}/{rounds}: {v.Name,-32} {sentences.Count / sw.Elapsed.TotalSeconds,8:F1} sentences/s");
-            }
-        }
+        var rate = InterleavedRounds.Measure(variants, sentences, rounds, output.WriteLine);
         (loaded as IDisposable)?.Dispose();
-        var rate = seconds.ToDictionary(kv => kv.Key, kv => sentences.Count / kv.Value.OrderBy(x => x).ElementAt(kv.Value.Count / 2));
         double core = rate[variants[0].Name];
 
         var md = new StringBuilder();

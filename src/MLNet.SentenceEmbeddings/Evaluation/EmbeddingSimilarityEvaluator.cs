@@ -27,19 +27,12 @@ public sealed class EmbeddingSimilarityEvaluator : ISentenceEvaluator
         var index = sentences.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
         var vectors = encoder.Encode(sentences, cancellationToken);
         var gold = _pairs.Select(p => p.Score).ToList();
-        var similarities = new Dictionary<string, Func<float[], float[], double>>
-        {
-            ["cosine"] = (a, b) => VectorMath.Cosine(a, b),
-            ["dot"] = (a, b) => VectorMath.Dot(a, b),
-            ["euclidean"] = (a, b) => -VectorMath.Euclidean(a, b),
-            ["manhattan"] = (a, b) => -VectorMath.Manhattan(a, b),
-        };
         var metrics = new Dictionary<string, double>();
-        foreach (var (name, similarity) in similarities)
+        foreach (var function in SimilarityFunctions.All)
         {
-            var predicted = _pairs.Select(p => similarity(vectors[index[p.Sentence1]], vectors[index[p.Sentence2]])).ToList();
-            metrics["spearman_" + name] = Correlation.Spearman(predicted, gold);
-            metrics["pearson_" + name] = Correlation.Pearson(predicted, gold);
+            var predicted = _pairs.Select(p => SimilarityFunctions.Score(function, vectors[index[p.Sentence1]], vectors[index[p.Sentence2]])).ToList();
+            metrics["spearman_" + SimilarityFunctions.ToName(function)] = Correlation.Spearman(predicted, gold);
+            metrics["pearson_" + SimilarityFunctions.ToName(function)] = Correlation.Pearson(predicted, gold);
         }
         return metrics;
     }

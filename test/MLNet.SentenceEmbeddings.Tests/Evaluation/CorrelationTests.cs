@@ -28,4 +28,18 @@ public class CorrelationTests
     [TestMethod]
     public void MismatchedLengthsAreRejected() =>
         Assert.ThrowsExactly<ArgumentException>(() => Correlation.Spearman(new[] { 1.0, 2 }, new[] { 1.0 }));
+
+    [TestMethod]
+    public void TiesOnBothSidesAndPearsonOnTiedValues()
+    {
+        // x = 1,1,2,2 (ranks 1.5,1.5,3.5,3.5), y = 1,2,2,3 (ranks 1,2.5,2.5,4): dx = -1,-1,1,1; dy = -1.5,0,0,1.5;
+        // sum dx*dy = 3, sum dx^2 = 4, sum dy^2 = 4.5 -> rho = 3 / sqrt(18). Pearson of the raw values is the same here.
+        double expected = 3 / Math.Sqrt(18);
+        Assert.AreEqual(expected, Correlation.Spearman(new[] { 1.0, 1, 2, 2 }, new[] { 1.0, 2, 2, 3 }), 1e-12);
+        Assert.AreEqual(expected, Correlation.Pearson(new[] { 1.0, 1, 2, 2 }, new[] { 1.0, 2, 2, 3 }), 1e-12);
+    }
+
+    [TestMethod]
+    public void AConstantSeriesHasNoCorrelation() =>
+        Assert.IsTrue(double.IsNaN(Correlation.Spearman(new[] { 2.0, 2, 2 }, new[] { 1.0, 2, 3 })));
 }

@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using MLNet.SentenceEmbeddings.Evaluation;
+
+namespace MLNet.SentenceEmbeddings.Cli.Commands;
+
+/// <summary><c>sbert eval sts</c>: Spearman and Pearson correlation of embedding similarity with gold STS scores.</summary>
+public static class EvalStsCommand
+{
+    public const string Help =
+        "sbert eval sts --data PATH [options]\n" +
+        "  Correlates the similarity of the two sentence vectors with the gold score (SBERT Section 4.1), x100. With several\n" +
+        "  sub-sets (an STS12-16 year) the headline figures are the paper's ALL protocol: one correlation over all sub-sets\n" +
+        "  concatenated; each sub-set's own figures and their mean are given too.\n" +
+        "  --data PATH        a file, or a folder: stsb/sick pick the --split file in it; senteval-sts reads a year folder\n" +
+        "                     holding STS.input.NAME.txt + STS.gs.NAME.txt (e.g. SentEval's STS12-en-test)\n" +
+        "  --format F         " + StsData.Formats + " (default: guessed from the path)\n" +
+        "  --split S          train | dev | test, for a stsb or sick folder (default test)\n" +
+        "  --similarity S     cosine | dot | euclidean | manhattan (default cosine, the paper's)\n" +
+        EncoderArguments.Help +
+        "  --json             print one JSON object as the last line\n";
+
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(EncoderArguments.Flags) { "json" };
+
+    public static int Run(ArgumentReader args, TextWriter output, TextWriter log)
+    {
+        string data = args.Required("data");
+        string format = args.Optional("format") ?? GuessFormat(data);
+        string split = args.Optional("split") ?? "test";
+        SimilarityFunction similarity;
+        try { similarity = SimilarityFunctions.Parse(args.Optional("similarity") ?? "cosine"); }
+        catch (ArgumentException e) { throw new UsageException("--similarity: " + e.Message); }
+        var (model, options) = EncoderArguments.Read(args);
+        bool json = args.Flag("json");
+        args.EnsureAllUsed();
+
+        var subsets = StsData.Load(format, data, split);
+        log.WriteLine($"evaluating {model} on {subsets.Sum(s => s.Pairs.Count)} pairs in {subsets.Count} sub-set(s) of {data} ({format}), {SimilarityFunctions.ToName(similarity)}");
+        using var encoder = SentenceEncoder.Load(model, options);
+        var result = new StsSubsetsEvaluator(subsets, similarity).Evaluate(s => encoder.Encode(s));
+        Print(result, output);
+        if (json) output.WriteLine(ToJson(result).ToJsonString());
+        return 0;
+    }
+
+    public static string GuessFormat(string path)
+    {
+        if (Directory.Exists(path))
+            return Directory.GetFiles(path, "STS.input.*.txt").Length > 0 ? "senteval-sts"
+                 : Directory.GetFiles(path, "SICK_*.txt").Length > 0 ? "sick" : "stsb";
+        string name = Path.GetFileName(path).ToLowerInvariant();
+        return name.StartsWith("sts-") ? "stsb" : name.StartsWith("sick") ? "sick" : "tsv";
+    }
+
+    private static void Print(StsResult r, TextWriter output)
+    {
+        output.WriteLine($"{"sub-set",-24} {"n",6} {"Spearman",9} {"Pearson",9}");
+        foreach (var (name, c) in r.Subsets) output.WriteLine($"{name,-24} {c.N,6} {100 * c.Spearman,9:F2} {100 * c.Pearson,9:F2}");
+        if (r.Subsets.Count > 1)
+        {
+            output.WriteLine($"{"ALL (concatenated)",-24} {r.All.N,6} {100 * r.All.Spearman,9:F2} {100 * r.All.Pearson,9:F2}");
+            output.WriteLine($"{"mean of sub-sets",-24} {"",6} {100 * r.MeanSpearman,9:F2} {100 * r.MeanPearson,9:F2}");
+        }
+    }
+
+    /// <summary>{"spearman", "pearson", "n", "subsets": {name: {...}}, "mean"}, correlations x100; top level = ALL.</summary>
+    public static JsonObject ToJson(StsResult r)
+    {
+        // A constant series has no correlation (NaN), which JSON cannot hold: written as null.
+        static double? X100(double v) => double.IsNaN(v) ? null : Math.Round(100 * v, 4);
+        var subsets = new JsonObject();
+        foreach (var (name, c) in r.Subsets)
+            subsets[name] = new JsonObject { ["spearman"] = X100(c.Spearman), ["pearson"] = X100(c.Pearson), ["n"] = c.N };
+        return new JsonObject
+        {
+            ["spearman"] = X100(r.All.Spearman), ["pearson"] = X100(r.All.Pearson), ["n"] = r.All.N,
+            ["subsets"] = subsets, ["mean"] = X100(r.MeanSpearman),
+        };
+    }
+}

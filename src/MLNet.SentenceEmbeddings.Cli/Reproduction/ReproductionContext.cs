@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text;
+using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+
+namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
+
+/// <summary>What every table of <c>sbert reproduce</c> shares: data, quick or full sizes, threads, log, and the section header.</summary>
+public sealed class ReproductionContext
+{
+    public required string Data { get; init; }
+    public required bool Quick { get; init; }
+    public required int Threads { get; init; }
+    public required TextWriter Log { get; init; }
+    /// <summary>SentEval's data/downstream/STS folder (STS12-en-test ... STS16-en-test), when the user has one.</summary>
+    public string? StsYears { get; init; }
+    /// <summary>The command line that reproduces a table (with {0} for the table number).</summary>
+    public required string Command { get; init; }
+
+    public string Path(params string[] parts) => System.IO.Path.Combine(new[] { Data }.Concat(parts).ToArray());
+
+    /// <summary>Every k-th item so that at most <paramref name="max"/> remain, in order (keeps the genre mix of STSb and
+    /// the SNLI/SICK mix); everything when <paramref name="max"/> is null.</summary>
+    public static List<T> Subsample<T>(IReadOnlyList<T> items, int? max)
+    {
+        if (max is not int m || items.Count <= m) return items.ToList();
+        double stride = (double)items.Count / m;
+        return Enumerable.Range(0, m).Select(i => items[(int)(i * stride)]).ToList();
+    }
+
+    public StringBuilder Header(string title, string table)
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"### {title}");
+        md.AppendLine();
+        md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
+        md.AppendLine($"Command: `{string.Format(CultureInfo.InvariantCulture, Command, table)}`");
+        md.AppendLine();
+        if (Quick)
+        {
+            md.AppendLine("**Quick run (`--quick`): subsampled data and shortened training; these figures are a smoke test, not comparable with the paper.**");
+            md.AppendLine();
+        }
+        return md;
+    }
+
+    /// <summary>A figure x100 with two decimals, or "–" when missing.</summary>
+    public static string F(double? value) => value is double v ? v.ToString("F2", CultureInfo.InvariantCulture) : "–";
+}

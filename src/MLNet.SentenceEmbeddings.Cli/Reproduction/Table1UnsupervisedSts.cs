@@ -1,0 +1,93 @@
+using System.Text;
+using MLNet.SentenceEmbeddings.Checkpoints;
+using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.Commands;
+using MLNet.SentenceEmbeddings.Data;
+using MLNet.SentenceEmbeddings.Evaluation;
+using MLNet.SentenceEmbeddings.Pooling;
+
+namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
+
+/// <summary>
+/// Table 1 of SBERT: Spearman x100 of cosine similarity vs gold, with no STS training data. The raw-BERT rows of the
+/// paper (CLS vector, average of token vectors) map to CLS and MEAN pooling of the encoders here; the default
+/// model's figures are repeated with ONNX Runtime on its ONNX file, the same protocol (the 0.05 target).
+/// </summary>
+public static class Table1UnsupervisedSts
+{
+    public static readonly string[] Columns = { "STS12", "STS13", "STS14", "STS15", "STS16", "STSb", "SICK-R" };
+
+    // SBERT paper, Table 1 (Spearman x100; STS12-16 use the ALL protocol).
+    private static readonly (string Model, double[] Figures)[] Paper =
+    {
+        ("Avg. GloVe embeddings", new[] { 55.14, 70.66, 59.73, 68.25, 63.66, 58.02, 53.76 }),
+        ("Avg. BERT embeddings", new[] { 38.78, 57.98, 57.98, 63.15, 61.06, 46.35, 58.40 }),
+        ("BERT CLS-vector", new[] { 20.16, 30.01, 20.09, 36.88, 38.08, 16.50, 42.63 }),
+        ("Universal Sentence Encoder", new[] { 64.49, 67.80, 64.61, 76.83, 73.18, 74.92, 76.69 }),
+        ("SBERT-NLI-base", new[] { 70.97, 76.53, 73.19, 79.09, 74.30, 77.03, 72.91 }),
+        ("SBERT-NLI-large", new[] { 72.27, 78.46, 74.90, 80.99, 76.25, 79.23, 73.75 }),
+    };
+
+    /// <summary>Tolerance of the target: our default model vs ONNX Runtime, same protocol.</summary>
+    public const double OnnxTolerance = 0.05;
+
+    public static StringBuilder Run(ReproductionContext ctx)
+    {
+        int? cap = ctx.Quick ? 300 : null;
+        var datasets = new List<(string Column, List<StsSubset> Subsets)>();
+        if (ctx.StsYears is string root)
+        {
+            foreach (var year in Columns.Take(5))
+            {
+                string? folder = Directory.GetDirectories(root, year + "*").OrderBy(d => d, StringComparer.Ordinal).FirstOrDefault();
+                if (folder is null) { ctx.Log.WriteLine($"table 1: no {year}* folder under {root}; column left empty"); continue; }
+                datasets.Add((year, SentEvalStsReader.Read(folder)));
+            }
+        }
+        datasets.Add(("STSb", StsData.Load("stsb", ctx.Path("stsb"), "test")));
+        datasets.Add(("SICK-R", StsData.Load("sick", ctx.Path("sick"), "test")));
+        datasets = datasets.Select(d => (d.Column, d.Subsets.Select(s => new StsSubset(s.Name, ReproductionContext.Subsample(s.Pairs, cap))).ToList())).ToList();
+
+        Dictionary<string, double> Evaluate(Func<IReadOnlyList<string?>, float[][]> embed) =>
+            datasets.ToDictionary(d => d.Column, d => 100 * new StsSubsetsEvaluator(d.Subsets).Evaluate(embed).All.Spearman);
+
+        var rows = new List<(string Model, Dictionary<string, double> Figures)>();
+        foreach (var model in new[] { PretrainedModels.AllMiniLmL6V2, PretrainedModels.ArcticEmbedXs })
+        {
+            foreach (var pooling in new[] { PoolingMode.Mean, PoolingMode.Cls })
+            {
+                using var encoder = SentenceEncoder.Load(model.Name, new SentenceEncoderOptions { Pooling = pooling, Threads = ctx.Threads });
+                string own = pooling == model.Pooling ? ", the model's own pooling" : "";
+                rows.Add(($"{model.Name}, {PoolingModes.ToName(pooling).ToUpperInvariant()} pooling{own} (TorchSharp)", Evaluate(s => encoder.Encode(s))));
+                ctx.Log.WriteLine($"table 1: {rows[^1].Model}: " + string.Join(", ", rows[^1].Figures.Select(kv => $"{kv.Key} {kv.Value:F2}")));
+            }
+        }
+        var reference = PretrainedModels.AllMiniLmL6V2;
+        using (var ort = new OnnxReferenceEncoder(reference, ctx.Threads))
+            rows.Add(($"{reference.Name}, MEAN pooling (ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version?.ToString(3)}, reference)", Evaluate(s => ort.Encode(s))));
+        ctx.Log.WriteLine($"table 1: {rows[^1].Model}: " + string.Join(", ", rows[^1].Figures.Select(kv => $"{kv.Key} {kv.Value:F2}")));
+
+        var md = ctx.Header("Table 1: unsupervised STS (no STS training data)", "1");
+        md.AppendLine("Spearman rank correlation x100 between the cosine similarity of the two sentence vectors and the gold score, on the test " +
+                      "sets (STSb: original release, 1,379 pairs; SICK-R: SemEval-2014 test, 4,927 pairs). STS12-16 use the paper's protocol: " +
+                      "one correlation over all sub-sets concatenated." +
+                      (ctx.StsYears is null ? " STS12-16 are not in the data folder here (pass `--sts-years DIR`, SentEval's data/downstream/STS, to fill them)." : ""));
+        md.AppendLine();
+        md.AppendLine("| model | " + string.Join(" | ", Columns) + " |");
+        md.AppendLine("|---|" + string.Concat(Columns.Select(_ => "---:|")));
+        foreach (var (model, figures) in Paper)
+            md.AppendLine($"| paper: {model} | " + string.Join(" | ", figures.Select(f => ReproductionContext.F(f))) + " |");
+        foreach (var (model, figures) in rows)
+            md.AppendLine($"| ours: {model} | " + string.Join(" | ", Columns.Select(c => ReproductionContext.F(figures.TryGetValue(c, out var v) ? v : null))) + " |");
+        md.AppendLine();
+        var ours = rows[0].Figures;
+        var ortFigures = rows[^1].Figures;
+        foreach (var column in new[] { "STSb", "SICK-R" })
+        {
+            double diff = Math.Abs(ours[column] - ortFigures[column]);
+            md.AppendLine($"- Target, {reference.Name} vs ONNX Runtime on {column}: {ReproductionContext.F(ours[column])} vs {ReproductionContext.F(ortFigures[column])}, " +
+                          $"difference {diff:F3} ({(diff <= OnnxTolerance ? "within" : "OUTSIDE")} {OnnxTolerance}).");
+        }
+        return md;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text;
+using MLNet.SentenceEmbeddings.Cli.Commands;
+using MLNet.SentenceEmbeddings.Data;
+using MLNet.SentenceEmbeddings.Evaluation;
+using MLNet.SentenceEmbeddings.Pooling;
+using MLNet.SentenceEmbeddings.Training;
+
+namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
+
+/// <summary>
+/// Table 6 of SBERT: the classification objective on NLI with each pooling (MEAN, MAX, CLS) and each concatenation
+/// of u, v, |u−v|, u*v in front of the softmax, evaluated by STSb dev Spearman x100 of cosine similarity (Section 6).
+/// The NLI here is SNLI dev + SICK-E train (14,342 pairs), subsampled to fit the time budget.
+/// </summary>
+public static class Table6Ablation
+{
+    /// <summary>NLI pairs per configuration in a full run: 9 runs of ~90 s each on 2 cores (36 pairs/s, docs/training.md).</summary>
+    public const int FullPairs = 3200;
+    public const int QuickPairs = 160;
+
+    // (name, u and v, |u−v|, u*v, paper's STSb dev figure after NLI training, Table 6).
+    private static readonly (string Name, bool Rep, bool Diff, bool Mul, double Paper)[] Concatenations =
+    {
+        ("(u, v)", true, false, false, 66.04),
+        ("(|u-v|)", false, true, false, 69.78),
+        ("(u*v)", false, false, true, 70.54),
+        ("(|u-v|, u*v)", false, true, true, 78.37),
+        ("(u, v, u*v)", true, false, true, 77.44),
+        ("(u, v, |u-v|)", true, true, false, 80.78),
+        ("(u, v, |u-v|, u*v)", true, true, true, 80.44),
+    };
+
+    // Table 6, pooling with (u, v, |u−v|): NLI column (classification objective) and STSb column (regression objective).
+    private static readonly (PoolingMode Mode, double PaperNli, double PaperStsb)[] Poolings =
+    {
+        (PoolingMode.Mean, 80.78, 87.44), (PoolingMode.Max, 79.07, 69.92), (PoolingMode.Cls, 79.80, 86.62),
+    };
+
+    private static readonly string[] NliLabels = { "entailment", "neutral", "contradiction" };
+
+    public static StringBuilder Run(ReproductionContext ctx)
+    {
+        var nli = TrainingData.Examples(ctx.Path("senteval", "SNLI", "s1.dev"), "snli", TrainingObjective.Softmax).Examples
+            .Concat(TrainingData.Examples(ctx.Path("sick", "SICK_train.txt"), "sick", TrainingObjective.Softmax).Examples).ToList();
+        var train = ReproductionContext.Subsample(nli, ctx.Quick ? QuickPairs : FullPairs);
+        var dev = new EmbeddingSimilarityEvaluator(ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Path("stsb", "sts-dev.csv")), ctx.Quick ? 300 : null));
+
+        (double Before, double After) RunOne(PoolingMode pooling, bool rep, bool diff, bool mul, string label)
+        {
+            using var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model, new SentenceEncoderOptions { Pooling = pooling, Threads = ctx.Threads });
+            double before = 100 * dev.Evaluate(encoder)["spearman_cosine"];
+            using var loss = new SoftmaxLoss(encoder.Dimension, NliLabels.Length, rep, diff, mul);
+            new SiameseTrainer(encoder, loss, new SiameseTrainingOptions { Epochs = 1, Log = ctx.Log.WriteLine }).Train(train);
+            double after = 100 * dev.Evaluate(encoder)["spearman_cosine"];
+            ctx.Log.WriteLine($"table 6: {label}: STSb dev {before:F2} -> {after:F2}");
+            return (before, after);
+        }
+
+        var pooled = Poolings.Select(p => (p, RunOne(p.Mode, true, true, false, PoolingModes.ToName(p.Mode).ToUpperInvariant()))).ToList();
+        var concatenated = Concatenations.Select(c => (c, c is { Rep: true, Diff: true, Mul: false }
+            ? pooled[0].Item2 // MEAN with (u, v, |u−v|) is the same run as the pooling row
+            : RunOne(PoolingMode.Mean, c.Rep, c.Diff, c.Mul, c.Name))).ToList();
+
+        var md = ctx.Header("Table 6: pooling and concatenation ablation", "6");
+        md.AppendLine($"STSb dev Spearman x100 of cosine similarity after one epoch of the classification objective softmax(W [features]) on " +
+                      $"{train.Count:N0} NLI pairs taken evenly spaced from SNLI dev + SICK-E train ({nli.Count:N0} pairs; " +
+                      $"subsampled so the nine runs fit the time budget). Encoder: all-MiniLM-L6-v2 with the pooling under test, batch 16, lr 2e-5, seed 42. " +
+                      $"\"Before\" is the encoder with that pooling and no NLI training.");
+        md.AppendLine();
+        md.AppendLine("| pooling, with (u, v, abs(u-v)) | paper: NLI (classification) | paper: STSb (regression) | ours: before | ours: after NLI |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var (p, r) in pooled)
+            md.AppendLine($"| {PoolingModes.ToName(p.Mode).ToUpperInvariant()} | {ReproductionContext.F(p.PaperNli)} | {ReproductionContext.F(p.PaperStsb)} | {ReproductionContext.F(r.Before)} | {ReproductionContext.F(r.After)} |");
+        md.AppendLine();
+        md.AppendLine("| concatenation, MEAN pooling | paper: NLI (classification) | ours: after NLI |");
+        md.AppendLine("|---|---:|---:|");
+        foreach (var (c, r) in concatenated)
+            md.AppendLine($"| {c.Name.Replace("|u-v|", "abs(u-v)")} | {ReproductionContext.F(c.Paper)} | {ReproductionContext.F(r.After)} |");
+        md.AppendLine();
+        md.AppendLine("Our STSb column (pooling trained with the regression objective on STSb) is not run: Table 2 runs that objective for MEAN.");
+        return md;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text;
+using MLNet.SentenceEmbeddings.Checkpoints;
+using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+
+namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
+
+/// <summary>
+/// Table 7 of SBERT: sentences/s on the STSb sentences (Section 7), with and without smart batching (length-sorted
+/// batches), for this library's encoder in fp32 and bf16 and ONNX Runtime beside it (<see cref="EncoderSpeedVariants"/>,
+/// the code of <c>sbert bench encoder</c>).
+/// </summary>
+public static class Table7Speed
+{
+    // SBERT paper, Table 7: sentences/s; CPU Intel i7-5820K, GPU Nvidia Tesla V100 (Section 7).
+    private static readonly (string Model, string Cpu, string Gpu)[] Paper =
+    {
+        ("Avg. GloVe embeddings", "6469", "–"),
+        ("InferSent", "137", "1876"),
+        ("Universal Sentence Encoder", "67", "1318"),
+        ("SBERT-base", "44", "1378"),
+        ("SBERT-base, smart batching", "83", "2042"),
+    };
+
+    public const int BatchSize = 32;
+
+    public static StringBuilder Run(ReproductionContext ctx)
+    {
+        int count = ctx.Quick ? 1000 : 10_000, rounds = ctx.Quick ? 1 : 3;
+        var sentences = BenchmarkInputs.UniqueStsbSentences(ctx.Data).Take(count).ToList<string?>();
+        var model = PretrainedModels.AllMiniLmL6V2;
+        using var speed = new EncoderSpeedVariants(model, ctx.Threads, BatchSize);
+        var rate = EncoderSpeedVariants.Measure(speed.Sorted, sentences, rounds, ctx.Log.WriteLine);
+        // Unsorted batches are slow; one round of each shows the effect of smart batching (as bench encoder does).
+        foreach (var (name, r) in EncoderSpeedVariants.Measure(speed.Unsorted, sentences, 1, ctx.Log.WriteLine)) rate[name] = r;
+
+        var md = ctx.Header("Table 7: encoding speed", "7");
+        md.AppendLine($"Sentences per second embedding {sentences.Count:N0} unique STSb sentences with {model.Name}, batch {BatchSize}, " +
+                      $"{ctx.Threads} threads for both runtimes, CPU only (no GPU here); sorted rows are the median of {rounds} interleaved round(s) after a warm-up, unsorted rows one round. " +
+                      "\"sorted\" is smart batching (sentences sorted by length, so each batch pads less).");
+        md.AppendLine();
+        md.AppendLine("| model | CPU sentences/s | GPU sentences/s |");
+        md.AppendLine("|---|---:|---:|");
+        foreach (var (m, cpu, gpu) in Paper) md.AppendLine($"| paper: {m} | {cpu} | {gpu} |");
+        foreach (var (name, r) in rate) md.AppendLine($"| ours: {model.Name}, {name} | {r:F1} | – |");
+        md.AppendLine();
+        double gain = rate["TorchSharp fp32 (sorted)"] / rate["TorchSharp fp32 (unsorted)"] - 1;
+        double paperGain = double.Parse(Paper[4].Cpu) / double.Parse(Paper[3].Cpu) - 1;
+        md.AppendLine($"Smart batching gain, TorchSharp fp32: {100 * gain:+0;-0}% (paper, SBERT-base on CPU: {100 * paperGain:+0;-0}%).");
+        return md;
+    }
+}
