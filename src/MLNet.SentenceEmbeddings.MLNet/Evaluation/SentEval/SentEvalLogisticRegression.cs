@@ -59,7 +59,7 @@ public static class SentEvalLogisticRegression
     {
         if (classCount == 2)
             return scored.GetColumn<bool>(DefaultColumnNames.PredictedLabel).Select(b => b ? 1 : 0).ToArray();
-        // Key values are 1-based (0 means missing), so key k is class k-1.
+        // Read from an IDataView, key values are 1-based (0 means missing): key k is class k-1.
         return scored.GetColumn<uint>(DefaultColumnNames.PredictedLabel).Select(k => (int)k - 1).ToArray();
     }
 
