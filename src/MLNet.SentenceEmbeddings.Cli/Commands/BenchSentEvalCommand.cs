@@ -13,8 +13,8 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// <summary>
 /// <c>sbert bench senteval</c>: every feature configuration tried on SentEval (poolings of MiniLM, Arctic-xs, both
 /// encoders together, the token-embedding average, FeaturizeText, tuned encoders) with the same protocol, written
-/// to docs/senteval.md beside the paper's SBERT-NLI-base row. Results are kept per configuration in
-/// docs/senteval-results.json, so a run of some configurations updates their rows and leaves the others.
+/// to docs/senteval.md beside the paper's SBERT-NLI-base row. Results are kept one file per configuration in
+/// docs/senteval-results/, so a run of some configurations (even several runs at once) updates their rows and leaves the others.
 /// </summary>
 public static class BenchSentEvalCommand
 {
@@ -103,8 +103,7 @@ public static class BenchSentEvalCommand
             .Select(id => all.FirstOrDefault(c => c.Id == id) ?? throw new UsageException($"--configs: unknown configuration '{id}'; expected {string.Join(", ", all.Select(c => c.Id))}."))
             .ToList();
 
-        string store = Path.ChangeExtension(report, null) + "-results.json";
-        var results = File.Exists(store) ? JsonSerializer.Deserialize<List<StoredResult>>(File.ReadAllText(store)) ?? new() : new List<StoredResult>();
+        string store = Path.ChangeExtension(report, null) + "-results";
         string command = "dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench senteval" +
                          (configList is null ? "" : $" --configs {configList}") + (quick ? " --quick" : "") + (kfold != 10 ? $" --kfold {kfold}" : "") +
                          (tasks.Count == SentEvalTasks.All.Count ? "" : $" --tasks {string.Join(",", tasks)}");
@@ -126,16 +125,17 @@ public static class BenchSentEvalCommand
                     FeatureSeconds = Math.Round(t.EmbeddingTime.TotalSeconds, 1), ClassifierSeconds = Math.Round(t.ClassifierTime.TotalSeconds, 1), Fits = t.Fits,
                 }).ToList(),
             };
-            results.RemoveAll(r => r.Id == config.Id);
-            results.Add(stored);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(store))!);
-            File.WriteAllText(store, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+            Directory.CreateDirectory(store);
+            File.WriteAllText(Path.Combine(store, FileName(config.Id)), JsonSerializer.Serialize(stored, new JsonSerializerOptions { WriteIndented = true }));
+            var results = Directory.GetFiles(store, "*.json").Select(f => JsonSerializer.Deserialize<StoredResult>(File.ReadAllText(f))!).ToList();
             MarkdownReport.WriteSection(report, "senteval", "SentEval transfer tasks", Render(results, all.Select(c => c.Id).ToList()));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   average {outcome.Average:F2}, {stored.WallSeconds:F0} s; {report} updated"));
             output.WriteLine(outcome.ToJson());
         }
         return 0;
     }
+
+    private static string FileName(string id) => string.Concat(id.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '+' ? ch : '_')) + ".json";
 
     private static string Render(List<StoredResult> results, List<string> order)
     {
