@@ -113,22 +113,31 @@ public static class BenchSentEvalCommand
             var options = new SentEvalOptions { KFold = kfold, Quick = quick, Log = log.WriteLine };
             var sw = Stopwatch.StartNew();
             using var source = config.Create();
-            var outcome = new SentEvalRunner(options: options).Run(source, data, tasks);
+            var runner = new SentEvalRunner(options: options);
+            var done = new List<SentEvalTaskResult>();
             var stored = new StoredResult
             {
                 Id = config.Id, Description = config.Description, Date = MachineInfo.Today, Machine = MachineInfo.Describe(),
-                Command = command, Quick = quick, WallSeconds = sw.Elapsed.TotalSeconds,
-                Tasks = outcome.Tasks.Select(t => new StoredTask
+                Command = command, Quick = quick,
+            };
+            foreach (string task in tasks)
+            {
+                // Saved after every task, so a long configuration (FeaturizeText) shows its finished tasks while it runs.
+                var t = runner.Run(source, SentEvalTasks.Read(task, data));
+                done.Add(t);
+                stored.WallSeconds = sw.Elapsed.TotalSeconds;
+                stored.Tasks.Add(new StoredTask
                 {
                     Task = t.Task, Accuracy = t.Accuracy, F1 = t.F1, Dev = t.DevAccuracy,
                     C = string.Join("/", t.ChosenC.Distinct().Select(c => c.ToString(CultureInfo.InvariantCulture))),
                     FeatureSeconds = Math.Round(t.EmbeddingTime.TotalSeconds, 1), ClassifierSeconds = Math.Round(t.ClassifierTime.TotalSeconds, 1), Fits = t.Fits,
-                }).ToList(),
-            };
-            Directory.CreateDirectory(store);
-            File.WriteAllText(Path.Combine(store, FileName(config.Id)), JsonSerializer.Serialize(stored, new JsonSerializerOptions { WriteIndented = true }));
-            var results = Directory.GetFiles(store, "*.json").Select(f => JsonSerializer.Deserialize<StoredResult>(File.ReadAllText(f))!).ToList();
-            MarkdownReport.WriteSection(report, "senteval", "SentEval transfer tasks", Render(results, all.Select(c => c.Id).ToList()));
+                });
+                Directory.CreateDirectory(store);
+                File.WriteAllText(Path.Combine(store, FileName(config.Id)), JsonSerializer.Serialize(stored, new JsonSerializerOptions { WriteIndented = true }));
+                var results = Directory.GetFiles(store, "*.json").Select(f => JsonSerializer.Deserialize<StoredResult>(File.ReadAllText(f))!).ToList();
+                MarkdownReport.WriteSection(report, "senteval", "SentEval transfer tasks", Render(results, all.Select(c => c.Id).ToList()));
+            }
+            var outcome = new SentEvalReport(source.Name, done);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   average {outcome.Average:F2}, {stored.WallSeconds:F0} s; {report} updated"));
             output.WriteLine(outcome.ToJson());
         }
