@@ -74,6 +74,16 @@ public class FeatureSourceTests
     }
 
     [TestMethod]
+    public void FeaturizeTextDefaultsAreWhatTheReportSays()
+    {
+        // The report labels the baseline "word 1-2-grams + char 3-grams, L2": pin ML.NET's defaults to that.
+        var o = new Microsoft.ML.Transforms.Text.TextFeaturizingEstimator.Options();
+        Assert.AreEqual((2, true), (o.WordFeatureExtractor!.NgramLength, o.WordFeatureExtractor.UseAllLengths));
+        Assert.AreEqual((3, false), (o.CharFeatureExtractor!.NgramLength, o.CharFeatureExtractor.UseAllLengths));
+        Assert.AreEqual(Microsoft.ML.Transforms.Text.TextFeaturizingEstimator.NormFunction.L2, o.Norm);
+    }
+
+    [TestMethod]
     public void FeaturizeTextFitsInsideTheFoldAndSeparatesPairs()
     {
         // Paraphrase = identical sentences; the vocabulary of the test pairs never occurs in training, so only
