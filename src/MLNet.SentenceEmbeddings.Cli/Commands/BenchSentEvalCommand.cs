@@ -13,16 +13,16 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// <summary>
 /// <c>sbert bench senteval</c>: every feature configuration tried on SentEval (poolings of MiniLM, Arctic-xs, both
 /// encoders together, the token-embedding average, FeaturizeText, tuned encoders) with the same protocol, written
-/// to docs/senteval.md beside the paper's SBERT-NLI-base row. Results are kept per configuration in
-/// docs/senteval-results.json, so a run of some configurations updates their rows and leaves the others.
+/// to docs/senteval.md beside the paper's SBERT-NLI-base row. Results are kept one file per configuration in
+/// docs/senteval-results/, so a run of some configurations (even several runs at once) updates their rows and leaves the others.
 /// </summary>
 public static class BenchSentEvalCommand
 {
     public const string Help =
         "sbert bench senteval [options]\n" +
         "  Runs SentEval (sbert eval senteval's protocol) for each configuration and writes docs/senteval.md.\n" +
-        "  --configs LIST     comma-separated configuration ids (default: all): " + "minilm-mean, minilm-cls, minilm-max,\n" +
-        "                     minilm-mean+max, arctic-xs, minilm+arctic, token-average, featurize-text\n" +
+        "  --configs LIST     comma-separated configuration ids (default: all): minilm-mean, minilm-mean-wide-c,\n" +
+        "                     minilm-cls, minilm-max, minilm-mean+max, arctic-xs, minilm+arctic, token-average, featurize-text\n" +
         "  --tuned LIST       extra encoder folders (e.g. from sbert train), one configuration each\n" +
         "  --tasks LIST       (default: all seven)\n" +
         "  --kfold N          (default 10)\n" +
@@ -41,7 +41,11 @@ public static class BenchSentEvalCommand
     };
     private const double PaperSbertNliBaseAverage = 87.41;
 
-    private sealed record Configuration(string Id, string Description, Func<ISentEvalFeatureSource> Create);
+    /// <param name="CGrid">Replaces SentEval's C grids (an off-protocol experiment); null keeps them.</param>
+    private sealed record Configuration(string Id, string Description, Func<ISentEvalFeatureSource> Create, double[]? CGrid = null);
+
+    /// <summary>2^-2..2^10: SentEval's grid stops at 2^3 (2^5 for TREC/MRPC), and unit-length vectors often choose its edge.</summary>
+    private static readonly double[] WideGrid = SentEvalOptions.Grids.PowersOfTwo(-2, 10);
 
     /// <summary>One configuration's stored outcome.</summary>
     public sealed class StoredResult
@@ -52,6 +56,8 @@ public static class BenchSentEvalCommand
         public string Machine { get; set; } = "";
         public string Command { get; set; } = "";
         public bool Quick { get; set; }
+        /// <summary>A C grid other than SentEval's was used.</summary>
+        public bool WideGrid { get; set; }
         public double WallSeconds { get; set; }
         public List<StoredTask> Tasks { get; set; } = new();
     }
@@ -88,6 +94,8 @@ public static class BenchSentEvalCommand
         var all = new List<Configuration>
         {
             new("minilm-mean", "all-MiniLM-L6-v2, MEAN (its own pooling, normalised)", () => Encoder("default", null)),
+            new("minilm-mean-wide-c", "all-MiniLM-L6-v2, MEAN, C grid widened to 2^-2..2^10 (OFF-PROTOCOL: shows what SentEval's grid edge costs)",
+                () => Encoder("default", null), WideGrid),
             new("minilm-cls", "all-MiniLM-L6-v2, CLS", () => Encoder("default", PoolingMode.Cls)),
             new("minilm-max", "all-MiniLM-L6-v2, MAX", () => Encoder("default", PoolingMode.Max)),
             new("minilm-mean+max", "all-MiniLM-L6-v2, MEAN+MAX concatenated (768)", () => Encoder("default", PoolingMode.Mean | PoolingMode.Max)),
@@ -103,39 +111,49 @@ public static class BenchSentEvalCommand
             .Select(id => all.FirstOrDefault(c => c.Id == id) ?? throw new UsageException($"--configs: unknown configuration '{id}'; expected {string.Join(", ", all.Select(c => c.Id))}."))
             .ToList();
 
-        string store = Path.ChangeExtension(report, null) + "-results.json";
-        var results = File.Exists(store) ? JsonSerializer.Deserialize<List<StoredResult>>(File.ReadAllText(store)) ?? new() : new List<StoredResult>();
+        string store = Path.ChangeExtension(report, null) + "-results";
         string command = "dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench senteval" +
                          (configList is null ? "" : $" --configs {configList}") + (quick ? " --quick" : "") + (kfold != 10 ? $" --kfold {kfold}" : "") +
+                         (threads is int n ? $" --threads {n}" : "") +
                          (tasks.Count == SentEvalTasks.All.Count ? "" : $" --tasks {string.Join(",", tasks)}");
         foreach (var config in chosen)
         {
             output.WriteLine($"== {config.Id}: {config.Description}");
-            var options = new SentEvalOptions { KFold = kfold, Quick = quick, Log = log.WriteLine };
+            var options = new SentEvalOptions { KFold = kfold, Quick = quick, Log = log.WriteLine, CGrid = config.CGrid };
             var sw = Stopwatch.StartNew();
             using var source = config.Create();
-            var outcome = new SentEvalRunner(options: options).Run(source, data, tasks);
+            var runner = new SentEvalRunner(options: options);
+            var done = new List<SentEvalTaskResult>();
             var stored = new StoredResult
             {
                 Id = config.Id, Description = config.Description, Date = MachineInfo.Today, Machine = MachineInfo.Describe(),
-                Command = command, Quick = quick, WallSeconds = sw.Elapsed.TotalSeconds,
-                Tasks = outcome.Tasks.Select(t => new StoredTask
+                Command = command, Quick = quick, WideGrid = config.CGrid is not null,
+            };
+            foreach (string task in tasks)
+            {
+                // Saved after every task, so a long configuration (FeaturizeText) shows its finished tasks while it runs.
+                var t = runner.Run(source, SentEvalTasks.Read(task, data));
+                done.Add(t);
+                stored.WallSeconds = sw.Elapsed.TotalSeconds;
+                stored.Tasks.Add(new StoredTask
                 {
                     Task = t.Task, Accuracy = t.Accuracy, F1 = t.F1, Dev = t.DevAccuracy,
                     C = string.Join("/", t.ChosenC.Distinct().Select(c => c.ToString(CultureInfo.InvariantCulture))),
                     FeatureSeconds = Math.Round(t.EmbeddingTime.TotalSeconds, 1), ClassifierSeconds = Math.Round(t.ClassifierTime.TotalSeconds, 1), Fits = t.Fits,
-                }).ToList(),
-            };
-            results.RemoveAll(r => r.Id == config.Id);
-            results.Add(stored);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(store))!);
-            File.WriteAllText(store, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
-            MarkdownReport.WriteSection(report, "senteval", "SentEval transfer tasks", Render(results, all.Select(c => c.Id).ToList()));
+                });
+                Directory.CreateDirectory(store);
+                File.WriteAllText(Path.Combine(store, FileName(config.Id)), JsonSerializer.Serialize(stored, new JsonSerializerOptions { WriteIndented = true }));
+                var results = Directory.GetFiles(store, "*.json").Select(f => JsonSerializer.Deserialize<StoredResult>(File.ReadAllText(f))!).ToList();
+                MarkdownReport.WriteSection(report, "senteval", "SentEval transfer tasks", Render(results, all.Select(c => c.Id).ToList()));
+            }
+            var outcome = new SentEvalReport(source.Name, done);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   average {outcome.Average:F2}, {stored.WallSeconds:F0} s; {report} updated"));
             output.WriteLine(outcome.ToJson());
         }
         return 0;
     }
+
+    private static string FileName(string id) => string.Concat(id.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '+' ? ch : '_')) + ".json";
 
     private static string Render(List<StoredResult> results, List<string> order)
     {
@@ -160,7 +178,7 @@ public static class BenchSentEvalCommand
                 : "–");
             string avg = r.Tasks.Count == tasks.Count ? F(Math.Round(r.Tasks.Average(t => t.Accuracy), 2)) : "–";
             string f1 = r.Tasks.FirstOrDefault(x => x.Task == "MRPC")?.F1 is double f ? F(f) : "–";
-            md.AppendLine($"| {r.Id}{(r.Quick ? " (QUICK, not the protocol)" : "")} | {string.Join(" | ", cells)} | {avg} | {f1} |");
+            md.AppendLine($"| {r.Id}{(r.Quick ? " (QUICK, not the protocol)" : "")}{(r.WideGrid ? " (wider C grid, off-protocol)" : "")} | {string.Join(" | ", cells)} | {avg} | {f1} |");
         }
         md.AppendLine($"| paper: SBERT-NLI-base (Table 5) | {string.Join(" | ", PaperSbertNliBase.Select(p => F(p.Accuracy)))} | {F(PaperSbertNliBaseAverage)} | – |");
         md.AppendLine();

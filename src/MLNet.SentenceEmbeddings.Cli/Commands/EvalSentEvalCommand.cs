@@ -23,6 +23,7 @@ public static class EvalSentEvalCommand
         "  --kfold N          folds (default 10)\n" +
         "  --c-grid LIST      comma-separated C values replacing SentEval's grids (off-protocol)\n" +
         "  --quick            3 folds and half of each C grid: a smoke run, not comparable figures\n" +
+        "  --tolerance X      L-BFGS stopping tolerance (default 1e-5)\n" +
         "  --cache DIR        keep computed sentence vectors on disk, keyed by model, pooling and sentences\n" +
         "  --json             print {\"tasks\": {..}, \"average\": ..} as the last line of standard output\n" +
         EncoderArguments.Help;
@@ -58,6 +59,12 @@ public static class EvalSentEvalCommand
     public static SentEvalOptions ReadOptions(ArgumentReader args, TextWriter log)
     {
         var options = new SentEvalOptions { KFold = args.Int("kfold", 2) ?? 10, Quick = args.Flag("quick"), Log = log.WriteLine };
+        if (args.Optional("tolerance") is string tol)
+        {
+            if (!float.TryParse(tol, NumberStyles.Float, CultureInfo.InvariantCulture, out float t) || !(t > 0))
+                throw new UsageException($"--tolerance expects a positive number, got '{tol}'.");
+            options.OptimizationTolerance = t;
+        }
         if (args.Optional("c-grid") is string grid)
         {
             try { options.CGrid = grid.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => double.Parse(c, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray(); }

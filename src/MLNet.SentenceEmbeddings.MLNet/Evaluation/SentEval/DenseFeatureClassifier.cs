@@ -54,8 +54,8 @@ public sealed class DenseFeatureClassifier : ISentEvalClassifier
 
     private IDataView View(IReadOnlyList<int> rows) => _classCount == 2
         ? _ml.Data.LoadFromEnumerable(rows.Select(r => new BinaryRow { Label = _labels[r] == 1, Features = _features[r] }).ToList(), _schema)
-        // Key values are 1-based: class k is stored as k + 1.
-        : _ml.Data.LoadFromEnumerable(rows.Select(r => new KeyRow { Label = (uint)_labels[r] + 1, Features = _features[r] }).ToList(), _schema);
+        // A key loaded from C# objects is the 0-based class index (ML.NET adds the 1 of its internal key encoding).
+        : _ml.Data.LoadFromEnumerable(rows.Select(r => new KeyRow { Label = (uint)_labels[r], Features = _features[r] }).ToList(), _schema);
 
     private sealed class BinaryRow
     {

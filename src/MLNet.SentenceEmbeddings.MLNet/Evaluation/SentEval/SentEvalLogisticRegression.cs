@@ -13,6 +13,9 @@ public static class SentEvalLogisticRegression
     /// <summary>Name of the label column the trainers read: Boolean for two classes, a key of k values otherwise.</summary>
     public const string LabelColumn = "Label";
 
+    /// <summary>The column ML.NET's classification scorers add (ML.NET's own DefaultColumnNames is internal).</summary>
+    private const string PredictedLabelColumn = "PredictedLabel";
+
     /// <summary>Name of the feature column the trainers read: a known-size vector of Single.</summary>
     public const string FeatureColumn = "Features";
 
@@ -58,9 +61,9 @@ public static class SentEvalLogisticRegression
     public static int[] PredictedClasses(IDataView scored, int classCount)
     {
         if (classCount == 2)
-            return scored.GetColumn<bool>(DefaultColumnNames.PredictedLabel).Select(b => b ? 1 : 0).ToArray();
-        // Key values are 1-based (0 means missing), so key k is class k-1.
-        return scored.GetColumn<uint>(DefaultColumnNames.PredictedLabel).Select(k => (int)k - 1).ToArray();
+            return scored.GetColumn<bool>(PredictedLabelColumn).Select(b => b ? 1 : 0).ToArray();
+        // Read from an IDataView, key values are 1-based (0 means missing): key k is class k-1.
+        return scored.GetColumn<uint>(PredictedLabelColumn).Select(k => (int)k - 1).ToArray();
     }
 
     /// <summary>Fits one model per C on <paramref name="train"/> and returns the predicted classes of <paramref name="test"/> for each.</summary>

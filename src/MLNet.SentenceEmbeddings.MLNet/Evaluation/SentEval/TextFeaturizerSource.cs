@@ -61,7 +61,7 @@ public sealed class TextFeaturizerSource : ISentEvalFeatureSource
                 return ml.Data.LoadFromEnumerable(rows.Select(r => new BinaryTextRow { Text = r.Text, Label = r.Label == 1 }).ToList());
             var schema = SchemaDefinition.Create(typeof(KeyTextRow));
             schema[SentEvalLogisticRegression.LabelColumn].ColumnType = new KeyDataViewType(typeof(uint), _classes);
-            return ml.Data.LoadFromEnumerable(rows.Select(r => new KeyTextRow { Text = r.Text, Label = (uint)r.Label + 1 }).ToList(), schema);
+            return ml.Data.LoadFromEnumerable(rows.Select(r => new KeyTextRow { Text = r.Text, Label = (uint)r.Label }).ToList(), schema);
         }
 
         private IDataView PairView(ITransformer featurizer, IReadOnlyList<int> rows)
