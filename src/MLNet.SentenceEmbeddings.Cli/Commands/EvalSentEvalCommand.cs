@@ -39,7 +39,18 @@ public static class EvalSentEvalCommand
         using var source = ReadFeatureSource(args);
         args.EnsureAllUsed();
 
-        var report = new SentEvalRunner(options: options).Run(source, data, tasks);
+        // One task at a time so the progress bar (stderr) moves per task; a task takes minutes on 2 cores.
+        using var progress = ProgressReporter.For(log, "SentEval tasks", tasks.Count);
+        options.Log = progress.Log;
+        var runner = new SentEvalRunner(options: options);
+        var results = new List<SentEvalTaskResult>();
+        foreach (var task in tasks)
+        {
+            results.AddRange(runner.Run(source, data, new[] { task }).Tasks);
+            progress.Report(results.Count, task);
+        }
+        progress.Complete();
+        var report = new SentEvalReport(source.Name, results);
         output.WriteLine($"SentEval with {source.Name}{(options.Quick ? " (quick: NOT the protocol)" : "")}");
         output.WriteLine($"{"task",-6} {"accuracy",9} {"F1",7} {"dev",7}  C");
         foreach (var t in report.Tasks)
