@@ -41,7 +41,7 @@ internal static class TrainingLoop
             {
                 // Seeded per epoch (not one generator for the run) so that a resumed run shuffles identically.
                 var order = Enumerable.Range(0, examples.Count).ToArray();
-                if (options.Shuffle) new Random(HashCode.Combine(options.Seed, epoch)).Shuffle(order);
+                if (options.Shuffle) new Random(StableSeed(options.Seed, epoch)).Shuffle(order);
                 var batches = order.Chunk(options.BatchSize).ToList();
                 for (int b = step - epoch * stepsPerEpoch; b < batches.Count; b++)
                 {
@@ -49,7 +49,7 @@ internal static class TrainingLoop
                     double lr = LearningRateSchedule.WarmupLinear(step, totalSteps, warmup, options.LearningRate);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                     // Dropout draws from a generator seeded by (seed, step): reproducible, and resumable at any step.
-                    torch.manual_seed(HashCode.Combine(options.Seed, step));
+                    torch.manual_seed(StableSeed(options.Seed, step));
                     double value = Step(target, optimizer, options, batches[b].Select(i => examples[i]).ToList(), step);
                     seen += batches[b].Length;
                     step++;
@@ -100,6 +100,19 @@ internal static class TrainingLoop
         {
             SetTraining(target, true);
         }
+    }
+
+    /// <summary>
+    /// A seed derived from (seed, counter) that is the same in every process. HashCode.Combine is randomised per
+    /// process, which made "same seed, same weights" hold only within one run.
+    /// </summary>
+    internal static int StableSeed(int seed, int counter)
+    {
+        ulong x = unchecked((ulong)(uint)seed << 32 | (uint)counter);
+        // splitmix64 finaliser: neighbouring counters give unrelated seeds.
+        x = unchecked((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL);
+        x = unchecked((x ^ (x >> 27)) * 0x94D049BB133111EBUL);
+        return (int)(uint)(x ^ (x >> 31)) & int.MaxValue;
     }
 
     private static void SetTraining(ITrainingTarget target, bool training)
