@@ -21,9 +21,10 @@ public static class ReproduceCommand
         "  --sts-years DIR    SentEval's data/downstream/STS folder (STS12-en-test ... STS16-en-test), if you have it\n" +
         "  --threads N        libtorch and ONNX Runtime threads (default: cores)\n" +
         "  --data DIR         data folder (default: $SBERT_DATA_DIR or ../shared/data)\n" +
-        "  --output FILE      Markdown to update (default: docs/reproduction.md in the repository)\n";
+        "  --output FILE      Markdown to update (default: docs/reproduction.md in the repository)\n" +
+        "  --json             print {\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..} as the last line\n";
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "quick" };
+    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "quick", "json" };
 
     /// <summary>The tables in run order, by the paper's number.</summary>
     private static readonly (string Number, Func<ReproductionContext, StringBuilder> Run)[] Tables =
@@ -43,6 +44,7 @@ public static class ReproduceCommand
         foreach (var t in tables.Where(t => !known.Contains(t)))
             throw new UsageException($"--tables: unknown table '{t}'; expected some of {string.Join(", ", known)}.");
         bool quick = args.Flag("quick");
+        bool json = args.Flag("json");
         string? stsYears = args.Optional("sts-years");
         if (stsYears is not null && !Directory.Exists(stsYears)) throw new UsageException($"--sts-years: folder not found: {stsYears}");
         int threads = args.Int("threads", 1) ?? Environment.ProcessorCount;
@@ -55,6 +57,7 @@ public static class ReproduceCommand
         var ctx = new ReproductionContext { Data = data, Quick = quick, Threads = threads, Log = output, StsYears = stsYears, Command = command };
         if (quick) output.WriteLine("sbert reproduce --quick: subsampled data and shortened training; the figures are a smoke test, not comparable with the paper.");
         var total = Stopwatch.StartNew();
+        var minutes = new System.Text.Json.Nodes.JsonObject();
         foreach (var (number, run) in Tables.Where(t => tables.Contains(t.Number)))
         {
             var sw = Stopwatch.StartNew();
@@ -65,8 +68,11 @@ public static class ReproduceCommand
             output.WriteLine();
             output.Write(body);
             if (report is not null) MarkdownReport.WriteSection(report, $"reproduce-table{number}", "Reproducing Sentence-BERT", body.ToString());
+            minutes[number] = new System.Text.Json.Nodes.JsonObject { ["minutes"] = Math.Round(sw.Elapsed.TotalMinutes, 2) };
         }
         output.WriteLine($"\ntotal {total.Elapsed.TotalMinutes:F1} min" + (report is null ? "" : $"; wrote {report}"));
+        // The tables themselves are Markdown (docs/reproduction.md); the JSON says what ran, how long, and where it went.
+        if (json) output.WriteLine(new System.Text.Json.Nodes.JsonObject { ["tables"] = minutes, ["quick"] = quick, ["output"] = report }.ToJsonString());
         return 0;
     }
 }
