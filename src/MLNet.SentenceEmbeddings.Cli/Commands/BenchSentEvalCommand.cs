@@ -81,9 +81,7 @@ public static class BenchSentEvalCommand
         bool quick = args.Flag("quick");
         int kfold = args.Int("kfold", 2) ?? 10;
         int? threads = args.Int("threads", 1);
-        string cache = args.Optional("cache") ?? Path.Combine(
-            Environment.GetEnvironmentVariable("MLNET_SENTENCE_EMBEDDINGS_CACHE") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "mlnet-sentence-embeddings"),
-            "senteval");
+        string cache = args.Optional("cache") ?? EvalSentEvalCommand.DefaultCache;
         var tuned = (args.Optional("tuned") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         string? configList = args.Optional("configs");
         string report = args.Optional("output") ?? Path.Combine(MarkdownReport.FindRepositoryRoot() ?? ".", "docs", "senteval.md");
@@ -113,7 +111,7 @@ public static class BenchSentEvalCommand
 
         string store = Path.ChangeExtension(report, null) + "-results";
         string command = "dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench senteval" +
-                         (configList is null ? "" : $" --configs {configList}") + (quick ? " --quick" : "") + (kfold != 10 ? $" --kfold {kfold}" : "") +
+                         (configList is null ? "" : $" --configs {configList}") + (tuned.Length == 0 ? "" : $" --tuned {string.Join(",", tuned)}") + (quick ? " --quick" : "") + (kfold != 10 ? $" --kfold {kfold}" : "") +
                          (threads is int n ? $" --threads {n}" : "") +
                          (tasks.Count == SentEvalTasks.All.Count ? "" : $" --tasks {string.Join(",", tasks)}");
         foreach (var config in chosen)

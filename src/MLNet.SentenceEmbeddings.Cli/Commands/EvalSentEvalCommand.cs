@@ -1,4 +1,5 @@
 using System.Globalization;
+using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Data.SentEval;
 using MLNet.SentenceEmbeddings.MLNet;
@@ -106,6 +107,9 @@ public static class EvalSentEvalCommand
                 throw new UsageException($"--features expects encoder, featurize-text or token-average, got '{features}'.");
         }
     }
+
+    /// <summary>Where sbert bench senteval and sbert reproduce keep sentence vectors: senteval/ under the library's cache root.</summary>
+    public static string DefaultCache => Path.Combine(PretrainedModels.CacheRoot, "senteval");
 
     public static EncoderFeatureSource Encoder(string model, SentenceEncoderOptions o, string? cache) => new(new SentenceEmbeddingOptions
     {

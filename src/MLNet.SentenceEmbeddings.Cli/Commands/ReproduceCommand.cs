@@ -22,6 +22,8 @@ public static class ReproduceCommand
         "  --threads N        libtorch and ONNX Runtime threads (default: cores)\n" +
         "  --data DIR         data folder (default: $SBERT_DATA_DIR or ../shared/data)\n" +
         "  --output FILE      Markdown to update (default: docs/reproduction.md in the repository)\n" +
+        "  --artifacts DIR    where Table 2's trained encoder goes (default: artifacts/reproduction in the repository)\n" +
+        "  --cache DIR        SentEval sentence-vector cache, shared with bench senteval (default: ~/.cache/mlnet-sentence-embeddings/senteval)\n" +
         "  --json             print {\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..} as the last line\n";
 
     public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "quick", "json" };
@@ -49,12 +51,16 @@ public static class ReproduceCommand
         if (stsYears is not null && !Directory.Exists(stsYears)) throw new UsageException($"--sts-years: folder not found: {stsYears}");
         int threads = args.Int("threads", 1) ?? Environment.ProcessorCount;
         string data = BenchmarkInputs.DataFolder(args);
-        string? report = args.Optional("output") ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", "reproduction.md") : null);
+        string? root = MarkdownReport.FindRepositoryRoot();
+        string? report = args.Optional("output") ?? (root is null ? null : Path.Combine(root, "docs", "reproduction.md"));
+        string artifacts = args.Optional("artifacts") ?? Path.Combine(root ?? ".", "artifacts", "reproduction");
+        string cache = args.Optional("cache") ?? EvalSentEvalCommand.DefaultCache;
         args.EnsureAllUsed();
 
         string command = "dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- reproduce --tables {0}" + (quick ? " --quick" : "") +
                          (stsYears is null ? "" : " --sts-years DIR") + $" --threads {threads}";
-        var ctx = new ReproductionContext { Data = data, Quick = quick, Threads = threads, Log = output, StsYears = stsYears, Command = command };
+        var ctx = new ReproductionContext { Data = data, Quick = quick, Threads = threads, Log = output, StsYears = stsYears, Command = command,
+            Artifacts = artifacts, SentEvalCache = cache };
         if (quick) output.WriteLine("sbert reproduce --quick: subsampled data and shortened training; the figures are a smoke test, not comparable with the paper.");
         var total = Stopwatch.StartNew();
         var minutes = new System.Text.Json.Nodes.JsonObject();

@@ -13,6 +13,12 @@ public sealed class ReproductionContext
     public required TextWriter Log { get; init; }
     /// <summary>SentEval's data/downstream/STS folder (STS12-en-test ... STS16-en-test), when the user has one.</summary>
     public string? StsYears { get; init; }
+    /// <summary>Folder for what the tables produce besides Markdown (Table 2's trained encoder).</summary>
+    public required string Artifacts { get; init; }
+    /// <summary>Folder of the SentEval sentence-vector cache shared with <c>sbert bench senteval</c>; null: memory only.</summary>
+    public string? SentEvalCache { get; init; }
+    /// <summary>The encoder Table 2 trained in this run, which Table 5 then evaluates (the paper's tuned row); null until then.</summary>
+    public string? StsbTunedModel { get; set; }
     /// <summary>The command line that reproduces a table (with {0} for the table number).</summary>
     public required string Command { get; init; }
 

@@ -24,6 +24,8 @@ public static class Table2SupervisedSts
 
     public const string Model = "default";
     public const int PaperEpochs = 4;
+    /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> the trained encoder is written to.</summary>
+    public const string TunedFolderName = "all-MiniLM-L6-v2-stsb-regression";
 
     public static StringBuilder Run(ReproductionContext ctx)
     {
@@ -46,11 +48,17 @@ public static class Table2SupervisedSts
         var result = new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(train);
         double after = 100 * test.Evaluate(encoder)["spearman_cosine"];
         ctx.Log.WriteLine($"table 2: STSb test {before:F2} -> {after:F2}");
+        // Kept so Table 5 can run SentEval on it, as the paper's Table 5 does with its trained SBERT.
+        string saved = System.IO.Path.Combine(ctx.Artifacts, TunedFolderName);
+        if (Directory.Exists(saved)) Directory.Delete(saved, recursive: true);
+        encoder.Save(saved);
+        ctx.StsbTunedModel = saved;
 
         var md = ctx.Header("Table 2: supervised STS (STSb)", "2");
         md.AppendLine($"Spearman x100 of cosine similarity on the STSb test set. Ours: all-MiniLM-L6-v2 with the regression objective " +
                       $"(cosine vs score/5, MSE) on {train.Count:N0} STSb train pairs, {epochs} epoch(s), batch 16, AdamW lr 2e-5, 10% warm-up, " +
-                      $"evaluated on STSb dev ({devPairs.Count:N0} pairs) every {options.EvaluationSteps} steps with the best weights kept (step {result.BestStep}); one seed (42).");
+                      $"evaluated on STSb dev ({devPairs.Count:N0} pairs) every {options.EvaluationSteps} steps with the best weights kept (step {result.BestStep}); one seed (42). " +
+                      $"The trained encoder is written to {System.IO.Path.Combine("artifacts", "reproduction", TunedFolderName)}.");
         md.AppendLine();
         md.AppendLine("| model | STSb test |");
         md.AppendLine("|---|---:|");

@@ -31,12 +31,15 @@ public static class Table5SentEval
     {
         var sources = new List<(string Row, Func<ISentEvalFeatureSource> Create)>
         {
-            ($"{PretrainedModels.AllMiniLmL6V2.Name}, MEAN pooling (its own)", () => new EncoderFeatureSource(Encoder(ctx, PretrainedModels.AllMiniLmL6V2, PoolingMode.Mean))),
-            ($"{PretrainedModels.AllMiniLmL6V2.Name}, CLS pooling", () => new EncoderFeatureSource(Encoder(ctx, PretrainedModels.AllMiniLmL6V2, PoolingMode.Cls))),
-            ($"{PretrainedModels.ArcticEmbedXs.Name}, CLS pooling (its own)", () => new EncoderFeatureSource(Encoder(ctx, PretrainedModels.ArcticEmbedXs, PoolingMode.Cls))),
-            ($"{PretrainedModels.AllMiniLmL6V2.Name} input word-piece embeddings, averaged (GloVe-like)", () => new TokenEmbeddingAverageSource("default")),
+            ($"{PretrainedModels.AllMiniLmL6V2.Name}, MEAN pooling (its own)", () => Encoder(ctx, PretrainedModels.AllMiniLmL6V2, PoolingMode.Mean)),
+            ($"{PretrainedModels.AllMiniLmL6V2.Name}, CLS pooling", () => Encoder(ctx, PretrainedModels.AllMiniLmL6V2, PoolingMode.Cls)),
+            ($"{PretrainedModels.ArcticEmbedXs.Name}, CLS pooling (its own)", () => Encoder(ctx, PretrainedModels.ArcticEmbedXs, PoolingMode.Cls)),
+            ($"{PretrainedModels.AllMiniLmL6V2.Name} input word-piece embeddings, averaged (GloVe-like)", () => new TokenEmbeddingAverageSource("default", ctx.SentEvalCache)),
         };
         if (ctx.Quick) sources = sources.Take(1).ToList();
+        if (ctx.StsbTunedModel is string tuned)
+            sources.Add(($"{PretrainedModels.AllMiniLmL6V2.Name} + regression objective on STSb train (Table 2's encoder)",
+                () => new EncoderFeatureSource(new SentenceEmbeddingOptions { Model = tuned, Threads = ctx.Threads }, cacheDirectory: ctx.SentEvalCache)));
         var tasks = SentEvalTasks.All.Select(t => Subsample(SentEvalTasks.Read(t, ctx.Data), ctx.Quick ? QuickRows : null)).ToList();
         var options = new SentEvalOptions { Quick = ctx.Quick, Threads = ctx.Threads, Log = ctx.Log.WriteLine };
         var runner = new SentEvalRunner(options: options);
@@ -48,7 +51,8 @@ public static class Table5SentEval
             ctx.Log.WriteLine($"table 5: {row}: average {rows[^1].Report.Average:F2}");
         }
 
-        var md = ctx.Header("Table 5: SentEval transfer tasks", "5");
+        // The tuned row exists only when Table 2 ran first in the same invocation, so its command names both.
+        var md = ctx.Header("Table 5: SentEval transfer tasks", ctx.StsbTunedModel is null ? "5" : "2,5");
         md.AppendLine("Test accuracy (%) of a logistic regression on frozen sentence vectors, SentEval's protocol as `sbert eval senteval` runs it " +
                       $"(ML.NET L-BFGS, L2 only, C chosen on inner folds; MR, CR, SUBJ, MPQA: {(ctx.Quick ? "3" : "10")}-fold CV; SST-2: dev chooses; " +
                       "TREC, MRPC: CV on train chooses, test reports; MRPC features [abs(u-v); u*v]). SST is SST-2 (SentEval's phrase-level train set).");
@@ -64,8 +68,8 @@ public static class Table5SentEval
         return md;
     }
 
-    private static SentenceEmbeddingOptions Encoder(ReproductionContext ctx, PretrainedModel model, PoolingMode pooling) =>
-        new() { Model = model.Name, Pooling = pooling, Threads = ctx.Threads };
+    private static EncoderFeatureSource Encoder(ReproductionContext ctx, PretrainedModel model, PoolingMode pooling) =>
+        new(new SentenceEmbeddingOptions { Model = model.Name, Pooling = pooling, Threads = ctx.Threads }, cacheDirectory: ctx.SentEvalCache);
 
     /// <summary>Every k-th row of each split (keeps the class mix of files stored class by class).</summary>
     private static SentEvalTaskData Subsample(SentEvalTaskData t, int? max) => max is null ? t

@@ -70,6 +70,12 @@ public static class PretrainedModels
                                 || m.Aliases.Any(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>
+    /// The folder this library caches converted models and native libraries in: <c>$MLNET_SENTENCE_EMBEDDINGS_CACHE</c>,
+    /// else <c>$XDG_CACHE_HOME/mlnet-sentence-embeddings</c>, else <c>~/.cache/mlnet-sentence-embeddings</c>.
+    /// </summary>
+    public static string CacheRoot => TorchNativeLoader.CacheRoot();
+
+    /// <summary>
     /// The model converted to the folder format, under the cache root (see <see cref="TorchNativeLoader"/>); converted on
     /// first use (a few seconds) and reused afterwards.
     /// </summary>

@@ -18,8 +18,10 @@ public sealed class SoftmaxLoss : nn.Module, ISentenceLoss
     /// <param name="concatenateRep">Include u and v (Table 6: "(u, v)").</param>
     /// <param name="concatenateDifference">Include |u − v|.</param>
     /// <param name="concatenateMultiplication">Include u * v (off in the paper's best configuration).</param>
+    /// <param name="seed">Seeds the head's initial weights, so that two runs with the same options train the same model
+    /// whatever ran before in the process.</param>
     public SoftmaxLoss(int dimension, int numLabels, bool concatenateRep = true, bool concatenateDifference = true,
-        bool concatenateMultiplication = false) : base(nameof(SoftmaxLoss))
+        bool concatenateMultiplication = false, long seed = 42) : base(nameof(SoftmaxLoss))
     {
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be positive.");
         if (numLabels < 2) throw new ArgumentOutOfRangeException(nameof(numLabels), numLabels, "numLabels must be at least 2.");
@@ -30,6 +32,9 @@ public sealed class SoftmaxLoss : nn.Module, ISentenceLoss
         ConcatenateDifference = concatenateDifference;
         ConcatenateMultiplication = concatenateMultiplication;
         NumLabels = numLabels;
+        // nn.Linear draws from the global generator; without a seed the head, and so the run, depended on
+        // whatever had consumed random numbers earlier in the process.
+        torch.manual_seed(seed);
         classifier = nn.Linear(parts * dimension, numLabels);
         RegisterComponents();
     }

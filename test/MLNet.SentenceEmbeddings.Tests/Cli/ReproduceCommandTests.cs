@@ -20,4 +20,24 @@ public class ReproduceCommandTests
         Assert.AreEqual(report, json["output"]!.GetValue<string>());
         StringAssert.Contains(File.ReadAllText(report), "<!-- reproduce-table1:start -->");
     }
+
+    /// <summary>Table 2 saves the encoder it trained and Table 5 runs SentEval on it, as the paper's Table 5 does with its SBERT.</summary>
+    [TestMethod]
+    public void QuickTablesTwoAndFiveEvaluateTheTrainedEncoder()
+    {
+        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
+        var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
+            new[] { "reproduce", "--quick", "--tables", "2,5", "--output", report, "--artifacts", artifacts, "--cache", Path.Combine(dir, "cache") });
+        Assert.AreEqual(0, code, stderr + stdout);
+        string tuned = Path.Combine(artifacts, "all-MiniLM-L6-v2-stsb-regression");
+        Assert.IsTrue(File.Exists(Path.Combine(tuned, "model.safetensors")), $"no trained encoder in {tuned}");
+        string md = File.ReadAllText(report);
+        int table5 = md.IndexOf("<!-- reproduce-table5:start -->", StringComparison.Ordinal);
+        Assert.IsTrue(table5 > md.IndexOf("<!-- reproduce-table2:end -->", StringComparison.Ordinal), "Table 5 follows Table 2");
+        var tunedRow = md[table5..].Split('\n').Single(l => l.StartsWith("| ours:", StringComparison.Ordinal) && l.Contains("Table 2's encoder"));
+        // Seven task accuracies and the average, all filled.
+        var cells = tunedRow.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).ToList();
+        Assert.AreEqual(8, cells.Count, tunedRow);
+        foreach (var c in cells) Assert.IsTrue(double.TryParse(c, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0 && v <= 100, tunedRow);
+    }
 }
