@@ -15,7 +15,7 @@ public static class ReproduceCommand
         "sbert reproduce [options]\n" +
         "  Runs the paper's experiments on the data and encoders here and writes docs/reproduction.md, paper figures beside ours:\n" +
         "  1 unsupervised STS (STSb, SICK-R; STS12-16 with --sts-years), 2 STSb regression training, 5 SentEval,\n" +
-        "  6 pooling/concatenation ablation (NLI softmax), 7 encoding speed. About 45 min on 2 cores; --quick about 5.\n" +
+        "  6 pooling/concatenation ablation (NLI softmax), 7 encoding speed. About an hour on 2 cores (55 min measured, with SentEval vectors cached by bench senteval); --quick about 5.\n" +
         "  --tables L         comma list of 1, 2, 5, 6, 7 (default: all)\n" +
         "  --quick            subsample every data set and shorten training (a smoke test; the doc says so)\n" +
         "  --sts-years DIR    SentEval's data/downstream/STS folder (STS12-en-test ... STS16-en-test), if you have it\n" +
