@@ -58,7 +58,7 @@ public static class Table2SupervisedSts
         md.AppendLine($"Spearman x100 of cosine similarity on the STSb test set. Ours: all-MiniLM-L6-v2 with the regression objective " +
                       $"(cosine vs score/5, MSE) on {train.Count:N0} STSb train pairs, {epochs} epoch(s), batch 16, AdamW lr 2e-5, 10% warm-up, " +
                       $"evaluated on STSb dev ({devPairs.Count:N0} pairs) every {options.EvaluationSteps} steps with the best weights kept (step {result.BestStep}); one seed (42). " +
-                      $"The trained encoder is written to {System.IO.Path.Combine("artifacts", "reproduction", TunedFolderName)}.");
+                      $"The trained encoder is written to {System.IO.Path.GetRelativePath(Directory.GetCurrentDirectory(), saved)}.");
         md.AppendLine();
         md.AppendLine("| model | STSb test |");
         md.AppendLine("|---|---:|");

@@ -31,15 +31,15 @@ public static class Table5SentEval
     {
         var sources = new List<(string Row, Func<ISentEvalFeatureSource> Create)>
         {
-            ($"{PretrainedModels.AllMiniLmL6V2.Name}, MEAN pooling (its own)", () => Encoder(ctx, PretrainedModels.AllMiniLmL6V2, PoolingMode.Mean)),
-            ($"{PretrainedModels.AllMiniLmL6V2.Name}, CLS pooling", () => Encoder(ctx, PretrainedModels.AllMiniLmL6V2, PoolingMode.Cls)),
-            ($"{PretrainedModels.ArcticEmbedXs.Name}, CLS pooling (its own)", () => Encoder(ctx, PretrainedModels.ArcticEmbedXs, PoolingMode.Cls)),
+            ($"{PretrainedModels.AllMiniLmL6V2.Name}, MEAN pooling (its own)", () => Encoder(ctx, PretrainedModels.AllMiniLmL6V2.Name, PoolingMode.Mean)),
+            ($"{PretrainedModels.AllMiniLmL6V2.Name}, CLS pooling", () => Encoder(ctx, PretrainedModels.AllMiniLmL6V2.Name, PoolingMode.Cls)),
+            ($"{PretrainedModels.ArcticEmbedXs.Name}, CLS pooling (its own)", () => Encoder(ctx, PretrainedModels.ArcticEmbedXs.Name, PoolingMode.Cls)),
             ($"{PretrainedModels.AllMiniLmL6V2.Name} input word-piece embeddings, averaged (GloVe-like)", () => new TokenEmbeddingAverageSource("default", ctx.SentEvalCache)),
         };
         if (ctx.Quick) sources = sources.Take(1).ToList();
         if (ctx.StsbTunedModel is string tuned)
             sources.Add(($"{PretrainedModels.AllMiniLmL6V2.Name} + regression objective on STSb train (Table 2's encoder)",
-                () => new EncoderFeatureSource(new SentenceEmbeddingOptions { Model = tuned, Threads = ctx.Threads }, cacheDirectory: ctx.SentEvalCache)));
+                () => Encoder(ctx, tuned, null)));
         var tasks = SentEvalTasks.All.Select(t => Subsample(SentEvalTasks.Read(t, ctx.Data), ctx.Quick ? QuickRows : null)).ToList();
         var options = new SentEvalOptions { Quick = ctx.Quick, Threads = ctx.Threads, Log = ctx.Log.WriteLine };
         var runner = new SentEvalRunner(options: options);
@@ -68,8 +68,9 @@ public static class Table5SentEval
         return md;
     }
 
-    private static EncoderFeatureSource Encoder(ReproductionContext ctx, PretrainedModel model, PoolingMode pooling) =>
-        new(new SentenceEmbeddingOptions { Model = model.Name, Pooling = pooling, Threads = ctx.Threads }, cacheDirectory: ctx.SentEvalCache);
+    /// <summary>An encoder's vectors through the ML.NET transform; a null pooling keeps the model's own.</summary>
+    private static EncoderFeatureSource Encoder(ReproductionContext ctx, string model, PoolingMode? pooling) =>
+        new(new SentenceEmbeddingOptions { Model = model, Pooling = pooling, Threads = ctx.Threads }, cacheDirectory: ctx.SentEvalCache);
 
     /// <summary>Every k-th row of each split (keeps the class mix of files stored class by class).</summary>
     private static SentEvalTaskData Subsample(SentEvalTaskData t, int? max) => max is null ? t
