@@ -73,7 +73,7 @@ public sealed class SentenceEncoder : IDisposable
         options = (options ?? new SentenceEncoderOptions()).Clone().Validate();
         var tokenizer = ModelSetup.Tokenizer(d, options);
         var model = new BertModel(d.Config);
-        try { StateDict.Load(model, d.Weights, d.Source); }
+        try { StateDict.Load(model, d.Weights, d.Source, model.MapCheckpointKey); }
         catch { model.Dispose(); throw; }
         var pooling = new PoolingLayer(d.Config.HiddenSize, options.Pooling ?? d.Pooling, options.Normalize ?? d.Normalize);
         return new SentenceEncoder(model, tokenizer, pooling, options, d.Source);
@@ -187,7 +187,8 @@ public sealed class SentenceEncoder : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         lock (_gate)
         {
-            ModelFolder.Write(folder, Model.Config, Tokenizer.VocabText, Tokenizer.DoLowerCase, Tokenizer.MaxSequenceLength,
+            var wordPiece = (WordPieceTokenizer)Tokenizer.Subwords;
+            ModelFolder.Write(folder, Model.Config, wordPiece.VocabText, wordPiece.DoLowerCase, Tokenizer.MaxSequenceLength,
                 Pooling.Mode, Pooling.Normalize, StateDict.Export(Model));
         }
     }

@@ -6,19 +6,19 @@ namespace MLNet.SentenceEmbeddings.Checkpoints;
 /// <summary>Copies named weights into a module key by key, checking every name and shape (nanoGPT's from_pretrained habit).</summary>
 public static class StateDict
 {
-    // Keys a BERT checkpoint may carry that a sentence encoder does not use: the tanh pooler (not the sentence
-    // embedding, SBERT Section 3), MLM/NSP heads, and the position_ids buffer of older transformers versions.
-    private static readonly string[] IgnoredPrefixes = { "pooler.", "cls.", "embeddings.position_ids" };
-
-    /// <summary>Loads <paramref name="state"/> into <paramref name="module"/>; a "bert." prefix on keys is accepted.</summary>
+    /// <summary>Loads <paramref name="state"/> into <paramref name="module"/>.</summary>
+    /// <param name="module">The module whose parameters are filled.</param>
+    /// <param name="state">Checkpoint tensors by key.</param>
+    /// <param name="source">Names the checkpoint in errors.</param>
+    /// <param name="mapKey">Our parameter name for a checkpoint key, or null to skip it (e.g. <see cref="Modeling.TransformerModel.MapCheckpointKey"/>); identity when null.</param>
     /// <exception cref="InvalidDataException">A parameter is missing or has the wrong shape; the message names <paramref name="source"/>.</exception>
-    public static void Load(nn.Module module, IReadOnlyDictionary<string, NamedArray> state, string source)
+    public static void Load(nn.Module module, IReadOnlyDictionary<string, NamedArray> state, string source, Func<string, string?>? mapKey = null)
     {
         var normalized = new Dictionary<string, NamedArray>(StringComparer.Ordinal);
         foreach (var (k, v) in state)
         {
-            string key = k.StartsWith("bert.", StringComparison.Ordinal) ? k["bert.".Length..] : k;
-            if (!IgnoredPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal))) normalized[key] = v;
+            string? key = mapKey is null ? k : mapKey(k);
+            if (key is not null) normalized[key] = v;
         }
         using var _ = no_grad();
         var expected = module.named_parameters().ToList();

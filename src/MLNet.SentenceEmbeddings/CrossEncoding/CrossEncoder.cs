@@ -65,7 +65,7 @@ public sealed class CrossEncoder : IDisposable
         var head = new CrossEncoderHead(d.Config.HiddenSize, saved ?? numLabels ?? 1, CrossEncoderFolder.HasPooler(d.Weights), d.Config.HiddenDropoutProb);
         try
         {
-            StateDict.Load(model, encoderWeights, d.Source);
+            StateDict.Load(model, encoderWeights, d.Source, model.MapCheckpointKey);
             if (saved is null) // a new head: take the checkpoint's pooler, keep the fresh classifier
                 foreach (var a in StateDict.Export(head).Where(a => a.Name.StartsWith("classifier.", StringComparison.Ordinal))) headWeights[a.Name] = a;
             StateDict.Load(head, headWeights, d.Source);
@@ -162,7 +162,8 @@ public sealed class CrossEncoder : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         lock (_gate)
         {
-            CrossEncoderFolder.Write(folder, Model.Config, Tokenizer.VocabText, Tokenizer.DoLowerCase, Tokenizer.MaxSequenceLength,
+            var wordPiece = (WordPieceTokenizer)Tokenizer.Subwords;
+            CrossEncoderFolder.Write(folder, Model.Config, wordPiece.VocabText, wordPiece.DoLowerCase, Tokenizer.MaxSequenceLength,
                 StateDict.Export(Model), StateDict.Export(Head), NumLabels);
         }
     }

@@ -48,6 +48,12 @@ public sealed record BertConfig
         JsonObject json;
         try { json = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"{path}: empty JSON."); }
         catch (JsonException e) { throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e); }
+        return FromJson(json, path);
+    }
+
+    /// <summary>Reads the keys of a parsed config.json; <paramref name="path"/> names the file in errors.</summary>
+    public static BertConfig FromJson(JsonObject json, string path)
+    {
         var d = new BertConfig();
         var config = new BertConfig
         {
@@ -73,9 +79,11 @@ public sealed record BertConfig
     }
 
     /// <summary>Writes the keys Hugging Face's BertConfig reads.</summary>
-    public void Save(string path)
-    {
-        var json = new JsonObject
+    public void Save(string path) =>
+        File.WriteAllText(path, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+
+    /// <summary>The config.json content Hugging Face's BertConfig reads.</summary>
+    public JsonObject ToJson() => new JsonObject
         {
             ["architectures"] = new JsonArray("BertModel"),
             ["model_type"] = "bert",
@@ -93,8 +101,6 @@ public sealed record BertConfig
             ["pad_token_id"] = PadTokenId,
             ["position_embedding_type"] = "absolute",
         };
-        File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
 
     private static int Int(JsonObject o, string key, int fallback, string path)
     {

@@ -202,8 +202,12 @@ public sealed class BertLayerStack : nn.Module<Tensor, Tensor, Tensor>
 /// The BERT encoder: token ids in, contextual token vectors out (no pooler: Sentence-BERT pools the token vectors
 /// itself, paper Section 3).
 /// </summary>
-public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
+public sealed class BertModel : TransformerModel
 {
+    // Keys a BERT checkpoint may carry that a sentence encoder does not use: the tanh pooler (not the sentence
+    // embedding, SBERT Section 3), MLM/NSP heads, and the position_ids buffer of older transformers versions.
+    private static readonly string[] IgnoredPrefixes = { "pooler.", "cls.", "embeddings.position_ids" };
+
     private readonly BertEmbeddings embeddings;
     private readonly BertLayerStack encoder;
 
@@ -218,6 +222,22 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public BertConfig Config { get; }
 
     public BertEmbeddings Embeddings => embeddings;
+
+    public override string ModelType => "bert";
+    public override int HiddenSize => Config.HiddenSize;
+    public override int VocabSize => Config.VocabSize;
+    public override int MaxSequenceLength => Config.MaxPositionEmbeddings;
+    public override bool UsesTokenTypes => true;
+    public override double HiddenDropout => Config.HiddenDropoutProb;
+    public override Tensor WordEmbeddingWeight => embeddings.WordEmbeddingWeight;
+    public override System.Text.Json.Nodes.JsonObject ToConfigJson() => Config.ToJson();
+
+    /// <summary>Accepts BertForX checkpoints ("bert." prefix) and drops the pooler, MLM/NSP heads and position_ids.</summary>
+    public override string? MapCheckpointKey(string key)
+    {
+        if (key.StartsWith("bert.", StringComparison.Ordinal)) key = key["bert.".Length..];
+        return IgnoredPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)) ? null : key;
+    }
 
     /// <param name="inputIds">(B, T) int64.</param>
     /// <param name="tokenTypeIds">(B, T) int64.</param>

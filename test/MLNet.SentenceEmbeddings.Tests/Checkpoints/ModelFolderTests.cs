@@ -30,7 +30,7 @@ public class ModelFolderTests
         var b = loaded.Encode(Sentences);
         for (int i = 0; i < a.Length; i++) CollectionAssert.AreEqual(a[i], b[i]);
         Assert.AreEqual(256, loaded.Tokenizer.MaxSequenceLength);
-        Assert.IsTrue(loaded.Tokenizer.DoLowerCase);
+        Assert.IsTrue(((global::MLNet.SentenceEmbeddings.Tokenization.WordPieceTokenizer)loaded.Tokenizer.Subwords).DoLowerCase);
     }
 
     [TestMethod]

@@ -12,8 +12,8 @@ public class SentenceTokenizerTests
     {
         var t = Make();
         var input = t.Encode("Café");
-        Assert.AreEqual(t.ClsTokenId, input.InputIds[0]);
-        Assert.AreEqual(t.SepTokenId, input.InputIds[^1]);
+        Assert.AreEqual(t.Subwords.TokenToId("[CLS]"), input.InputIds[0]);
+        Assert.AreEqual(t.Subwords.TokenToId("[SEP]"), input.InputIds[^1]);
         CollectionAssert.AreEqual(t.EncodeWords("cafe").ToArray(), input.InputIds[1..^1]);
         Assert.IsFalse(input.Truncated);
     }
@@ -37,9 +37,9 @@ public class SentenceTokenizerTests
     [TestMethod]
     public void LoneSurrogatesBecomeReplacementCharacters()
     {
-        Assert.AreEqual("a\uFFFDb", SentenceTokenizer.ReplaceLoneSurrogates("a\ud800b"));
-        Assert.AreEqual("😀", SentenceTokenizer.ReplaceLoneSurrogates("😀"));
-        Assert.AreEqual("\uFFFD", SentenceTokenizer.ReplaceLoneSurrogates("\udc00"));
+        Assert.AreEqual("a\uFFFDb", WordPieceTokenizer.ReplaceLoneSurrogates("a\ud800b"));
+        Assert.AreEqual("😀", WordPieceTokenizer.ReplaceLoneSurrogates("😀"));
+        Assert.AreEqual("\uFFFD", WordPieceTokenizer.ReplaceLoneSurrogates("\udc00"));
     }
 
     [TestMethod]

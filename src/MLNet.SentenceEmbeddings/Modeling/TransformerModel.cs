@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNet.SentenceEmbeddings.Modeling;
+
+/// <summary>
+/// A transformer body of any supported architecture (BERT, and the others <see cref="TransformerModels"/> knows):
+/// token ids in, contextual token vectors out, no task head. Field names of each implementation equal the Hugging Face
+/// checkpoint keys, so a state dict maps 1:1 after <see cref="MapCheckpointKey"/>.
+/// </summary>
+public abstract class TransformerModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
+{
+    protected TransformerModel(string name) : base(name) { }
+
+    /// <summary>config.json's <c>model_type</c> ("bert", "roberta", ...).</summary>
+    public abstract string ModelType { get; }
+
+    /// <summary>Width H of the token vectors.</summary>
+    public abstract int HiddenSize { get; }
+
+    /// <summary>Rows of the input embedding table.</summary>
+    public abstract int VocabSize { get; }
+
+    /// <summary>Longest input in tokens the position table allows (RoBERTa: max_position_embeddings - padding_idx - 1).</summary>
+    public abstract int MaxSequenceLength { get; }
+
+    /// <summary>Whether token_type_ids reach the model (BERT: yes; DistilBERT, RoBERTa, MPNet: no, they are ignored).</summary>
+    public abstract bool UsesTokenTypes { get; }
+
+    /// <summary>Dropout probability on hidden states (what a new head on top should use too).</summary>
+    public abstract double HiddenDropout { get; }
+
+    /// <summary>The input token embedding table (V, H); the GloVe-like baseline averages its rows.</summary>
+    public abstract Tensor WordEmbeddingWeight { get; }
+
+    /// <summary>The config.json this model was built from, as Hugging Face transformers reads it.</summary>
+    public abstract JsonObject ToConfigJson();
+
+    /// <summary>
+    /// Our parameter name for a checkpoint key (for example without a "bert." prefix), or null for keys a sentence
+    /// encoder does not use (a pooler, MLM heads, position_ids buffers).
+    /// </summary>
+    public abstract string? MapCheckpointKey(string key);
+
+    /// <param name="inputIds">(B, T) int64.</param>
+    /// <param name="tokenTypeIds">(B, T) int64 segment ids; ignored when <see cref="UsesTokenTypes"/> is false.</param>
+    /// <param name="attentionMask">(B, T) int64 or bool, 1 for real tokens and 0 for padding.</param>
+    /// <returns>(B, T, H) token embeddings (the last layer's hidden states).</returns>
+    public abstract override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask);
+}
