@@ -1,8 +1,16 @@
 using Microsoft.ML;
 
-namespace MLNet.SentenceEmbeddings.MLNet;
+using MLNet.SentenceEmbeddings;
+using MLNet.SentenceEmbeddings.MLNet;
 
-/// <summary>Sentence-BERT embeddings in ML.NET pipelines: <c>mlContext.Transforms.SentenceEmbedding(...)</c>.</summary>
+// In namespace Microsoft.ML, as ML.NET's own extension packages do (OnnxCatalog, LightGbmCatalog): `using Microsoft.ML;`
+// alone finds mlContext.Transforms.SentenceEmbedding and mlContext.SentenceEmbeddings().
+namespace Microsoft.ML;
+
+/// <summary>
+/// Sentence-BERT in ML.NET: <c>mlContext.Transforms.SentenceEmbedding(...)</c> embeds text columns, and
+/// <c>mlContext.SentenceEmbeddings()</c> holds the Siamese trainers, search and cross-encoder scoring.
+/// </summary>
 public static class SentenceEmbeddingCatalog
 {
     /// <summary>
@@ -26,7 +34,7 @@ public static class SentenceEmbeddingCatalog
         {
             Columns = new[] { new InputOutputColumnPair(outputColumnName, inputColumnName ?? outputColumnName) },
             Model = model,
-            BatchSize = batchSize,
+            Encoder = new SentenceEncoderOptions { BatchSize = batchSize },
         });
 
     /// <summary>
@@ -48,4 +56,12 @@ public static class SentenceEmbeddingCatalog
     /// <param name="options">The options; <see cref="SentenceEmbeddingOptions.Columns"/> must name at least one pair.</param>
     public static SentenceEmbeddingEstimator SentenceEmbedding(this TransformsCatalog catalog, SentenceEmbeddingOptions options) =>
         new(CatalogEnvironment.Of(catalog), options);
+
+    /// <summary>The sentence-embedding trainers of this library.</summary>
+    public static SentenceEncoderCatalog SentenceEmbeddings(this MLContext mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        MLNetVersionGuard.EnsureSupported();
+        return new SentenceEncoderCatalog(mlContext) { Context = mlContext };
+    }
 }

@@ -26,16 +26,18 @@ public sealed class SentenceEmbeddingEstimator : IEstimator<SentenceEmbeddingTra
         _options = options ?? throw new ArgumentNullException(nameof(options));
         if (options.Columns.Length == 0)
             throw new ArgumentException("SentenceEmbeddingOptions.Columns needs at least one (output, input) column pair.", nameof(options));
-        if (options.BatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "SentenceEmbeddingOptions.BatchSize must be at least 1.");
+        ArgumentNullException.ThrowIfNull(options.Encoder, "options.Encoder");
+        if (options.Encoder.BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.Encoder.BatchSize, "SentenceEmbeddingOptions.Encoder.BatchSize must be at least 1.");
     }
 
     public SentenceEmbeddingTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         foreach (var pair in _options.Columns) SentenceEmbeddingTransformer.CheckInputColumn(input.Schema, pair.InputColumnName);
-        var encoder = _options.Encoder ?? SentenceEncoder.Load(_options.Model, _options.ToEncoderOptions());
-        return new SentenceEmbeddingTransformer(_env, encoder, ownsEncoder: _options.Encoder is null, _options.Columns, _options.CancellationToken);
+        var encoder = _options.EncoderInstance ?? SentenceEncoder.Load(_options.Model, _options.Encoder);
+        return new SentenceEmbeddingTransformer(_env, encoder, ownsEncoder: _options.EncoderInstance is null, _options.Columns,
+            _options.Prompt, _options.CancellationToken);
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) => OutputShape(inputSchema, _options.Columns);

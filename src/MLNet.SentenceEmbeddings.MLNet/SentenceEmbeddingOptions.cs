@@ -1,9 +1,12 @@
 using Microsoft.ML;
-using MLNet.SentenceEmbeddings.Pooling;
 
 namespace MLNet.SentenceEmbeddings.MLNet;
 
-/// <summary>Options of <see cref="SentenceEmbeddingEstimator"/>. Every property but the columns has a working default.</summary>
+/// <summary>
+/// Options of <see cref="SentenceEmbeddingEstimator"/>: which columns, which model, which prompt. How the encoder is
+/// loaded and runs (pooling, normalisation, maximum length, batch size, precision, threads, device, revision) is the
+/// core's <see cref="SentenceEncoderOptions"/>, set through <see cref="Encoder"/>.
+/// </summary>
 public sealed class SentenceEmbeddingOptions
 {
     /// <summary>Defaults of the simple overloads.</summary>
@@ -16,26 +19,18 @@ public sealed class SentenceEmbeddingOptions
     /// <summary>Output/input column pairs; each input must be a text column, each output becomes a Vector&lt;Single, dim&gt;.</summary>
     public InputOutputColumnPair[] Columns { get; set; } = Array.Empty<InputOutputColumnPair>();
 
-    /// <summary>"default", "minilm", "arctic-xs", or the path of a sentence-transformers folder. Ignored when <see cref="Encoder"/> is set.</summary>
+    /// <summary>"default", "minilm", "arctic-xs", a Hugging Face Hub id, or the path of a sentence-transformers folder. Ignored when <see cref="EncoderInstance"/> is set.</summary>
     public string Model { get; set; } = Defaults.Model;
 
-    /// <summary>An encoder instance to use as is (for example one just fine-tuned). The transformer does not dispose it.</summary>
-    public SentenceEncoder? Encoder { get; set; }
+    /// <summary>How the encoder named by <see cref="Model"/> is loaded and runs.</summary>
+    public SentenceEncoderOptions Encoder { get; set; } = new();
 
-    public PoolingMode? Pooling { get; set; }
-    public bool? Normalize { get; set; }
-    public int? MaxSequenceLength { get; set; }
-    public int BatchSize { get; set; } = Defaults.BatchSize;
-    public Precision Precision { get; set; } = Precision.Float32;
-    public int? Threads { get; set; }
-    public string Device { get; set; } = "cpu";
+    /// <summary>An encoder instance to use as is (for example one just fine-tuned). The transformer does not dispose it.</summary>
+    public SentenceEncoder? EncoderInstance { get; set; }
+
+    /// <summary>The prompt before each text (for example <c>Prompt.Named("query")</c>); unset uses the model's default prompt, if any.</summary>
+    public Prompt Prompt { get; set; }
 
     /// <summary>Stops a running Transform between batches.</summary>
     public CancellationToken CancellationToken { get; set; }
-
-    internal SentenceEncoderOptions ToEncoderOptions() => new()
-    {
-        Pooling = Pooling, Normalize = Normalize, MaxSequenceLength = MaxSequenceLength, BatchSize = BatchSize,
-        Precision = Precision, Threads = Threads, Device = Device,
-    };
 }

@@ -21,11 +21,12 @@ public sealed partial class SentenceEmbeddingTransformer : ITransformer, IDispos
     private readonly CancellationToken _cancellation;
 
     internal SentenceEmbeddingTransformer(IHostEnvironment env, SentenceEncoder encoder, bool ownsEncoder,
-        IReadOnlyList<InputOutputColumnPair> columns, CancellationToken cancellation = default)
+        IReadOnlyList<InputOutputColumnPair> columns, Prompt prompt = default, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(env);
         _host = env.Register(nameof(SentenceEmbeddingTransformer));
         Encoder = encoder;
+        Prompt = prompt;
         _ownsEncoder = ownsEncoder;
         _cancellation = cancellation;
         if (columns.Count == 0) throw new ArgumentException("At least one (output, input) column pair is required.", nameof(columns));
@@ -34,6 +35,9 @@ public sealed partial class SentenceEmbeddingTransformer : ITransformer, IDispos
 
     /// <summary>The encoder that computes the vectors (shared with the caller when it was handed in through the options).</summary>
     public SentenceEncoder Encoder { get; }
+
+    /// <summary>The prompt put before every text (saved with the model).</summary>
+    public Prompt Prompt { get; }
 
     public IReadOnlyList<InputOutputColumnPair> Columns { get; }
 
@@ -70,7 +74,7 @@ public sealed partial class SentenceEmbeddingTransformer : ITransformer, IDispos
         _cancellation.ThrowIfCancellationRequested();
         _host.CheckAlive(); // ML.NET's own cancellation (ICancelable.CancelExecution on the MLContext, as AutoML uses)
         long passes = Encoder.ForwardPasses, truncated = Encoder.TruncatedCount;
-        Encoder.Encode(texts, destination, _cancellation);
+        Encoder.Encode(texts, Prompt, destination, _cancellation);
         using var ch = _host.Start("Transform");
         ch.Trace(MessageSensitivity.None, $"embedded {texts.Count} row(s) in {Encoder.ForwardPasses - passes} batch(es)");
         long cut = Encoder.TruncatedCount - truncated;

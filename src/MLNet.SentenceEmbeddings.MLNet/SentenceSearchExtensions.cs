@@ -3,12 +3,14 @@ using Microsoft.ML.Data;
 using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Search;
 
-namespace MLNet.SentenceEmbeddings.MLNet;
+using MLNet.SentenceEmbeddings.MLNet;
+
+namespace Microsoft.ML;
 
 /// <summary>
 /// Search, paraphrase mining and cross-encoder scoring over IDataViews: a thin adapter that reads columns into the
-/// core types (<see cref="EmbeddingMatrix"/>, text pairs), calls <see cref="Search.SemanticSearch"/>,
-/// <see cref="Search.ParaphraseMining"/> or <see cref="CrossEncoder.PredictProbabilities"/>, and returns the results as an
+/// core types (<see cref="EmbeddingMatrix"/>, text pairs), calls <see cref="MLNet.SentenceEmbeddings.Search.SemanticSearch"/>,
+/// <see cref="MLNet.SentenceEmbeddings.Search.ParaphraseMining"/> or <see cref="CrossEncoder.PredictProbabilities"/>, and returns the results as an
 /// IDataView of the catalog's context.
 /// </summary>
 /// <example>
@@ -49,10 +51,10 @@ public static class SentenceSearchExtensions
     /// <param name="corpus">Data with the corpus vectors.</param>
     /// <param name="vectorColumn">Vector-of-Single column in both (for example "Features").</param>
     /// <param name="topK">Hits per query.</param>
-    public static IDataView SemanticSearch(this SentenceEmbeddingsCatalog catalog, IDataView queries, IDataView corpus,
+    public static IDataView SemanticSearch(this SentenceEncoderCatalog catalog, IDataView queries, IDataView corpus,
         string vectorColumn = "Features", int topK = 10)
     {
-        var hits = Search.SemanticSearch.Search(queries.ReadEmbeddings(vectorColumn), corpus.ReadEmbeddings(vectorColumn), topK);
+        var hits = global::MLNet.SentenceEmbeddings.Search.SemanticSearch.Search(queries.ReadEmbeddings(vectorColumn), corpus.ReadEmbeddings(vectorColumn), topK);
         var rows = hits.SelectMany((list, q) => list.Select((h, r) => new SearchResultRow { QueryRow = q, CorpusRow = h.CorpusIndex, Rank = r + 1, Score = h.Score }));
         return Context(catalog).Data.LoadFromEnumerable(rows.ToList());
     }
@@ -63,10 +65,10 @@ public static class SentenceSearchExtensions
     /// <param name="vectorColumn">Vector-of-Single column.</param>
     /// <param name="topK">Partners kept per row.</param>
     /// <param name="maxPairs">At most this many pairs (null: all kept).</param>
-    public static IDataView ParaphraseMining(this SentenceEmbeddingsCatalog catalog, IDataView data, string vectorColumn = "Features",
-        int topK = Search.ParaphraseMining.DefaultTopK, int? maxPairs = null)
+    public static IDataView ParaphraseMining(this SentenceEncoderCatalog catalog, IDataView data, string vectorColumn = "Features",
+        int topK = global::MLNet.SentenceEmbeddings.Search.ParaphraseMining.DefaultTopK, int? maxPairs = null)
     {
-        var pairs = Search.ParaphraseMining.Mine(data.ReadEmbeddings(vectorColumn), topK, maxPairs);
+        var pairs = global::MLNet.SentenceEmbeddings.Search.ParaphraseMining.Mine(data.ReadEmbeddings(vectorColumn), topK, maxPairs);
         return Context(catalog).Data.LoadFromEnumerable(pairs.Select(p => new ScoredPairRow { First = p.First, Second = p.Second, Score = p.Score }).ToList());
     }
 
@@ -79,7 +81,7 @@ public static class SentenceSearchExtensions
     /// <param name="firstColumn">Text column of the first sentences.</param>
     /// <param name="secondColumn">Text column of the second sentences.</param>
     /// <param name="model">The cross-encoder (not disposed here).</param>
-    public static IDataView ScorePairs(this SentenceEmbeddingsCatalog catalog, IDataView data, string firstColumn, string secondColumn, CrossEncoder model)
+    public static IDataView ScorePairs(this SentenceEncoderCatalog catalog, IDataView data, string firstColumn, string secondColumn, CrossEncoder model)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(model);
@@ -103,7 +105,7 @@ public static class SentenceSearchExtensions
         return data.GetColumn<string>(column).Select(s => s ?? "").ToList();
     }
 
-    private static MLContext Context(SentenceEmbeddingsCatalog catalog)
+    private static MLContext Context(SentenceEncoderCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return catalog.Context ?? throw new InvalidOperationException("Use mlContext.SentenceEmbeddings() to get this catalog.");

@@ -8,14 +8,14 @@ namespace MLNet.SentenceEmbeddings.MLNet;
 /// <summary>
 /// Fine-tunes a sentence encoder on an IDataView with one of the SBERT objectives (Siamese or triplet network,
 /// shared weights: SBERT Section 3) and returns a <see cref="SentenceEmbeddingTransformer"/> that embeds
-/// <see cref="SiameseTrainerOptions.InputColumnName"/> with the tuned encoder, ready for Append and Model.Save.
+/// <see cref="SiameseEstimatorOptions.InputColumnName"/> with the tuned encoder, ready for Append and Model.Save.
 /// </summary>
 public sealed class SiameseEstimator : IEstimator<SentenceEmbeddingTransformer>
 {
     private readonly IHostEnvironment _env;
-    private readonly SiameseTrainerOptions _options;
+    private readonly SiameseEstimatorOptions _options;
 
-    internal SiameseEstimator(IHostEnvironment env, SiameseTrainerOptions options)
+    internal SiameseEstimator(IHostEnvironment env, SiameseEstimatorOptions options)
     {
         _env = env ?? throw new ArgumentNullException(nameof(env));
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -33,11 +33,13 @@ public sealed class SiameseEstimator : IEstimator<SentenceEmbeddingTransformer>
     {
         ArgumentNullException.ThrowIfNull(input);
         foreach (var pair in OutputColumns) SentenceEmbeddingTransformer.CheckInputColumn(input.Schema, pair.InputColumnName);
-        var examples = ReadExamples(input);
         var encoder = SentenceEncoder.Load(_options.BaseModel);
         try
         {
             var loss = TrainingObjectives.Create(_options.Objective, encoder.Dimension, _options.NumLabels, _options.SentenceColumns.Length);
+            var examples = ReadExamples(input, loss);
+            var columns = loss.Labels == LabelKind.None ? _options.SentenceColumns : _options.SentenceColumns.Append(_options.LabelColumn);
+            TrainingExamples.Check(loss, examples, $"columns {string.Join(", ", columns)}");
             using var ch = _env.Start("SiameseTraining");
             var training = _options.Training;
             var log = training.Log;
@@ -54,9 +56,9 @@ public sealed class SiameseEstimator : IEstimator<SentenceEmbeddingTransformer>
     }
 
     /// <summary>Reads every row into examples; errors name the row and the column.</summary>
-    private List<TrainingExample> ReadExamples(IDataView input)
+    private List<TrainingExample> ReadExamples(IDataView input, ISentenceLoss loss)
     {
-        bool needsLabel = _options.Objective is TrainingObjective.Softmax or TrainingObjective.Regression or TrainingObjective.CoSent;
+        bool needsLabel = loss.Labels != LabelKind.None;
         var textColumns = _options.SentenceColumns.Select(name =>
         {
             SentenceEmbeddingTransformer.CheckInputColumn(input.Schema, name);

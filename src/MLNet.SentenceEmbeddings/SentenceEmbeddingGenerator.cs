@@ -97,29 +97,25 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         ArgumentNullException.ThrowIfNull(values);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         int dimensions = CheckOptions(options);
+        var prompt = PromptOf(options);
         var texts = values as IReadOnlyList<string> ?? values.ToList();
 
         await _queue.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // The forward pass is CPU-bound and synchronous: keep it off the caller's thread (UI, request thread).
-            return await Task.Run(() => Generate(texts, dimensions, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => Generate(texts, dimensions, prompt, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         finally { _queue.Release(); }
     }
 
-    private GeneratedEmbeddings<Embedding<float>> Generate(IReadOnlyList<string> texts, int dimensions, CancellationToken cancellationToken)
+    private GeneratedEmbeddings<Embedding<float>> Generate(IReadOnlyList<string> texts, int dimensions, Prompt prompt, CancellationToken cancellationToken)
     {
         int full = _encoder.Dimension;
-        var inputs = new TokenizedInput[texts.Count];
-        long tokens = 0;
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            inputs[i] = _encoder.Tokenizer.Encode(texts[i]);
-            tokens += inputs[i].Length;
-        }
+        var (inputs, promptLength) = _encoder.Tokenize(texts, prompt);
+        long tokens = inputs.Sum(i => (long)i.Length);
         var flat = new float[(long)inputs.Length * full];
-        _encoder.EncodeTokenized(inputs, flat, cancellationToken);
+        _encoder.EncodeTokenized(inputs, flat, promptLength, cancellationToken);
 
         var created = DateTimeOffset.UtcNow;
         var result = new GeneratedEmbeddings<Embedding<float>>(inputs.Length)
@@ -143,6 +139,27 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         if (norm > 0) TensorPrimitives.Divide(head, norm, head);
         return head;
     }
+
+    /// <summary>Key of <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> naming one of the model's prompts ("query", ...).</summary>
+    public const string PromptNameProperty = "prompt_name";
+
+    /// <summary>Key of <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> holding a literal prompt text.</summary>
+    public const string PromptProperty = "prompt";
+
+    /// <summary>The prompt asked for in the options' additional properties, else this generator's <see cref="DefaultPrompt"/>.</summary>
+    private Prompt PromptOf(EmbeddingGenerationOptions? options)
+    {
+        var props = options?.AdditionalProperties;
+        if (props is not null && props.TryGetValue(PromptNameProperty, out var name) && name is string n) return Prompt.Named(n);
+        if (props is not null && props.TryGetValue(PromptProperty, out var text) && text is string t) return Prompt.Literal(t);
+        return DefaultPrompt;
+    }
+
+    /// <summary>
+    /// The prompt used when a request names none: by default the model's own default (none for most models). Set
+    /// <c>Prompt.Named("query")</c> for a generator that embeds search queries.
+    /// </summary>
+    public Prompt DefaultPrompt { get; init; }
 
     private int CheckOptions(EmbeddingGenerationOptions? options)
     {

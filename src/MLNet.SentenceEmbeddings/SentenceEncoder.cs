@@ -1,5 +1,7 @@
 using MLNet.SentenceEmbeddings.Checkpoints;
+using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.Modeling;
+using MLNet.SentenceEmbeddings.Modules;
 using MLNet.SentenceEmbeddings.Native;
 using MLNet.SentenceEmbeddings.Pooling;
 using MLNet.SentenceEmbeddings.Tokenization;
@@ -9,14 +11,15 @@ using static TorchSharp.torch;
 namespace MLNet.SentenceEmbeddings;
 
 /// <summary>
-/// A Sentence-BERT bi-encoder (Reimers and Gurevych 2019): tokenizer -> BERT -> pooling -> optional L2 normalisation.
-/// Each sentence passes once through the encoder, so comparing n sentences costs n forward passes.
+/// A Sentence-BERT bi-encoder (Reimers and Gurevych 2019): the ordered modules of sentence-transformers' modules.json
+/// (Transformer, Pooling, then optionally Dense and Normalize) run on each sentence once, so comparing n sentences
+/// costs n forward passes.
 /// </summary>
 /// <example>
 /// <code>
 /// using var encoder = SentenceEncoder.Load("default");              // all-MiniLM-L6-v2, embedded
 /// float[][] vectors = encoder.Encode(new[] { "A man is eating.", "Someone eats." });
-/// float similarity = VectorMath.Cosine(vectors[0], vectors[1]);
+/// float similarity = encoder.Similarity(vectors[0], vectors[1]);
 /// </code>
 /// </example>
 public sealed class SentenceEncoder : IDisposable
@@ -26,14 +29,13 @@ public sealed class SentenceEncoder : IDisposable
     private long _forwardPasses;
     private bool _disposed;
 
-    private SentenceEncoder(BertModel model, SentenceTokenizer tokenizer, PoolingLayer pooling, SentenceEncoderOptions options, string source)
+    private SentenceEncoder(SentenceModuleList modules, SentenceEncoderConfig config, SentenceEncoderOptions options, string source)
     {
-        Model = model;
-        Tokenizer = tokenizer;
-        Pooling = pooling;
+        Modules = modules;
+        Config = config;
         _options = options;
         Source = source;
-        Device = ModelSetup.Place(options, model);
+        Device = ModelSetup.Place(options, modules.Transformer.Model, modules);
     }
 
     static SentenceEncoder() => TorchNativeLoader.EnsureLoaded();
@@ -48,59 +50,79 @@ public sealed class SentenceEncoder : IDisposable
     public static SentenceEncoder Load(string modelNameOrPath, SentenceEncoderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelNameOrPath);
-        options = (options ?? new SentenceEncoderOptions()).Clone().Validate();
-        return FromDescription(ModelFolder.Read(ResolveFolder(modelNameOrPath, options.Log)), options);
+        options = EncoderOptions.Checked(options);
+        return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), options);
     }
 
-    /// <summary>The folder behind a model name (converting an embedded model once) or the given folder itself.</summary>
-    internal static string ResolveFolder(string modelNameOrPath, Action<string>? log)
+    /// <summary>Loads an encoder from its files (a folder, or the entries of an ML.NET model zip).</summary>
+    public static SentenceEncoder Load(IModelFileSource files, SentenceEncoderOptions? options = null)
     {
-        if (PretrainedModels.Find(modelNameOrPath) is { } pretrained)
-        {
-            string folder = PretrainedModels.EnsureConverted(pretrained);
-            log?.Invoke($"model {pretrained.Name}: using converted weights in {folder}");
-            return folder;
-        }
-        if (Directory.Exists(modelNameOrPath)) return modelNameOrPath;
-        throw new ArgumentException(
-            $"'{modelNameOrPath}' is neither an embedded model ({string.Join(", ", PretrainedModels.All.Select(m => m.Name))}, or 'default') nor an existing model folder.",
-            nameof(modelNameOrPath));
+        ArgumentNullException.ThrowIfNull(files);
+        options = EncoderOptions.Checked(options);
+        var config = SentenceEncoderConfig.Read(files);
+        var modules = SentenceModuleList.Load(files, options.MaxSequenceLength, options.Log);
+        return FromModules(modules.Items, config, options, files.Describe(""));
     }
 
-    /// <summary>Builds an encoder from a model description (read from a folder or converted from ONNX).</summary>
-    public static SentenceEncoder FromDescription(ModelDescription d, SentenceEncoderOptions? options = null)
+    /// <summary>
+    /// An encoder from modules built in code (for example a loaded Transformer plus a new Dense layer). The encoder
+    /// owns the modules from then on. <paramref name="options"/>' Pooling and Normalize overrides apply here too.
+    /// </summary>
+    public static SentenceEncoder FromModules(IReadOnlyList<SentenceModule> modules, SentenceEncoderConfig? config = null,
+        SentenceEncoderOptions? options = null, string source = "modules")
     {
-        options = (options ?? new SentenceEncoderOptions()).Clone().Validate();
-        var tokenizer = ModelSetup.Tokenizer(d, options);
-        var model = new BertModel(d.Config);
-        try { StateDict.Load(model, d.Weights, d.Source, model.MapCheckpointKey); }
-        catch { model.Dispose(); throw; }
-        var pooling = new PoolingLayer(d.Config.HiddenSize, options.Pooling ?? d.Pooling, options.Normalize ?? d.Normalize);
-        return new SentenceEncoder(model, tokenizer, pooling, options, d.Source);
+        ArgumentNullException.ThrowIfNull(modules);
+        options = EncoderOptions.Checked(options);
+        var list = modules.ToList();
+        if (options.MaxSequenceLength is int max && list.Count > 0 && list[0] is TransformerModule t && t.MaxSequenceLength != max)
+            list[0] = t.WithMaxSequenceLength(max);
+        if (options.Pooling is PoolingMode mode)
+            for (int i = 0; i < list.Count; i++)
+                if (list[i] is PoolingModule p && p.Mode != mode) list[i] = p.WithMode(mode);
+        if (options.Normalize == false) list.RemoveAll(m => m is NormalizeModule);
+        else if (options.Normalize == true && list[^1] is not NormalizeModule) list.Add(new NormalizeModule());
+        return new SentenceEncoder(new SentenceModuleList(list), config ?? new SentenceEncoderConfig(), options, source);
     }
 
-    /// <summary>A randomly initialised encoder (for tests and training from scratch); <paramref name="seed"/> fixes the weights.</summary>
+    /// <summary>A randomly initialised BERT encoder (for tests and training from scratch); <paramref name="seed"/> fixes the weights.</summary>
     public static SentenceEncoder CreateRandom(BertConfig config, string vocabText, int maxSequenceLength = 128, bool doLowerCase = true,
         PoolingMode pooling = PoolingMode.Mean, bool normalize = false, long seed = 42, SentenceEncoderOptions? options = null)
     {
-        options = (options ?? new SentenceEncoderOptions()).Clone().Validate();
         config.Validate("config");
         torch.manual_seed(seed);
-        var tokenizer = SentenceTokenizer.FromVocab(vocabText, options.MaxSequenceLength ?? maxSequenceLength, doLowerCase, "vocab");
-        var model = new BertModel(config with { VocabSize = tokenizer.VocabSize });
-        var layer = new PoolingLayer(config.HiddenSize, options.Pooling ?? pooling, options.Normalize ?? normalize);
-        return new SentenceEncoder(model, tokenizer, layer, options, "random");
+        var wordPiece = WordPieceTokenizer.FromVocab(vocabText, doLowerCase, "vocab");
+        var model = new BertModel(config with { VocabSize = wordPiece.VocabSize });
+        var transformer = new TransformerModule(model, TokenizerFolder.ForWordPiece(wordPiece, maxSequenceLength), maxSequenceLength);
+        var modules = new List<SentenceModule> { transformer, new PoolingModule(config.HiddenSize, pooling) };
+        if (normalize) modules.Add(new NormalizeModule());
+        return FromModules(modules, null, options, "random");
     }
 
-    public BertModel Model { get; }
-    public SentenceTokenizer Tokenizer { get; }
-    public PoolingLayer Pooling { get; }
+    /// <summary>The modules in order; the first is the Transformer.</summary>
+    public SentenceModuleList Modules { get; }
+
+    /// <summary>Prompts, default prompt and similarity function (config_sentence_transformers.json).</summary>
+    public SentenceEncoderConfig Config { get; }
+
+    public TransformerModule Transformer => Modules.Transformer;
+
+    /// <summary>The transformer body (BERT, ...).</summary>
+    public TransformerModel Model => Modules.Transformer.Model;
+
+    public SentenceTokenizer Tokenizer => Modules.Transformer.Tokenizer;
+
+    /// <summary>The first Pooling module.</summary>
+    public PoolingModule Pooling => Modules.Items.OfType<PoolingModule>().First();
+
+    /// <summary>Whether the last module is Normalize (vectors have unit length).</summary>
+    public bool Normalizes => Modules.Items[^1] is NormalizeModule;
+
     public Device Device { get; }
     public string Source { get; }
     public SentenceEncoderOptions Options => _options.Clone();
 
     /// <summary>Width of the sentence vectors.</summary>
-    public int Dimension => Pooling.SentenceEmbeddingDimension;
+    public int Dimension => Modules.Dimension;
 
     /// <summary>Forward passes run so far (one per batch); lets callers check that batching happened.</summary>
     public long ForwardPasses => Interlocked.Read(ref _forwardPasses);
@@ -108,57 +130,76 @@ public sealed class SentenceEncoder : IDisposable
     /// <summary>Inputs truncated to the maximum sequence length so far.</summary>
     public long TruncatedCount => Tokenizer.TruncatedCount;
 
-    /// <summary>Embeds <paramref name="sentences"/>; row i is sentence i. A null sentence is embedded as "".</summary>
-    public float[][] Encode(IReadOnlyList<string?> sentences, CancellationToken cancellationToken = default)
+    /// <summary>Embeds <paramref name="sentences"/> (with the model's default prompt, if it has one); row i is sentence i. A null sentence is embedded as "".</summary>
+    public float[][] Encode(IReadOnlyList<string?> sentences, CancellationToken cancellationToken = default) =>
+        Encode(sentences, default(Prompt), cancellationToken);
+
+    /// <summary>Embeds <paramref name="sentences"/> with a prompt before each (sentence-transformers' prompt_name / prompt).</summary>
+    public float[][] Encode(IReadOnlyList<string?> sentences, Prompt prompt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sentences);
-        var flat = new float[(long)sentences.Count * Dimension];
-        Encode(sentences, flat, cancellationToken);
+        int dim = Dimension;
+        var flat = new float[(long)sentences.Count * dim];
+        Encode(sentences, prompt, flat, cancellationToken);
         var rows = new float[sentences.Count][];
-        for (int i = 0; i < rows.Length; i++) rows[i] = flat.AsSpan(i * Dimension, Dimension).ToArray();
+        for (int i = 0; i < rows.Length; i++) rows[i] = flat.AsSpan(i * dim, dim).ToArray();
         return rows;
     }
 
     /// <summary>Embeds one sentence.</summary>
     public float[] Encode(string? sentence) => Encode(new[] { sentence })[0];
 
+    /// <summary>Embeds search queries: the model's "query" prompt when it has one (sentence-transformers' encode_query).</summary>
+    public float[][] EncodeQuery(IReadOnlyList<string?> queries, CancellationToken cancellationToken = default) =>
+        Encode(queries, Prompt.NamedIfPresent(Config, "query"), cancellationToken);
+
+    /// <summary>Embeds documents to search: the model's "document" prompt when it has one (encode_document).</summary>
+    public float[][] EncodeDocument(IReadOnlyList<string?> documents, CancellationToken cancellationToken = default) =>
+        Encode(documents, Prompt.NamedIfPresent(Config, "document"), cancellationToken);
+
     /// <summary>Embeds into <paramref name="destination"/> (row-major, n x <see cref="Dimension"/>), without per-row arrays.</summary>
-    public void Encode(IReadOnlyList<string?> sentences, Span<float> destination, CancellationToken cancellationToken = default)
+    public void Encode(IReadOnlyList<string?> sentences, Span<float> destination, CancellationToken cancellationToken = default) =>
+        Encode(sentences, default(Prompt), destination, cancellationToken);
+
+    /// <summary>Embeds with a prompt into <paramref name="destination"/> (row-major, n x <see cref="Dimension"/>).</summary>
+    public void Encode(IReadOnlyList<string?> sentences, Prompt prompt, Span<float> destination, CancellationToken cancellationToken = default)
+    {
+        var (inputs, promptLength) = Tokenize(sentences, prompt);
+        EncodeTokenized(inputs, destination, promptLength, cancellationToken);
+    }
+
+    /// <summary>
+    /// The tokens <see cref="Encode(IReadOnlyList{string?}, Prompt, CancellationToken)"/> would run: the prompt before each
+    /// sentence, and how many leading tokens are the prompt's (sentence-transformers counts the first special token
+    /// and not the last).
+    /// </summary>
+    public (TokenizedInput[] Inputs, int PromptLength) Tokenize(IReadOnlyList<string?> sentences, Prompt prompt = default)
     {
         ArgumentNullException.ThrowIfNull(sentences);
-        int dim = Dimension;
-        if (destination.Length < (long)sentences.Count * dim)
-            throw new ArgumentException($"destination holds {destination.Length} floats; {sentences.Count} x {dim} needed.", nameof(destination));
+        string text = prompt.Resolve(Config);
         var inputs = new TokenizedInput[sentences.Count];
         int truncated = 0;
         for (int i = 0; i < inputs.Length; i++)
         {
-            inputs[i] = Tokenizer.Encode(sentences[i]);
+            inputs[i] = Transformer.Tokenize(text.Length == 0 ? sentences[i] : text + sentences[i]);
             if (inputs[i].Truncated) truncated++;
         }
         if (truncated > 0)
             _options.Log?.Invoke($"{truncated} of {inputs.Length} input(s) truncated to {Tokenizer.MaxSequenceLength} tokens");
-        EncodeTokenized(inputs, destination, cancellationToken);
+        return (inputs, text.Length == 0 ? 0 : Transformer.Tokenize(text).Length - 1);
     }
 
     /// <summary>Embeds pre-tokenized inputs into <paramref name="destination"/> (smart batching, original order kept).</summary>
-    public void EncodeTokenized(IReadOnlyList<TokenizedInput> inputs, Span<float> destination, CancellationToken cancellationToken = default)
+    /// <param name="inputs">Token ids with special tokens (from <see cref="TransformerModule.Tokenize"/>).</param>
+    /// <param name="destination">n x <see cref="Dimension"/> floats.</param>
+    /// <param name="promptLength">Leading tokens that are a prompt (left out of pooling when the model says so).</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
+    public void EncodeTokenized(IReadOnlyList<TokenizedInput> inputs, Span<float> destination, int promptLength = 0, CancellationToken cancellationToken = default)
     {
-        int dim = Dimension;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var inference = torch.inference_mode();
-            foreach (var batch in LengthSortedBatches.Create(inputs, _options.BatchSize, _options.SortByLength))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = torch.NewDisposeScope();
-                using var tokens = TokenBatch.Pad(batch.Select(i => inputs[i]).ToList(), Tokenizer.PadTokenId, Device);
-                var pooled = Forward(tokens).cpu().contiguous();
-                var values = pooled.data<float>().ToArray();
-                for (int r = 0; r < batch.Length; r++)
-                    values.AsSpan(r * dim, dim).CopyTo(destination.Slice(batch[r] * dim, dim));
-            }
+            BatchedInference.Run(inputs, Dimension, _options, Tokenizer.PadTokenId, Device, t => Forward(t, promptLength), destination, cancellationToken);
         }
     }
 
@@ -170,26 +211,62 @@ public sealed class SentenceEncoder : IDisposable
         return tensor(flat, new long[] { sentences.Count, Dimension });
     }
 
+    /// <summary>The model's similarity (<see cref="SentenceEncoderConfig.SimilarityFunction"/>; cosine unless it says otherwise).</summary>
+    public double Similarity(float[] a, float[] b) => SimilarityFunctions.Score(Config.SimilarityFunction, a, b);
+
     /// <summary>
     /// The differentiable path used by training: (B, T) tokens -> (B, <see cref="Dimension"/>) float32 sentence vectors.
     /// Runs in whatever grad mode and module mode (train/eval) the caller set.
     /// </summary>
-    public Tensor Forward(TokenBatch batch)
+    public Tensor Forward(TokenBatch batch) => Forward(batch, 0);
+
+    /// <summary>The modules' output before any trailing Normalize (what objectives that need raw vectors see).</summary>
+    internal Tensor ForwardUnnormalized(TokenBatch batch)
     {
         Interlocked.Increment(ref _forwardPasses);
-        using var tokens = Model.forward(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask);
-        return Pooling.forward(tokens, batch.AttentionMask);
+        var features = new SentenceFeatures(batch);
+        foreach (var m in Modules.Items.Reverse().SkipWhile(m => m is NormalizeModule).Reverse()) features = m.forward(features);
+        return features.SentenceEmbedding!;
     }
 
-    /// <summary>Writes the encoder in the folder format (loadable by <see cref="Load"/> and by sentence-transformers).</summary>
+    private Tensor Forward(TokenBatch batch, int promptLength)
+    {
+        Interlocked.Increment(ref _forwardPasses);
+        return Modules.forward(new SentenceFeatures(batch, promptLength)).SentenceEmbedding!;
+    }
+
+    /// <summary>Writes the encoder as a sentence-transformers folder, whole or not at all (built aside, then swapped in).</summary>
     public void Save(string folder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        using var sink = new FolderFileSink(folder);
+        Save(sink);
+        sink.Commit();
+    }
+
+    /// <summary>Writes every module, modules.json and config_sentence_transformers.json through <paramref name="sink"/>.</summary>
+    public void Save(IModelFileSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
         lock (_gate)
         {
-            var wordPiece = (WordPieceTokenizer)Tokenizer.Subwords;
-            ModelFolder.Write(folder, Model.Config, wordPiece.VocabText, wordPiece.DoLowerCase, Tokenizer.MaxSequenceLength,
-                Pooling.Mode, Pooling.Normalize, StateDict.Export(Model));
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Modules.Save(sink);
+            Config.Write(sink);
+        }
+    }
+
+    /// <summary>Reads back the weights of a folder written by <see cref="Save(string)"/> into this encoder (training checkpoints).</summary>
+    internal void LoadWeights(string folder)
+    {
+        using var loaded = SentenceModuleList.Load(new FolderFileSource(folder));
+        using var _ = no_grad();
+        var target = Modules.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in loaded.named_parameters())
+        {
+            if (!target.TryGetValue(name, out var t) || !t.shape.SequenceEqual(p.shape))
+                throw new InvalidDataException($"{folder}: weight '{name}' does not match this encoder's modules.");
+            t.copy_(p);
         }
     }
 
@@ -199,8 +276,7 @@ public sealed class SentenceEncoder : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            Model.Dispose();
-            Pooling.Dispose();
+            Modules.Dispose();
         }
     }
 }

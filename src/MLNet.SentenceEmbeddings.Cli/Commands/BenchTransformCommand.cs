@@ -47,7 +47,7 @@ public static class BenchTransformCommand
         using var encoder = SentenceEncoder.Load(model, encoderOptions);
         using var transformer = ml.Transforms.SentenceEmbedding(new SentenceEmbeddingOptions
         {
-            Columns = new[] { new InputOutputColumnPair("Features", "Text") }, Model = model, Threads = threads,
+            Columns = new[] { new InputOutputColumnPair("Features", "Text") }, Model = model, Encoder = new SentenceEncoderOptions { Threads = threads },
         }).Fit(view);
         string zip = Path.Combine(Path.GetTempPath(), $"sbert-bench-transform-{Environment.ProcessId}.zip");
         ml.Model.Save(transformer, view.Schema, zip);

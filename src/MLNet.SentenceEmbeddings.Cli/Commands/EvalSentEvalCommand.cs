@@ -113,6 +113,6 @@ public static class EvalSentEvalCommand
 
     public static EncoderFeatureSource Encoder(string model, SentenceEncoderOptions o, string? cache) => new(new SentenceEmbeddingOptions
     {
-        Model = model, Pooling = o.Pooling, Normalize = o.Normalize, BatchSize = o.BatchSize, Threads = o.Threads, Precision = o.Precision,
+        Model = model, Encoder = o,
     }, cacheDirectory: cache);
 }

@@ -70,7 +70,7 @@ public static class Table5SentEval
 
     /// <summary>An encoder's vectors through the ML.NET transform; a null pooling keeps the model's own.</summary>
     private static EncoderFeatureSource Encoder(ReproductionContext ctx, string model, PoolingMode? pooling) =>
-        new(new SentenceEmbeddingOptions { Model = model, Pooling = pooling, Threads = ctx.Threads }, cacheDirectory: ctx.SentEvalCache);
+        new(new SentenceEmbeddingOptions { Model = model, Encoder = new SentenceEncoderOptions { Pooling = pooling, Threads = ctx.Threads } }, cacheDirectory: ctx.SentEvalCache);
 
     /// <summary>Every k-th row of each split (keeps the class mix of files stored class by class).</summary>
     private static SentEvalTaskData Subsample(SentEvalTaskData t, int? max) => max is null ? t

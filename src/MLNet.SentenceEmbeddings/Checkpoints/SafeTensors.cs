@@ -22,7 +22,19 @@ public static class SafeTensors
     public static Dictionary<string, NamedArray> Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Weights file not found: {path}", path);
-        var bytes = File.ReadAllBytes(path);
+        return Parse(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Reads a safetensors file from a stream (a zip entry); <paramref name="name"/> names it in errors.</summary>
+    public static Dictionary<string, NamedArray> Read(Stream stream, string name)
+    {
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        return Parse(memory.ToArray(), name);
+    }
+
+    private static Dictionary<string, NamedArray> Parse(byte[] bytes, string path)
+    {
         if (bytes.Length < 8) throw new InvalidDataException($"{path}: too short for a safetensors file.");
         long headerLength = BinaryPrimitives.ReadInt64LittleEndian(bytes);
         if (headerLength <= 0 || 8 + headerLength > bytes.Length)
@@ -66,6 +78,13 @@ public static class SafeTensors
     /// <summary>Writes float32 tensors, keys in ordinal order, with an optional <c>__metadata__</c> map.</summary>
     public static void Write(string path, IEnumerable<NamedArray> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        using var stream = File.Create(path);
+        Write(stream, tensors, metadata);
+    }
+
+    /// <summary>Writes float32 tensors to a stream, keys in ordinal order, with an optional <c>__metadata__</c> map.</summary>
+    public static void Write(Stream stream, IEnumerable<NamedArray> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
         var list = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         var header = new JsonObject();
         if (metadata is not null)
@@ -89,7 +108,6 @@ public static class SafeTensors
         var headerBytes = Encoding.UTF8.GetBytes(header.ToJsonString());
         // The format asks for the data to start 8-byte aligned; pad the header with spaces.
         int pad = (8 - headerBytes.Length % 8) % 8;
-        using var stream = File.Create(path);
         Span<byte> len = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(len, headerBytes.Length + pad);
         stream.Write(len);

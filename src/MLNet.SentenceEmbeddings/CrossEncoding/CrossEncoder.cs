@@ -1,5 +1,6 @@
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Modeling;
+using MLNet.SentenceEmbeddings.Modules;
 using MLNet.SentenceEmbeddings.Native;
 using MLNet.SentenceEmbeddings.Tokenization;
 using TorchSharp;
@@ -22,20 +23,19 @@ namespace MLNet.SentenceEmbeddings.CrossEncoding;
 public sealed class CrossEncoder : IDisposable
 {
     private readonly object _gate = new();
-    private readonly SentenceEncoderOptions _options;
+    private readonly EncoderOptions _options;
     private long _forwardPasses;
     private bool _disposed;
 
     static CrossEncoder() => TorchNativeLoader.EnsureLoaded();
 
-    private CrossEncoder(BertModel model, CrossEncoderHead head, SentenceTokenizer tokenizer, SentenceEncoderOptions options, string source)
+    private CrossEncoder(TransformerModule transformer, CrossEncoderHead head, EncoderOptions options, string source)
     {
-        Model = model;
+        Transformer = transformer;
         Head = head;
-        Tokenizer = tokenizer;
         _options = options;
         Source = source;
-        Device = ModelSetup.Place(options, model, head);
+        Device = ModelSetup.Place(options, transformer.Model, transformer, head);
     }
 
     /// <summary>
@@ -46,53 +46,63 @@ public sealed class CrossEncoder : IDisposable
     /// </summary>
     /// <param name="modelNameOrPath">An embedded model's name or a folder.</param>
     /// <param name="numLabels">Outputs of a new head (1: a score); for a cross-encoder folder, null or its own count.</param>
-    /// <param name="options">Batch size, sorting, precision, threads, device, maximum length (Pooling/Normalize are ignored).</param>
+    /// <param name="options">Batch size, sorting, precision, threads, device, maximum length.</param>
     /// <param name="seed">Seeds the new head's initial weights.</param>
     /// <exception cref="InvalidDataException">A file of the folder is missing or does not match; the message names it.</exception>
-    public static CrossEncoder Load(string modelNameOrPath, int? numLabels = null, SentenceEncoderOptions? options = null, long seed = 42)
+    public static CrossEncoder Load(string modelNameOrPath, int? numLabels = null, EncoderOptions? options = null, long seed = 42)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelNameOrPath);
-        options = (options ?? new SentenceEncoderOptions()).Clone().Validate();
-        string folder = SentenceEncoder.ResolveFolder(modelNameOrPath, options.Log);
-        var d = ModelFolder.Read(folder);
-        int? saved = CrossEncoderFolder.ReadNumLabels(folder);
+        options = EncoderOptions.Checked(options);
+        return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), numLabels, options, seed);
+    }
+
+    /// <summary>Loads from a model's files (see <see cref="Load(string, int?, EncoderOptions?, long)"/>).</summary>
+    public static CrossEncoder Load(IModelFileSource source, int? numLabels = null, EncoderOptions? options = null, long seed = 42)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        options = EncoderOptions.Checked(options);
+        string folder = CrossEncoderFolder.TransformerFolder(source);
+        int? saved = CrossEncoderFolder.ReadNumLabels(source, folder);
         if (saved is int s && numLabels is int n && n != s)
-            throw new ArgumentException($"{Path.Combine(folder, ModelFolder.ConfigFile)}: the cross-encoder has {s} label(s), not {n}.", nameof(numLabels));
-        var tokenizer = ModelSetup.Tokenizer(d, options);
-        var (encoderWeights, headWeights) = CrossEncoderFolder.Split(d.Weights);
+            throw new ArgumentException($"{source.Describe(ModelPath.Join(folder, TransformerModule.ConfigFile))}: the cross-encoder has {s} label(s), not {n}.", nameof(numLabels));
+        var weights = WeightFiles.Read(source, folder);
+        var (encoderWeights, headWeights) = CrossEncoderFolder.Split(weights);
         torch.manual_seed(seed);
-        var model = new BertModel(d.Config);
-        var head = new CrossEncoderHead(d.Config.HiddenSize, saved ?? numLabels ?? 1, CrossEncoderFolder.HasPooler(d.Weights), d.Config.HiddenDropoutProb);
+        var transformer = TransformerModule.Load(source, folder, options.MaxSequenceLength, encoderWeights);
+        var head = new CrossEncoderHead(transformer.Model.HiddenSize, saved ?? numLabels ?? 1, CrossEncoderFolder.HasPooler(weights), transformer.Model.HiddenDropout);
         try
         {
-            StateDict.Load(model, encoderWeights, d.Source, model.MapCheckpointKey);
             if (saved is null) // a new head: take the checkpoint's pooler, keep the fresh classifier
                 foreach (var a in StateDict.Export(head).Where(a => a.Name.StartsWith("classifier.", StringComparison.Ordinal))) headWeights[a.Name] = a;
-            StateDict.Load(head, headWeights, d.Source);
+            StateDict.Load(head, headWeights, source.Describe(folder.Length == 0 ? "." : folder));
         }
-        catch { model.Dispose(); head.Dispose(); throw; }
-        return new CrossEncoder(model, head, tokenizer, options, d.Source);
+        catch { transformer.Dispose(); head.Dispose(); throw; }
+        return new CrossEncoder(transformer, head, options, source.Describe(""));
     }
 
     /// <summary>A randomly initialised cross-encoder (tests, training from scratch); <paramref name="seed"/> fixes the weights.</summary>
     public static CrossEncoder CreateRandom(BertConfig config, string vocabText, int numLabels = 1, bool pooler = true, int maxSequenceLength = 128,
-        bool doLowerCase = true, long seed = 42, SentenceEncoderOptions? options = null)
+        bool doLowerCase = true, long seed = 42, EncoderOptions? options = null)
     {
-        options = (options ?? new SentenceEncoderOptions()).Clone().Validate();
+        options = EncoderOptions.Checked(options);
         config.Validate("config");
         torch.manual_seed(seed);
-        var tokenizer = SentenceTokenizer.FromVocab(vocabText, options.MaxSequenceLength ?? maxSequenceLength, doLowerCase, "vocab");
-        var model = new BertModel(config with { VocabSize = tokenizer.VocabSize });
+        var wordPiece = WordPieceTokenizer.FromVocab(vocabText, doLowerCase, "vocab");
+        var model = new BertModel(config with { VocabSize = wordPiece.VocabSize });
+        int max = options.MaxSequenceLength ?? maxSequenceLength;
+        var transformer = new TransformerModule(model, TokenizerFolder.ForWordPiece(wordPiece, max), max);
         var head = new CrossEncoderHead(config.HiddenSize, numLabels, pooler, config.HiddenDropoutProb);
-        return new CrossEncoder(model, head, tokenizer, options, "random");
+        return new CrossEncoder(transformer, head, options, "random");
     }
 
-    public BertModel Model { get; }
+    /// <summary>The transformer body and its tokenizer.</summary>
+    public TransformerModule Transformer { get; }
+    public TransformerModel Model => Transformer.Model;
     public CrossEncoderHead Head { get; }
-    public SentenceTokenizer Tokenizer { get; }
+    public SentenceTokenizer Tokenizer => Transformer.Tokenizer;
     public Device Device { get; }
     public string Source { get; }
-    public SentenceEncoderOptions Options => _options.Clone();
+    public EncoderOptions Options => _options.Clone();
 
     /// <summary>1: <see cref="Predict"/> returns a score in [0, 1]; k &gt; 1: <see cref="PredictProbabilities"/> returns k class probabilities.</summary>
     public int NumLabels => Head.NumLabels;
@@ -128,23 +138,17 @@ public sealed class CrossEncoder : IDisposable
     public float[][] PredictLogits(IReadOnlyList<(string? First, string? Second)> pairs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pairs);
-        var inputs = pairs.Select(p => Tokenizer.EncodePair(p.First, p.Second)).ToList();
+        var inputs = pairs.Select(p => Transformer.TokenizePair(p.First, p.Second)).ToList();
         int truncated = inputs.Count(i => i.Truncated);
         if (truncated > 0) _options.Log?.Invoke($"{truncated} of {inputs.Count} pair(s) truncated to {Tokenizer.MaxSequenceLength} tokens");
-        var result = new float[pairs.Count][];
+        var flat = new float[(long)pairs.Count * NumLabels];
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var inference = torch.inference_mode();
-            foreach (var batch in LengthSortedBatches.Create(inputs, _options.BatchSize, _options.SortByLength))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var scope = torch.NewDisposeScope();
-                using var tokens = TokenBatch.Pad(batch.Select(i => inputs[i]).ToList(), Tokenizer.PadTokenId, Device);
-                var values = Forward(tokens).to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-                for (int r = 0; r < batch.Length; r++) result[batch[r]] = values.AsSpan(r * NumLabels, NumLabels).ToArray();
-            }
+            BatchedInference.Run(inputs, NumLabels, _options, Tokenizer.PadTokenId, Device, Forward, flat, cancellationToken);
         }
+        var result = new float[pairs.Count][];
+        for (int i = 0; i < result.Length; i++) result[i] = flat.AsSpan(i * NumLabels, NumLabels).ToArray();
         return result;
     }
 
@@ -156,15 +160,25 @@ public sealed class CrossEncoder : IDisposable
         return Head.forward(hidden);
     }
 
-    /// <summary>Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load"/> and sentence-transformers' CrossEncoder).</summary>
+    /// <summary>
+    /// Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load(string, int?, EncoderOptions?, long)"/>
+    /// and sentence-transformers' CrossEncoder), whole or not at all.
+    /// </summary>
     public void Save(string folder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        using var sink = new FolderFileSink(folder);
+        Save(sink);
+        sink.Commit();
+    }
+
+    /// <summary>Writes the folder's files through <paramref name="sink"/>.</summary>
+    public void Save(IModelFileSink sink)
+    {
         lock (_gate)
         {
-            var wordPiece = (WordPieceTokenizer)Tokenizer.Subwords;
-            CrossEncoderFolder.Write(folder, Model.Config, wordPiece.VocabText, wordPiece.DoLowerCase, Tokenizer.MaxSequenceLength,
-                StateDict.Export(Model), StateDict.Export(Head), NumLabels);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            CrossEncoderFolder.Write(sink, Transformer, StateDict.Export(Head), NumLabels);
         }
     }
 
@@ -174,7 +188,7 @@ public sealed class CrossEncoder : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            Model.Dispose();
+            Transformer.Dispose();
             Head.Dispose();
         }
     }

@@ -1,14 +1,13 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
-using MLNet.SentenceEmbeddings.Modeling;
+using MLNet.SentenceEmbeddings.Modules;
 
 namespace MLNet.SentenceEmbeddings.CrossEncoding;
 
 /// <summary>
-/// A cross-encoder folder is a Hugging Face BertForSequenceClassification folder (what sentence-transformers'
-/// CrossEncoder saves and loads): config.json with architectures and id2label (the number of labels), vocab.txt,
-/// tokenizer_config.json, and model.safetensors with bert.* encoder keys, bert.pooler.dense.* and classifier.*.
+/// A cross-encoder folder is a Hugging Face XxxForSequenceClassification folder (what sentence-transformers'
+/// CrossEncoder saves and loads): config.json with architectures and id2label (the number of labels), the tokenizer
+/// files, and model.safetensors with bert.* encoder keys, bert.pooler.dense.* and classifier.*.
 /// </summary>
 internal static class CrossEncoderFolder
 {
@@ -18,17 +17,28 @@ internal static class CrossEncoderFolder
     private const string Sigmoid = "torch.nn.modules.activation.Sigmoid";
     private const string Identity = "torch.nn.modules.linear.Identity";
 
-    /// <summary>The number of labels a folder's config.json declares, or null when it is not a sequence classifier.</summary>
-    public static int? ReadNumLabels(string folder)
+    /// <summary>
+    /// The folder holding the transformer: the root of a cross-encoder or Hugging Face folder, or the Transformer
+    /// module's path in a sentence-transformers folder (a bi-encoder to start a cross-encoder from).
+    /// </summary>
+    public static string TransformerFolder(IModelFileSource source)
     {
-        string path = Path.Combine(folder, ModelFolder.ConfigFile);
-        JsonNode? json;
-        try { json = JsonNode.Parse(File.ReadAllText(path)); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e); }
-        bool classifier = json?["architectures"] is JsonArray a && a.Any(x => x?.GetValue<string>()?.EndsWith("ForSequenceClassification", StringComparison.Ordinal) == true);
+        if (source.Exists(TransformerModule.ConfigFile) || !source.Exists(SentenceModuleList.ModulesFile)) return "";
+        var modules = ConfigJson.Read(source, SentenceModuleList.ModulesFile);
+        var first = (modules.Root as JsonArray)?.FirstOrDefault() as JsonObject;
+        string path = first?["path"] is JsonValue v && v.TryGetValue<string>(out var p) ? p : "";
+        return ModelPath.CheckRelative(path, modules.File);
+    }
+
+    /// <summary>The number of labels config.json declares, or null when it is not a sequence classifier.</summary>
+    public static int? ReadNumLabels(IModelFileSource source, string folder)
+    {
+        var json = ConfigJson.Read(source, ModelPath.Join(folder, TransformerModule.ConfigFile));
+        bool classifier = json.Object["architectures"] is JsonArray a
+                          && a.Any(x => x is JsonValue v && v.TryGetValue<string>(out var s) && s.EndsWith("ForSequenceClassification", StringComparison.Ordinal));
         if (!classifier) return null;
-        if (json!["id2label"] is JsonObject labels && labels.Count > 0) return labels.Count;
-        return json["num_labels"]?.GetValue<int>() ?? 2; // Hugging Face's PretrainedConfig default
+        if (json.Object["id2label"] is JsonObject labels && labels.Count > 0) return labels.Count;
+        return json.Int("num_labels", 1, 1 << 16) ?? 2; // Hugging Face's PretrainedConfig default
     }
 
     /// <summary>Splits a sequence classifier's weights into the encoder's and the head's (keys dense.*, classifier.*).</summary>
@@ -50,24 +60,26 @@ internal static class CrossEncoderFolder
     public static bool HasPooler(IReadOnlyDictionary<string, NamedArray> weights) =>
         weights.ContainsKey(PoolerPrefix + "weight") || weights.ContainsKey("pooler.dense.weight");
 
-    public static void Write(string folder, BertConfig config, string vocabText, bool doLowerCase, int maxSequenceLength,
-                             List<NamedArray> encoder, List<NamedArray> head, int numLabels)
+    /// <summary>Writes the Hugging Face sequence-classification layout through <paramref name="sink"/>.</summary>
+    public static void Write(IModelFileSink sink, TransformerModule transformer, List<NamedArray> head, int numLabels)
     {
-        var weights = encoder.Select(a => a with { Name = "bert." + a.Name })
-            .Concat(head.Select(a => a.Name.StartsWith("dense.", StringComparison.Ordinal) ? a with { Name = "bert.pooler." + a.Name } : a));
-        ModelFolder.WriteTransformer(folder, config, vocabText, doLowerCase, maxSequenceLength, weights);
-        string path = Path.Combine(folder, ModelFolder.ConfigFile);
-        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        json["architectures"] = new JsonArray(Architecture);
+        string prefix = transformer.Model.CheckpointPrefix;
+        var weights = StateDict.Export(transformer.Model).Select(a => a with { Name = prefix + a.Name })
+            .Concat(head.Select(a => a.Name.StartsWith("dense.", StringComparison.Ordinal) ? a with { Name = prefix + "pooler." + a.Name } : a))
+            .ToArray();
         var id2label = new JsonObject();
         var label2id = new JsonObject();
         for (int i = 0; i < numLabels; i++) { id2label[i.ToString()] = $"LABEL_{i}"; label2id[$"LABEL_{i}"] = i; }
-        json["id2label"] = id2label;
-        json["label2id"] = label2id;
         // What sentence-transformers' CrossEncoder applies to the logits: sigmoid for one label (a score in [0, 1]).
         string activation = numLabels == 1 ? Sigmoid : Identity;
-        json["sbert_ce_default_activation_function"] = activation;
-        json["sentence_transformers"] = new JsonObject { ["activation_fn"] = activation };
-        File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var extra = new JsonObject
+        {
+            ["architectures"] = new JsonArray(Architecture),
+            ["id2label"] = id2label,
+            ["label2id"] = label2id,
+            ["sbert_ce_default_activation_function"] = activation,
+            ["sentence_transformers"] = new JsonObject { ["activation_fn"] = activation },
+        };
+        transformer.SaveWith(sink, "", weights, extra, sentenceBertConfig: false);
     }
 }

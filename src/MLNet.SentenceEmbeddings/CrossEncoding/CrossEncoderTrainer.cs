@@ -60,7 +60,7 @@ public sealed class CrossEncoderTrainer
         public Tensor ComputeLoss(IReadOnlyList<TrainingExample> batch)
         {
             var model = _t._model;
-            var inputs = batch.Select(e => model.Tokenizer.EncodePair(e.Texts[0], e.Texts[1])).ToList();
+            var inputs = batch.Select(e => model.Transformer.TokenizePair(e.Texts[0], e.Texts[1])).ToList();
             using var tokens = TokenBatch.Pad(inputs, model.Tokenizer.PadTokenId, model.Device);
             var logits = model.Forward(tokens); // (B, labels)
             if (_t._loss == CrossEncoderLoss.CrossEntropy)
@@ -79,9 +79,9 @@ public sealed class CrossEncoderTrainer
 
         public void LoadCheckpoint(string folder)
         {
-            string path = Path.Combine(folder, ModelFolderName, ModelFolder.WeightsFile);
+            string path = Path.Combine(folder, ModelFolderName, WeightFiles.SafeTensorsFile);
             var (encoder, head) = CrossEncoderFolder.Split(SafeTensors.Read(path));
-            StateDict.Load(_t._model.Model, encoder, path);
+            StateDict.Load(_t._model.Model, encoder, path, _t._model.Model.MapCheckpointKey);
             StateDict.Load(_t._model.Head, head, path);
         }
     }

@@ -43,6 +43,9 @@ public abstract class TransformerModel : nn.Module<Tensor, Tensor, Tensor, Tenso
     /// </summary>
     public abstract string? MapCheckpointKey(string key);
 
+    /// <summary>The prefix of this body's keys inside a task model (BertForSequenceClassification: "bert.").</summary>
+    public virtual string CheckpointPrefix => ModelType + ".";
+
     /// <param name="inputIds">(B, T) int64.</param>
     /// <param name="tokenTypeIds">(B, T) int64 segment ids; ignored when <see cref="UsesTokenTypes"/> is false.</param>
     /// <param name="attentionMask">(B, T) int64 or bool, 1 for real tokens and 0 for padding.</param>

@@ -20,12 +20,15 @@ public sealed class CoSentLoss : ISentenceLoss
 
     public double Scale { get; }
     public int Columns => 2;
-    public bool NeedsLabels => true;
+    public LabelKind Labels => LabelKind.Score;
+
+    /// <summary>Any finite score: CoSENT only uses their order.</summary>
+    public string? CheckLabel(double label) => double.IsFinite(label) ? null : "a finite score";
     public IEnumerable<Parameter> Parameters => Array.Empty<Parameter>();
 
     public Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels)
     {
-        LossInputs.Check(embeddings, Columns, labels, NeedsLabels, nameof(CoSentLoss));
+        LossInputs.Check(embeddings, Columns, labels, Labels != LabelKind.None, nameof(CoSentLoss));
         using var scope = NewDisposeScope();
         var cos = nn.functional.cosine_similarity(embeddings[0], embeddings[1], 1, 1e-8) * Scale; // (B)
         var diff = cos.unsqueeze(0) - cos.unsqueeze(1);            // [i, j] = cos_j − cos_i

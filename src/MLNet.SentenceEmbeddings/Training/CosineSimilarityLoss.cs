@@ -11,7 +11,10 @@ namespace MLNet.SentenceEmbeddings.Training;
 public sealed class CosineSimilarityLoss : ISentenceLoss
 {
     public int Columns => 2;
-    public bool NeedsLabels => true;
+    public LabelKind Labels => LabelKind.Score;
+
+    /// <summary>The gold similarity scaled to [0, 1] (SBERT Section 3; <see cref="ScaleScore"/> maps an STS 0-5 score).</summary>
+    public string? CheckLabel(double label) => label is >= 0 and <= 1 ? null : "a score in [0, 1] (divide STSb 0-5 scores by 5)";
     public IEnumerable<Parameter> Parameters => Array.Empty<Parameter>();
 
     /// <summary>Maps a gold score in [min, max] to [0, 1], as the paper does for STSb (0–5).</summary>
@@ -19,7 +22,7 @@ public sealed class CosineSimilarityLoss : ISentenceLoss
 
     public Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels)
     {
-        LossInputs.Check(embeddings, Columns, labels, NeedsLabels, nameof(CosineSimilarityLoss));
+        LossInputs.Check(embeddings, Columns, labels, Labels != LabelKind.None, nameof(CosineSimilarityLoss));
         using var scope = NewDisposeScope();
         var cos = nn.functional.cosine_similarity(embeddings[0], embeddings[1], 1, 1e-8);
         return nn.functional.mse_loss(cos, labels!.to_type(cos.dtype), nn.Reduction.Mean).MoveToOuterDisposeScope();

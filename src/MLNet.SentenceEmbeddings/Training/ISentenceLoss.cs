@@ -12,14 +12,17 @@ public interface ISentenceLoss
     /// <summary>How many sentence columns one example has (2 for pairs, 3 for triplets).</summary>
     int Columns { get; }
 
-    /// <summary>Whether examples carry a label (class index) or score.</summary>
-    bool NeedsLabels { get; }
+    /// <summary>What the examples' label means: nothing, a class index or a score.</summary>
+    LabelKind Labels { get; }
+
+    /// <summary>Null when <paramref name="label"/> suits this objective, else what was expected (for error messages).</summary>
+    string? CheckLabel(double label);
 
     /// <summary>The loss's own trainable parameters (for example the softmax classifier); empty for most.</summary>
     IEnumerable<TorchSharp.Modules.Parameter> Parameters { get; }
 
     /// <param name="embeddings">One (B, dim) tensor per column.</param>
-    /// <param name="labels">(B) labels or scores when <see cref="NeedsLabels"/>, else null.</param>
+    /// <param name="labels">(B) labels or scores unless <see cref="Labels"/> is <see cref="LabelKind.None"/>, else null.</param>
     /// <returns>A scalar loss, averaged over the batch.</returns>
     Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels);
 }

@@ -22,12 +22,14 @@ public sealed class MultipleNegativesRankingLoss : ISentenceLoss
 
     public double Scale { get; }
     public int Columns { get; }
-    public bool NeedsLabels => false;
+    public LabelKind Labels => LabelKind.None;
+
+    public string? CheckLabel(double label) => null;
     public IEnumerable<Parameter> Parameters => Array.Empty<Parameter>();
 
     public Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels)
     {
-        LossInputs.Check(embeddings, Columns, labels, NeedsLabels, nameof(MultipleNegativesRankingLoss));
+        LossInputs.Check(embeddings, Columns, labels, Labels != LabelKind.None, nameof(MultipleNegativesRankingLoss));
         using var scope = NewDisposeScope();
         var anchors = nn.functional.normalize(embeddings[0], 2, 1, 1e-12);
         var candidates = nn.functional.normalize(cat(embeddings.Skip(1).ToList(), 0), 2, 1, 1e-12); // (B·(C−1), dim)

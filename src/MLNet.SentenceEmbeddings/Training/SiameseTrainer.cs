@@ -51,8 +51,9 @@ public sealed class SiameseTrainer
         public Target(SiameseTrainer trainer)
         {
             _t = trainer;
-            Modules = _t._loss is nn.Module lm ? new nn.Module[] { _t._encoder.Model, lm } : new nn.Module[] { _t._encoder.Model };
-            Parameters = _t._encoder.Model.parameters().Concat(_t._loss.Parameters).ToList();
+            // Every module trains (the Transformer and any Dense), as in sentence-transformers.
+            Modules = _t._loss is nn.Module lm ? new nn.Module[] { _t._encoder.Modules, lm } : new nn.Module[] { _t._encoder.Modules };
+            Parameters = _t._encoder.Modules.parameters().Concat(_t._loss.Parameters).ToList();
         }
 
         public IReadOnlyList<nn.Module> Modules { get; }
@@ -66,14 +67,14 @@ public sealed class SiameseTrainer
             var embeddings = new List<Tensor>(_t._loss.Columns);
             for (int c = 0; c < _t._loss.Columns; c++)
             {
-                var inputs = batch.Select(e => encoder.Tokenizer.Encode(e.Texts[c])).ToList();
+                var inputs = batch.Select(e => encoder.Transformer.Tokenize(e.Texts[c])).ToList();
                 using var tokens = TokenBatch.Pad(inputs, encoder.Tokenizer.PadTokenId, encoder.Device);
                 embeddings.Add(encoder.Forward(tokens));
             }
             Tensor? labels = null;
-            if (_t._loss.NeedsLabels)
+            if (_t._loss.Labels != LabelKind.None)
             {
-                labels = _t._loss is SoftmaxLoss
+                labels = _t._loss.Labels == LabelKind.ClassIndex
                     ? tensor(batch.Select(e => (long)e.Label).ToArray(), device: encoder.Device)
                     : tensor(batch.Select(e => (float)e.Label).ToArray(), device: encoder.Device);
             }
@@ -91,27 +92,10 @@ public sealed class SiameseTrainer
 
         public void LoadCheckpoint(string folder)
         {
-            string weights = Path.Combine(folder, EncoderFolder, ModelFolder.WeightsFile);
-            StateDict.Load(_t._encoder.Model, SafeTensors.Read(weights), weights);
+            _t._encoder.LoadWeights(Path.Combine(folder, EncoderFolder));
             if (_t._loss is nn.Module module) StateDict.Load(module, SafeTensors.Read(Path.Combine(folder, LossFile)), Path.Combine(folder, LossFile));
         }
     }
 
-    private void CheckData(IReadOnlyList<TrainingExample> examples)
-    {
-        ArgumentNullException.ThrowIfNull(examples);
-        if (examples.Count == 0) throw new ArgumentException("The training set is empty.", nameof(examples));
-        for (int row = 0; row < examples.Count; row++)
-        {
-            var e = examples[row] ?? throw new ArgumentException($"Row {row}: the example is null.", nameof(examples));
-            if (e.Texts.Count != _loss.Columns)
-                throw new ArgumentException($"Row {row}: {e.Texts.Count} sentence column(s), {_loss.GetType().Name} expects {_loss.Columns}.", nameof(examples));
-            for (int c = 0; c < e.Texts.Count; c++)
-                if (e.Texts[c] is null) throw new ArgumentException($"Row {row}, column {c}: the sentence is null.", nameof(examples));
-            if (!_loss.NeedsLabels) continue;
-            if (!double.IsFinite(e.Label)) throw new ArgumentException($"Row {row}, label: {e.Label} is not a finite number.", nameof(examples));
-            if (_loss is SoftmaxLoss softmax && (e.Label != Math.Floor(e.Label) || e.Label < 0 || e.Label >= softmax.NumLabels))
-                throw new ArgumentException($"Row {row}, label: {e.Label} is not a class index in 0..{softmax.NumLabels - 1}.", nameof(examples));
-        }
-    }
+    private void CheckData(IReadOnlyList<TrainingExample> examples) => TrainingExamples.Check(_loss, examples);
 }

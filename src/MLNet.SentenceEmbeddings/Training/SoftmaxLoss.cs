@@ -44,7 +44,10 @@ public sealed class SoftmaxLoss : nn.Module, ISentenceLoss
     public bool ConcatenateMultiplication { get; }
     public int NumLabels { get; }
     public int Columns => 2;
-    public bool NeedsLabels => true;
+    public LabelKind Labels => LabelKind.ClassIndex;
+
+    public string? CheckLabel(double label) =>
+        label == Math.Floor(label) && label >= 0 && label < NumLabels ? null : $"a class index in 0..{NumLabels - 1}";
     IEnumerable<Parameter> ISentenceLoss.Parameters => parameters();
 
     /// <summary>The classifier W, (k, parts·dim); exposed for tests and for predicting with the trained head.</summary>
@@ -63,7 +66,7 @@ public sealed class SoftmaxLoss : nn.Module, ISentenceLoss
 
     public Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels)
     {
-        LossInputs.Check(embeddings, Columns, labels, NeedsLabels, nameof(SoftmaxLoss));
+        LossInputs.Check(embeddings, Columns, labels, Labels != LabelKind.None, nameof(SoftmaxLoss));
         using var logits = Logits(embeddings[0], embeddings[1]);
         return nn.functional.cross_entropy(logits, labels!.to_type(ScalarType.Int64));
     }

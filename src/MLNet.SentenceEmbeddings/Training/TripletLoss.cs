@@ -33,7 +33,9 @@ public sealed class TripletLoss : ISentenceLoss
     public TripletDistance Distance { get; }
     public double Margin { get; }
     public int Columns => 3;
-    public bool NeedsLabels => false;
+    public LabelKind Labels => LabelKind.None;
+
+    public string? CheckLabel(double label) => null;
     public IEnumerable<Parameter> Parameters => Array.Empty<Parameter>();
 
     /// <summary>Row-wise distance (B) between (B, dim) tensors.</summary>
@@ -46,7 +48,7 @@ public sealed class TripletLoss : ISentenceLoss
 
     public Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels)
     {
-        LossInputs.Check(embeddings, Columns, labels, NeedsLabels, nameof(TripletLoss));
+        LossInputs.Check(embeddings, Columns, labels, Labels != LabelKind.None, nameof(TripletLoss));
         using var scope = NewDisposeScope();
         var positive = RowDistance(embeddings[0], embeddings[1], Distance);
         var negative = RowDistance(embeddings[0], embeddings[2], Distance);

@@ -1,3 +1,4 @@
+using MLNet.SentenceEmbeddings.Modules;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.CrossEncoding;
@@ -27,11 +28,11 @@ public class CrossEncoderTests
         var before = ce.PredictLogits(pairs);
         string dir = Fixtures.NewTempDir();
         ce.Save(dir);
-        Assert.IsFalse(File.Exists(Path.Combine(dir, ModelFolder.ModulesFile)), "a cross-encoder folder is not a sentence-transformers bi-encoder");
+        Assert.IsFalse(File.Exists(Path.Combine(dir, SentenceModuleList.ModulesFile)), "a cross-encoder folder is not a sentence-transformers bi-encoder");
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json")))!;
         Assert.AreEqual("BertForSequenceClassification", config["architectures"]![0]!.GetValue<string>());
         Assert.AreEqual(labels, config["id2label"]!.AsObject().Count);
-        var keys = SafeTensors.Read(Path.Combine(dir, ModelFolder.WeightsFile)).Keys.ToList();
+        var keys = SafeTensors.Read(Path.Combine(dir, WeightFiles.SafeTensorsFile)).Keys.ToList();
         Assert.IsTrue(keys.Contains("bert.embeddings.word_embeddings.weight") && keys.Contains("classifier.weight"));
         Assert.AreEqual(pooler, keys.Contains("bert.pooler.dense.weight"));
 
@@ -72,10 +73,10 @@ public class CrossEncoderTests
         using var ce = CrossEncoder.Load("default", numLabels: 1);
         Assert.IsTrue(ce.Head.HasPooler, "all-MiniLM-L6-v2's converted weights carry BERT's pooler");
         Assert.AreEqual(1, ce.NumLabels);
-        var folder = ModelFolder.Read(SentenceEncoder.ResolveFolder("default", null));
+        var weights = SafeTensors.Read(Path.Combine(ModelLocator.Resolve("default"), WeightFiles.SafeTensorsFile));
         var pooler = StateDict.Export(ce.Head).Single(a => a.Name == "dense.weight");
-        CollectionAssert.AreEqual(folder.Weights["pooler.dense.weight"].Data, pooler.Data);
+        CollectionAssert.AreEqual(weights["pooler.dense.weight"].Data, pooler.Data);
         var encoderWeight = StateDict.Export(ce.Model).Single(a => a.Name == "encoder.layer.5.output.dense.weight");
-        CollectionAssert.AreEqual(folder.Weights["encoder.layer.5.output.dense.weight"].Data, encoderWeight.Data);
+        CollectionAssert.AreEqual(weights["encoder.layer.5.output.dense.weight"].Data, encoderWeight.Data);
     }
 }

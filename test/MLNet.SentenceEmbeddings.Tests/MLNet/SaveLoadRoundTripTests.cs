@@ -35,7 +35,7 @@ public class SaveLoadRoundTripTests
         var data = ml.Data.LoadFromEnumerable(rows);
         var pipeline = ml.Transforms.SentenceEmbedding(new SentenceEmbeddingOptions
             {
-                Columns = new[] { new InputOutputColumnPair("Features", "Text") }, Model = "default", BatchSize = 16,
+                Columns = new[] { new InputOutputColumnPair("Features", "Text") }, Model = "default", Encoder = new SentenceEncoderOptions { BatchSize = 16 },
             })
             .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(l1Regularization: 0, l2Regularization: 0.01f));
         var model = pipeline.Fit(data);
@@ -72,7 +72,7 @@ public class SaveLoadRoundTripTests
         using var tiny = Fixtures.Tiny();
         using var transformer = ml.Transforms.SentenceEmbedding(new SentenceEmbeddingOptions
         {
-            Columns = new[] { new InputOutputColumnPair("A", "Text"), new InputOutputColumnPair("B", "Text") }, Encoder = tiny,
+            Columns = new[] { new InputOutputColumnPair("A", "Text"), new InputOutputColumnPair("B", "Text") }, EncoderInstance = tiny,
         }).Fit(data);
         string zip = Path.Combine(Fixtures.NewTempDir(), "t.zip");
         ml.Model.Save(transformer, data.Schema, zip);

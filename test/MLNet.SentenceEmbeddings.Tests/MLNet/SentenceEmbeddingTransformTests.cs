@@ -23,7 +23,7 @@ public class SentenceEmbeddingTransformTests
         Fixtures.StsbSentences(n).Select((s, i) => new TextRow { Text = s!, Other = $"row {i}", Number = i }).ToList();
 
     private static SentenceEmbeddingOptions Shared(params InputOutputColumnPair[] columns) =>
-        new() { Columns = columns, Encoder = Fixtures.MiniLm };
+        new() { Columns = columns, EncoderInstance = Fixtures.MiniLm };
 
     [TestMethod]
     public void OutputSchemaHasAKnownSizeVectorColumn()

@@ -30,7 +30,7 @@ public class SiameseEstimatorTests
         return dir;
     }
 
-    private static SiameseTrainerOptions Options(string baseModel, TrainingObjective objective = TrainingObjective.Regression, string label = "Score") => new()
+    private static SiameseEstimatorOptions Options(string baseModel, TrainingObjective objective = TrainingObjective.Regression, string label = "Score") => new()
     {
         Objective = objective, SentenceColumns = new[] { "Sentence1", "Sentence2" }, LabelColumn = label, ScoreRange = (0, 5),
         BaseModel = baseModel, Training = new SiameseTrainingOptions { BatchSize = 4, LearningRate = 1e-3, Epochs = 2, Seed = 1 },

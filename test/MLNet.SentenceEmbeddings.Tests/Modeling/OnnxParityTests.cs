@@ -32,7 +32,7 @@ public class OnnxParityTests
         Assert.AreEqual(384, e.Dimension);
         Assert.AreEqual(256, e.Tokenizer.MaxSequenceLength);
         Assert.AreEqual(PoolingMode.Mean, e.Pooling.Mode);
-        Assert.IsTrue(e.Pooling.Normalize);
+        Assert.IsTrue(e.Normalizes);
         Assert.AreEqual(512, Fixtures.Arctic.Tokenizer.MaxSequenceLength);
         Assert.AreEqual(PoolingMode.Cls, Fixtures.Arctic.Pooling.Mode);
         var v = e.Encode("A man is playing a guitar.");

@@ -16,7 +16,7 @@ public class FeatureSourceTests
     public void EncoderSourceGoesThroughTheTransformAndMatchesTheEncoder()
     {
         using var tiny = Fixtures.Tiny();
-        using var source = new EncoderFeatureSource(new SentenceEmbeddingOptions { Encoder = tiny }, "tiny");
+        using var source = new EncoderFeatureSource(new SentenceEmbeddingOptions { EncoderInstance = tiny }, "tiny");
         var ml = new MLContext(1);
         var vectors = source.Embed(ml, Sentences);
         var expected = tiny.Encode(Sentences);

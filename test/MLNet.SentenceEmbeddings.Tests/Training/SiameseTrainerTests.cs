@@ -99,7 +99,8 @@ public class SiameseTrainerTests
     private sealed class NaNLoss : ISentenceLoss
     {
         public int Columns => 2;
-        public bool NeedsLabels => false;
+        public LabelKind Labels => LabelKind.None;
+        public string? CheckLabel(double label) => null;
         public IEnumerable<Parameter> Parameters => Array.Empty<Parameter>();
         public Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels) => (embeddings[0].sum() * double.NaN);
     }

@@ -23,12 +23,12 @@ public sealed class EncoderFeatureSource : EmbeddingFeatureSource
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _options.Columns = new[] { new InputOutputColumnPair(OutputColumn, TextColumn) };
-        Name = name ?? $"{(options.Encoder?.Source is { } s ? Path.GetFileName(s.TrimEnd('/', '\\')) : options.Model)} {(options.Pooling is { } p ? PoolingModes.ToName(p).ToUpperInvariant() : "model pooling")}";
+        Name = name ?? $"{(options.EncoderInstance?.Source is { } s ? Path.GetFileName(s.TrimEnd('/', '\\')) : options.Model)} {(options.Encoder.Pooling is { } p ? PoolingModes.ToName(p).ToUpperInvariant() : "model pooling")}";
     }
 
     /// <summary>An encoder by name or folder ("default", "arctic-xs", a path) with an optional pooling override.</summary>
     public EncoderFeatureSource(string model, PoolingMode? pooling = null, bool? normalize = null, string? name = null, string? cacheDirectory = null)
-        : this(new SentenceEmbeddingOptions { Model = model, Pooling = pooling, Normalize = normalize }, name, cacheDirectory) { }
+        : this(new SentenceEmbeddingOptions { Model = model, Encoder = new SentenceEncoderOptions { Pooling = pooling, Normalize = normalize } }, name, cacheDirectory) { }
 
     public override string Name { get; }
 
@@ -37,7 +37,7 @@ public sealed class EncoderFeatureSource : EmbeddingFeatureSource
 
     protected override string? CacheKey => _transformer is null ? null :
         $"encoder|{_transformer.Encoder.Source}|{FolderStamp(_transformer.Encoder.Source)}|{PoolingModes.ToName(_transformer.Encoder.Pooling.Mode)}|" +
-        $"norm={_transformer.Encoder.Pooling.Normalize}|max={_transformer.Encoder.Tokenizer.MaxSequenceLength}|{_transformer.Encoder.Options.Precision}";
+        $"norm={_transformer.Encoder.Normalizes}|max={_transformer.Encoder.Tokenizer.MaxSequenceLength}|{_transformer.Encoder.Options.Precision}";
 
     protected override void Initialize(MLContext ml) => Transformer(ml);
 

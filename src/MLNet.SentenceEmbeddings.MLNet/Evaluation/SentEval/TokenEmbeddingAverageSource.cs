@@ -32,7 +32,7 @@ public sealed class TokenEmbeddingAverageSource : EmbeddingFeatureSource
     {
         if (_encoder is not null) return;
         _encoder = SentenceEncoder.Load(_model);
-        using var weight = _encoder.Model.Embeddings.WordEmbeddingWeight.detach().cpu().contiguous();
+        using var weight = _encoder.Model.WordEmbeddingWeight.detach().cpu().contiguous();
         _hidden = (int)weight.shape[1];
         _table = weight.data<float>().ToArray();
     }

@@ -3,7 +3,7 @@ using MLNet.SentenceEmbeddings.Training;
 namespace MLNet.SentenceEmbeddings.MLNet;
 
 /// <summary>Options of <see cref="SiameseEstimator"/>: which columns to read, which objective, and how to train.</summary>
-public sealed class SiameseTrainerOptions
+public sealed class SiameseEstimatorOptions
 {
     public TrainingObjective Objective { get; set; } = TrainingObjective.Regression;
 

@@ -5,27 +5,27 @@ using MLNet.SentenceEmbeddings.Training;
 namespace MLNet.SentenceEmbeddings.MLNet;
 
 /// <summary>Sentence-embedding training in ML.NET: <c>mlContext.SentenceEmbeddings().Trainers.Siamese(...)</c>.</summary>
-public sealed class SentenceEmbeddingsCatalog
+public sealed class SentenceEncoderCatalog
 {
-    internal SentenceEmbeddingsCatalog(IHostEnvironment env) => Trainers = new SentenceEmbeddingsTrainers(env);
+    internal SentenceEncoderCatalog(IHostEnvironment env) => Trainers = new SentenceEncoderTrainers(env);
 
-    public SentenceEmbeddingsTrainers Trainers { get; }
+    public SentenceEncoderTrainers Trainers { get; }
 
     /// <summary>The context this catalog came from (search results are IDataViews of that context).</summary>
     internal MLContext? Context { get; init; }
 }
 
-public sealed class SentenceEmbeddingsTrainers
+public sealed class SentenceEncoderTrainers
 {
     private readonly IHostEnvironment _env;
 
-    internal SentenceEmbeddingsTrainers(IHostEnvironment env) => _env = env;
+    internal SentenceEncoderTrainers(IHostEnvironment env) => _env = env;
 
     /// <summary>
     /// Create a <see cref="SiameseEstimator"/>, which fine-tunes an encoder on pairs (or triplets) of text columns
-    /// and returns a transformer embedding <see cref="SiameseTrainerOptions.InputColumnName"/>.
+    /// and returns a transformer embedding <see cref="SiameseEstimatorOptions.InputColumnName"/>.
     /// </summary>
-    public SiameseEstimator Siamese(SiameseTrainerOptions options) => new(_env, options);
+    public SiameseEstimator Siamese(SiameseEstimatorOptions options) => new(_env, options);
 
     /// <summary>Create a <see cref="SiameseEstimator"/> for pairs with a label or score column.</summary>
     /// <param name="sentence1Column">First text column; the returned transformer embeds it into <paramref name="outputColumnName"/>.</param>
@@ -37,20 +37,9 @@ public sealed class SentenceEmbeddingsTrainers
     public SiameseEstimator Siamese(string sentence1Column, string sentence2Column, string labelColumn,
         TrainingObjective objective = TrainingObjective.Regression, string outputColumnName = "Features",
         string baseModel = SentenceEmbeddingOptions.Defaults.Model) =>
-        new(_env, new SiameseTrainerOptions
+        new(_env, new SiameseEstimatorOptions
         {
             Objective = objective, SentenceColumns = new[] { sentence1Column, sentence2Column }, LabelColumn = labelColumn,
             InputColumnName = sentence1Column, OutputColumnName = outputColumnName, BaseModel = baseModel,
         });
-}
-
-public static class SentenceEmbeddingsMLContextExtensions
-{
-    /// <summary>The sentence-embedding trainers of this library.</summary>
-    public static SentenceEmbeddingsCatalog SentenceEmbeddings(this MLContext mlContext)
-    {
-        ArgumentNullException.ThrowIfNull(mlContext);
-        MLNetVersionGuard.EnsureSupported();
-        return new SentenceEmbeddingsCatalog(mlContext) { Context = mlContext };
-    }
 }
