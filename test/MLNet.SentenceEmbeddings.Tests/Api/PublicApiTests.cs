@@ -20,7 +20,8 @@ public sealed class PublicApiTests
 
     internal static string Render()
     {
-        var options = new ApiGeneratorOptions { IncludeAssemblyAttributes = false };
+        // The catalog extensions live in namespace Microsoft.ML (as ML.NET's own packages do), which the generator skips unless allowed.
+        var options = new ApiGeneratorOptions { IncludeAssemblyAttributes = false, AllowNamespacePrefixes = new[] { "Microsoft.ML" } };
         var text = new StringBuilder();
         text.Append("# Public API\n\n");
         text.Append("The public types and members of the two packages, generated from the built assemblies by\n");
