@@ -38,17 +38,14 @@ public sealed record BertConfig
         Require(IntermediateSize > 0, $"intermediate_size must be positive, got {IntermediateSize}.");
         Require(MaxPositionEmbeddings > 0, $"max_position_embeddings must be positive, got {MaxPositionEmbeddings}.");
         Require(TypeVocabSize > 0, $"type_vocab_size must be positive, got {TypeVocabSize}.");
-        Require(HiddenAct is "gelu" or "gelu_new" or "gelu_pytorch_tanh" or "relu",
-            $"hidden_act '{HiddenAct}' is not supported (expected gelu, gelu_new, gelu_pytorch_tanh or relu).");
+        Require(Activations.IsSupported(HiddenAct),
+            $"hidden_act '{HiddenAct}' is not supported (expected {string.Join(", ", Activations.Supported)}).");
     }
 
     /// <summary>Reads a Hugging Face <c>config.json</c>; missing keys keep BERT-base defaults.</summary>
     public static BertConfig Load(string path)
     {
-        JsonObject json;
-        try { json = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"{path}: empty JSON."); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e); }
-        return FromJson(json, path);
+        return FromJson(ConfigJson.Parse(path), path);
     }
 
     /// <summary>Reads the keys of a parsed config.json; <paramref name="path"/> names the file in errors.</summary>
@@ -57,19 +54,19 @@ public sealed record BertConfig
         var d = new BertConfig();
         var config = new BertConfig
         {
-            VocabSize = Int(json, "vocab_size", d.VocabSize, path),
-            HiddenSize = Int(json, "hidden_size", d.HiddenSize, path),
-            NumHiddenLayers = Int(json, "num_hidden_layers", d.NumHiddenLayers, path),
-            NumAttentionHeads = Int(json, "num_attention_heads", d.NumAttentionHeads, path),
-            IntermediateSize = Int(json, "intermediate_size", d.IntermediateSize, path),
-            HiddenAct = json["hidden_act"]?.GetValue<string>() ?? d.HiddenAct,
-            HiddenDropoutProb = Double(json, "hidden_dropout_prob", d.HiddenDropoutProb, path),
-            AttentionProbsDropoutProb = Double(json, "attention_probs_dropout_prob", d.AttentionProbsDropoutProb, path),
-            MaxPositionEmbeddings = Int(json, "max_position_embeddings", d.MaxPositionEmbeddings, path),
-            TypeVocabSize = Int(json, "type_vocab_size", d.TypeVocabSize, path),
-            LayerNormEps = Double(json, "layer_norm_eps", d.LayerNormEps, path),
-            PadTokenId = Int(json, "pad_token_id", d.PadTokenId, path),
-            ModelType = json["model_type"]?.GetValue<string>() ?? d.ModelType,
+            VocabSize = ConfigJson.Int(json, "vocab_size", d.VocabSize, path),
+            HiddenSize = ConfigJson.Int(json, "hidden_size", d.HiddenSize, path),
+            NumHiddenLayers = ConfigJson.Int(json, "num_hidden_layers", d.NumHiddenLayers, path),
+            NumAttentionHeads = ConfigJson.Int(json, "num_attention_heads", d.NumAttentionHeads, path),
+            IntermediateSize = ConfigJson.Int(json, "intermediate_size", d.IntermediateSize, path),
+            HiddenAct = ConfigJson.String(json, "hidden_act", d.HiddenAct, path),
+            HiddenDropoutProb = ConfigJson.Double(json, "hidden_dropout_prob", d.HiddenDropoutProb, path),
+            AttentionProbsDropoutProb = ConfigJson.Double(json, "attention_probs_dropout_prob", d.AttentionProbsDropoutProb, path),
+            MaxPositionEmbeddings = ConfigJson.Int(json, "max_position_embeddings", d.MaxPositionEmbeddings, path),
+            TypeVocabSize = ConfigJson.Int(json, "type_vocab_size", d.TypeVocabSize, path),
+            LayerNormEps = ConfigJson.Double(json, "layer_norm_eps", d.LayerNormEps, path),
+            PadTokenId = ConfigJson.Int(json, "pad_token_id", d.PadTokenId, path),
+            ModelType = ConfigJson.ModelType(json, d.ModelType, path),
         };
         string type = config.ModelType;
         if (type is not ("bert" or "minilm"))
@@ -101,22 +98,4 @@ public sealed record BertConfig
             ["pad_token_id"] = PadTokenId,
             ["position_embedding_type"] = "absolute",
         };
-
-    private static int Int(JsonObject o, string key, int fallback, string path)
-    {
-        var node = o[key];
-        if (node is null) return fallback;
-        try { return node.GetValue<int>(); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        { throw new InvalidDataException($"{path}: '{key}' must be an integer, got {node.ToJsonString()}.", e); }
-    }
-
-    private static double Double(JsonObject o, string key, double fallback, string path)
-    {
-        var node = o[key];
-        if (node is null) return fallback;
-        try { return node.GetValue<double>(); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        { throw new InvalidDataException($"{path}: '{key}' must be a number, got {node.ToJsonString()}.", e); }
-    }
 }

@@ -142,13 +142,7 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var h = dense.forward(x);
-        return _activation switch
-        {
-            // BERT's "gelu" is the exact erf form; "gelu_new" is the tanh approximation.
-            "gelu" => nn.functional.gelu(h),
-            "relu" => nn.functional.relu(h),
-            _ => nn.functional.gelu(h, TorchSharp.Modules.GELU.Approximate.tanh),
-        };
+        return Activations.Apply(_activation, h);
     }
 }
 

@@ -6,7 +6,7 @@ namespace MLNet.SentenceEmbeddings.Modeling;
 public static class TransformerModels
 {
     /// <summary>The model types this library builds (BERT-compatible spellings included).</summary>
-    public static IReadOnlyList<string> SupportedTypes { get; } = new[] { "bert", "minilm" };
+    public static IReadOnlyList<string> SupportedTypes { get; } = new[] { "bert", "minilm", "distilbert", "roberta", "xlm-roberta", "mpnet" };
 
     /// <summary>A randomly initialised model for <paramref name="config"/> (weights are loaded afterwards).</summary>
     /// <param name="config">The parsed config.json.</param>
@@ -14,10 +14,14 @@ public static class TransformerModels
     /// <exception cref="InvalidDataException">Unknown model_type or invalid values; the message names <paramref name="source"/>.</exception>
     public static TransformerModel Create(JsonObject config, string source)
     {
-        string type = config["model_type"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "bert";
+        ArgumentNullException.ThrowIfNull(config);
+        string type = ConfigJson.ModelType(config, "bert", source);
         return type switch
         {
             "bert" or "minilm" => new BertModel(BertConfig.FromJson(config, source)),
+            "distilbert" => new DistilBertModel(DistilBertConfig.FromJson(config, source)),
+            "roberta" or "xlm-roberta" => new RobertaModel(RobertaConfig.FromJson(config, source)),
+            "mpnet" => new MPNetModel(MPNetConfig.FromJson(config, source)),
             _ => throw new InvalidDataException(
                 $"{source}: model_type '{type}' is not supported (supported: {string.Join(", ", SupportedTypes)})."),
         };

@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+
+namespace MLNet.SentenceEmbeddings.Modeling;
+
+/// <summary>
+/// Hyper-parameters of an MPNet encoder (Song et al. 2020), read from and written to a Hugging Face <c>config.json</c>:
+/// BERT's keys without token types, plus the number of relative-position buckets. Defaults are Hugging Face's MPNetConfig
+/// (mpnet-base). Position ids follow RoBERTa's rule with Hugging Face's fixed padding index 1 (see <see cref="PaddingIdx"/>).
+/// </summary>
+public sealed record MPNetConfig
+{
+    public int VocabSize { get; init; } = 30527;
+    public int HiddenSize { get; init; } = 768;
+    public int NumHiddenLayers { get; init; } = 12;
+    public int NumAttentionHeads { get; init; } = 12;
+    public int IntermediateSize { get; init; } = 3072;
+    public string HiddenAct { get; init; } = "gelu";
+    public double HiddenDropoutProb { get; init; } = 0.1;
+    public double AttentionProbsDropoutProb { get; init; } = 0.1;
+    public int MaxPositionEmbeddings { get; init; } = 512;
+    public double LayerNormEps { get; init; } = 1e-12;
+    /// <summary>Rows of encoder.relative_attention_bias (32 in every published model; see <see cref="RelativeBuckets"/>).</summary>
+    public int RelativeAttentionNumBuckets { get; init; } = 32;
+    /// <summary>Written back to config.json; the model's padding index is <see cref="PaddingIdx"/>, not this value.</summary>
+    public int PadTokenId { get; init; } = 1;
+
+    /// <summary>
+    /// The padding index of the position table: Hugging Face's MPNetEmbeddings fixes it at 1 whatever pad_token_id says
+    /// (1 in every MPNet vocabulary), so real tokens take positions 2, 3, ...
+    /// </summary>
+    public const int PaddingIdx = 1;
+
+    /// <summary>
+    /// How many buckets relative distances fall into: Hugging Face's compute_position_bias uses 32 whatever
+    /// relative_attention_num_buckets says (the two agree in every published model), and so do we.
+    /// </summary>
+    public const int RelativeBuckets = 32;
+
+    /// <summary>Distances from this one on share the last bucket of their direction (MPNet's max_distance).</summary>
+    public const int RelativeMaxDistance = 128;
+
+    /// <summary>Longest input the position table allows.</summary>
+    public int MaxSequenceLength => MaxPositionEmbeddings - PaddingIdx - 1;
+
+    public int HeadSize => HiddenSize / NumAttentionHeads;
+
+    /// <summary>Throws when the values cannot describe a working encoder.</summary>
+    public void Validate(string source)
+    {
+        void Require(bool ok, string what) { if (!ok) throw new InvalidDataException($"{source}: {what}"); }
+        Require(VocabSize > PaddingIdx, $"vocab_size must exceed the padding index {PaddingIdx}, got {VocabSize}.");
+        Require(HiddenSize > 0 && NumAttentionHeads > 0 && HiddenSize % NumAttentionHeads == 0,
+            $"hidden_size ({HiddenSize}) must be a positive multiple of num_attention_heads ({NumAttentionHeads}).");
+        Require(NumHiddenLayers > 0, $"num_hidden_layers must be positive, got {NumHiddenLayers}.");
+        Require(IntermediateSize > 0, $"intermediate_size must be positive, got {IntermediateSize}.");
+        Require(MaxSequenceLength > 0,
+            $"max_position_embeddings ({MaxPositionEmbeddings}) leaves no position after the padding index {PaddingIdx}.");
+        Require(RelativeAttentionNumBuckets >= RelativeBuckets,
+            $"relative_attention_num_buckets must be at least {RelativeBuckets} (the buckets MPNet uses), got {RelativeAttentionNumBuckets}.");
+        Require(Activations.IsSupported(HiddenAct),
+            $"hidden_act '{HiddenAct}' is not supported (expected {string.Join(", ", Activations.Supported)}).");
+    }
+
+    /// <summary>Reads the keys of a parsed config.json; missing keys keep mpnet-base defaults.</summary>
+    /// <param name="json">The parsed config.json.</param>
+    /// <param name="path">Names the file in errors.</param>
+    /// <exception cref="InvalidDataException">model_type is not mpnet, or a value is invalid.</exception>
+    public static MPNetConfig FromJson(JsonObject json, string path)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        string type = ConfigJson.ModelType(json, "mpnet", path);
+        if (type != "mpnet") throw new InvalidDataException($"{path}: model_type '{type}' is not MPNet (expected \"mpnet\").");
+        var d = new MPNetConfig();
+        var config = new MPNetConfig
+        {
+            VocabSize = ConfigJson.Int(json, "vocab_size", d.VocabSize, path),
+            HiddenSize = ConfigJson.Int(json, "hidden_size", d.HiddenSize, path),
+            NumHiddenLayers = ConfigJson.Int(json, "num_hidden_layers", d.NumHiddenLayers, path),
+            NumAttentionHeads = ConfigJson.Int(json, "num_attention_heads", d.NumAttentionHeads, path),
+            IntermediateSize = ConfigJson.Int(json, "intermediate_size", d.IntermediateSize, path),
+            HiddenAct = ConfigJson.String(json, "hidden_act", d.HiddenAct, path),
+            HiddenDropoutProb = ConfigJson.Double(json, "hidden_dropout_prob", d.HiddenDropoutProb, path),
+            AttentionProbsDropoutProb = ConfigJson.Double(json, "attention_probs_dropout_prob", d.AttentionProbsDropoutProb, path),
+            MaxPositionEmbeddings = ConfigJson.Int(json, "max_position_embeddings", d.MaxPositionEmbeddings, path),
+            LayerNormEps = ConfigJson.Double(json, "layer_norm_eps", d.LayerNormEps, path),
+            RelativeAttentionNumBuckets = ConfigJson.Int(json, "relative_attention_num_buckets", d.RelativeAttentionNumBuckets, path),
+            PadTokenId = ConfigJson.Int(json, "pad_token_id", d.PadTokenId, path),
+        };
+        config.Validate(path);
+        return config;
+    }
+
+    /// <summary>The config.json content Hugging Face's MPNetConfig reads.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["architectures"] = new JsonArray("MPNetModel"),
+        ["model_type"] = "mpnet",
+        ["vocab_size"] = VocabSize,
+        ["hidden_size"] = HiddenSize,
+        ["num_hidden_layers"] = NumHiddenLayers,
+        ["num_attention_heads"] = NumAttentionHeads,
+        ["intermediate_size"] = IntermediateSize,
+        ["hidden_act"] = HiddenAct,
+        ["hidden_dropout_prob"] = HiddenDropoutProb,
+        ["attention_probs_dropout_prob"] = AttentionProbsDropoutProb,
+        ["max_position_embeddings"] = MaxPositionEmbeddings,
+        ["layer_norm_eps"] = LayerNormEps,
+        ["relative_attention_num_buckets"] = RelativeAttentionNumBuckets,
+        ["pad_token_id"] = PadTokenId,
+    };
+
+    /// <summary>The sizes of the feed-forward block, which is BERT's (intermediate.dense, output.dense/LayerNorm).</summary>
+    internal BertConfig LayerConfig() => new()
+    {
+        VocabSize = VocabSize, HiddenSize = HiddenSize, NumHiddenLayers = NumHiddenLayers, NumAttentionHeads = NumAttentionHeads,
+        IntermediateSize = IntermediateSize, HiddenAct = HiddenAct, HiddenDropoutProb = HiddenDropoutProb,
+        AttentionProbsDropoutProb = AttentionProbsDropoutProb, LayerNormEps = LayerNormEps,
+    };
+}
