@@ -107,6 +107,26 @@ internal sealed class ConfigJson
             var n => throw Expected(key, what, n),
         };
 
+    /// <summary>A parsed object (e.g. config.json handed to <see cref="Modeling.TransformerModels.Create"/>); <paramref name="file"/> names it in errors.</summary>
+    public static ConfigJson Of(JsonObject json, string file) => new(json, file);
+
+    /// <summary>Reads a JSON file from disk; errors name it.</summary>
+    public static JsonObject Parse(string path)
+    {
+        using var stream = System.IO.File.OpenRead(path);
+        if (stream.Length > MaxBytes) throw new InvalidDataException($"{path}: {stream.Length} bytes; a config file is expected to be under {MaxBytes >> 20} MB.");
+        return Parse(stream, path).Object;
+    }
+
+    // Shorthands for the architecture configs: a missing key keeps the record's default.
+    public static int Int(JsonObject o, string key, int fallback, string path) => Of(o, path).Int(key) ?? fallback;
+    public static double Double(JsonObject o, string key, double fallback, string path) => Of(o, path).Double(key) ?? fallback;
+    public static bool Bool(JsonObject o, string key, bool fallback, string path) => Of(o, path).Bool(key) ?? fallback;
+    public static string String(JsonObject o, string key, string fallback, string path) => Of(o, path).String(key) ?? fallback;
+
+    /// <summary>config.json's model_type, or <paramref name="fallback"/> when absent.</summary>
+    public static string ModelType(JsonObject o, string fallback, string path) => String(o, "model_type", fallback, path);
+
     /// <summary>Writes <paramref name="node"/> indented through <paramref name="sink"/>.</summary>
     public static void Write(IModelFileSink sink, string path, JsonNode node) =>
         sink.Write(path, s =>

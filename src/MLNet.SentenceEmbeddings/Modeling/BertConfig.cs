@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
+using MLNet.SentenceEmbeddings.Checkpoints;
+
 namespace MLNet.SentenceEmbeddings.Modeling;
 
 /// <summary>

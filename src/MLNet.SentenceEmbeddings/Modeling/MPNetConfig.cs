@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using MLNet.SentenceEmbeddings.Checkpoints;
+
 namespace MLNet.SentenceEmbeddings.Modeling;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using MLNet.SentenceEmbeddings.Checkpoints;
+
 namespace MLNet.SentenceEmbeddings.Modeling;
 
 /// <summary>Builds the <see cref="TransformerModel"/> that a Hugging Face config.json describes, by its <c>model_type</c>.</summary>

@@ -1,3 +1,4 @@
+using MLNet.SentenceEmbeddings.Modules;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
@@ -25,7 +26,7 @@ internal static class ConstructedEquivalence
 
     private static readonly Lazy<Dictionary<string, NamedArray>> WeightsLazy = new(() =>
     {
-        string path = Path.Combine(PretrainedModels.EnsureConverted(MiniLm), ModelFolder.WeightsFile);
+        string path = Path.Combine(PretrainedModels.EnsureConverted(MiniLm), WeightFiles.SafeTensorsFile);
         return SafeTensors.Read(path);
     });
 
@@ -196,7 +197,7 @@ internal static class ConstructedEquivalence
         var (sentences, expected) = ReferenceLazy.Value;
         var tokenizer = SentenceTokenizer.FromVocab(PretrainedModels.ReadVocab(MiniLm), MiniLm.MaxSequenceLength, MiniLm.DoLowerCase, MiniLm.VocabResource);
         var inputs = sentences.Select(s => tokenizer.Encode(s)).ToList();
-        using var pooling = new PoolingLayer(model.HiddenSize, PoolingMode.Mean, normalize: true);
+        using var pooling = new PoolingModule(model.HiddenSize, PoolingMode.Mean);
         model.eval();
         using var _ = no_grad();
         var cosines = new double[sentences.Count];
@@ -207,7 +208,7 @@ internal static class ConstructedEquivalence
             var batch = inputs.Skip(start).Take(BatchSize).ToList();
             if (batch.Select(i => i.Length).Distinct().Count() > 1) paddedBatches++;
             var tokens = TokenBatch.Pad(batch, tokenizer.PadTokenId);
-            var pooled = pooling.forward(model.forward(tokens.InputIds, tokens.TokenTypeIds, tokens.AttentionMask), tokens.AttentionMask);
+            var pooled = nn.functional.normalize(pooling.Pool(model.forward(tokens.InputIds, tokens.TokenTypeIds, tokens.AttentionMask), tokens.AttentionMask), p: 2, dim: 1);
             var values = pooled.data<float>().ToArray();
             int h = model.HiddenSize;
             for (int r = 0; r < batch.Count; r++)

@@ -1,3 +1,4 @@
+using MLNet.SentenceEmbeddings.Modules;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Modeling;
@@ -60,14 +61,14 @@ internal static class TinyArchitectures
         .ToList();
 
     /// <summary>(B, H) MEAN-pooled sentence vectors of one column, with the graph attached when grad is on.</summary>
-    private static Tensor Embed(TransformerModel model, PoolingLayer pooling, IEnumerable<string?> texts)
+    private static Tensor Embed(TransformerModel model, PoolingModule pooling, IEnumerable<string?> texts)
     {
         using var tokens = TokenBatch.Pad(texts.Select(t => Tokenizer.Encode(t)).ToList(), Tokenizer.PadTokenId);
         using var hidden = model.forward(tokens.InputIds, tokens.TokenTypeIds, tokens.AttentionMask);
-        return pooling.forward(hidden, tokens.AttentionMask);
+        return pooling.Pool(hidden, tokens.AttentionMask);
     }
 
-    private static Tensor BatchLoss(TransformerModel model, PoolingLayer pooling, ISentenceLoss loss, IReadOnlyList<TrainingExample> batch)
+    private static Tensor BatchLoss(TransformerModel model, PoolingModule pooling, ISentenceLoss loss, IReadOnlyList<TrainingExample> batch)
     {
         using var scope = NewDisposeScope();
         var embeddings = Enumerable.Range(0, 2).Select(c => Embed(model, pooling, batch.Select(e => e.Texts[c]))).ToList();
@@ -78,7 +79,7 @@ internal static class TinyArchitectures
     /// <summary>The loss over all of <paramref name="data"/> in eval mode (no dropout, no grad).</summary>
     public static double EvalLoss(TransformerModel model, IReadOnlyList<TrainingExample> data)
     {
-        using var pooling = new PoolingLayer(model.HiddenSize, PoolingMode.Mean, normalize: false);
+        using var pooling = new PoolingModule(model.HiddenSize, PoolingMode.Mean);
         model.eval();
         using var _ = no_grad();
         using var loss = BatchLoss(model, pooling, new CosineSimilarityLoss(), data);
@@ -95,7 +96,7 @@ internal static class TinyArchitectures
     {
         double before = EvalLoss(model, data);
         torch.manual_seed(seed);
-        using var pooling = new PoolingLayer(model.HiddenSize, PoolingMode.Mean, normalize: false);
+        using var pooling = new PoolingModule(model.HiddenSize, PoolingMode.Mean);
         var loss = new CosineSimilarityLoss();
         var trainable = model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = torch.optim.AdamW(trainable, lr: 1e-3);
@@ -131,7 +132,7 @@ internal static class TinyArchitectures
             Assert.IsTrue(Identical(p, expected[name]), $"{model.ModelType}: weight {name} changed in the round trip");
 
         var sentences = Pairs(6).Select(e => e.Texts[0]).ToList();
-        using var pooling = new PoolingLayer(model.HiddenSize, PoolingMode.Mean, normalize: false);
+        using var pooling = new PoolingModule(model.HiddenSize, PoolingMode.Mean);
         model.eval();
         loaded.eval();
         using var _ = no_grad();
@@ -147,7 +148,7 @@ internal static class TinyArchitectures
     public static void AssertBFloat16StaysCloseToFloat32(TransformerModel model)
     {
         var sentences = Pairs(4).Select(e => e.Texts[0]).ToList();
-        using var pooling = new PoolingLayer(model.HiddenSize, PoolingMode.Mean, normalize: true);
+        using var pooling = new PoolingModule(model.HiddenSize, PoolingMode.Mean);
         model.eval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
