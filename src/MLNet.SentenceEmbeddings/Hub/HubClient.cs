@@ -68,10 +68,10 @@ internal sealed class HubClient(HubDownloadContext context)
         JsonObject root;
         try { root = JsonNode.Parse(body)?.AsObject() ?? throw new JsonException("empty answer"); }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
-        { throw context.Error(HubErrorKind.InvalidRepository, null, 200, $"the revision call answered something that is not JSON ({e.Message}); is {Endpoint} a Hugging Face Hub?", e); }
+        { throw context.Error(HubErrorKind.InvalidRepository, null, 200, $"the revision call answered something that is not JSON ({e.Message}); check that {Endpoint} is a Hugging Face Hub", e); }
         string? sha = (root["sha"] as JsonValue)?.TryGetValue<string>(out var s) == true ? s : null;
         if (sha is null || !HubNames.IsCommitHash(sha))
-            throw context.Error(HubErrorKind.InvalidRepository, null, 200, $"the revision call gave no commit hash (\"sha\": {root["sha"]?.ToJsonString() ?? "missing"}); is {Endpoint} a Hugging Face Hub?");
+            throw context.Error(HubErrorKind.InvalidRepository, null, 200, $"the revision call gave no commit hash (\"sha\": {root["sha"]?.ToJsonString() ?? "missing"}); check that {Endpoint} is a Hugging Face Hub");
         var files = new Dictionary<string, HubRepoFile>(StringComparer.Ordinal);
         if (root["siblings"] is JsonArray siblings)
         {

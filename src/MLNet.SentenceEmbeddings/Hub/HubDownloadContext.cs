@@ -15,6 +15,9 @@ internal sealed class HubDownloadContext(HubRepoType type, string repoId, HubSet
     /// <summary>The repository's page, e.g. https://huggingface.co/datasets/org/name.</summary>
     public string RepoUrl => $"{Settings.Endpoint.AbsoluteUri.TrimEnd('/')}/{Type.ResolvePrefix()}{RepoId}";
 
+    /// <summary>The Hub's page listing the files of the revision.</summary>
+    private string TreeUrl => $"{RepoUrl}/tree/{Uri.EscapeDataString(Revision)}";
+
     private string Subject(string? file) =>
         $"Hugging Face {Type.Name()} '{RepoId}' at revision '{Revision}'" + (file is null ? "" : $", file '{file}'");
 
@@ -45,7 +48,8 @@ internal sealed class HubDownloadContext(HubRepoType type, string repoId, HubSet
                 $"{Subject(file)}: the repository has no branch, tag or commit '{Revision}'{Said(detail)}. Pick one listed at {RepoUrl} " +
                 $"(Files and versions), or leave HubDownloadOptions.Revision at \"{HubDownloadOptions.DefaultRevision}\".",
             HubErrorKind.FileNotFound =>
-                $"{Subject(file)}: {detail}",
+                $"{Subject(file)}: {detail}. See the files of this revision at {TreeUrl} and pick another revision" +
+                (Type == HubRepoType.Dataset ? " or other patterns." : " or repository."),
             HubErrorKind.Unreachable =>
                 $"{Subject(file)}: cannot reach {Settings.Endpoint.AbsoluteUri.TrimEnd('/')} ({detail}), and the cache " +
                 $"{Settings.CacheDir} holds no complete copy of this revision. Check the network, the proxy (HTTPS_PROXY) and " +
@@ -57,7 +61,8 @@ internal sealed class HubDownloadContext(HubRepoType type, string repoId, HubSet
                 $"{Subject(file)}: {detail}; the partial file was deleted. Run again; if it happens again, a proxy or the mirror at " +
                 $"{Settings.Endpoint.AbsoluteUri.TrimEnd('/')} serves a damaged file.",
             HubErrorKind.InvalidRepository =>
-                $"{Subject(file)}: {detail}",
+                $"{Subject(file)}: {detail}. Nothing was written outside the cache. This revision cannot be used as it is " +
+                $"(files at {TreeUrl}): choose another revision or repository, or tell its authors.",
             _ =>
                 $"{Subject(file)}: the Hub answered {(status is null ? "an error" : status.ToString())}{Said(detail)}. Try again later.",
         };

@@ -20,9 +20,10 @@ namespace MLNet.SentenceEmbeddings.Hub;
 /// resumable and checked against the size and SHA-256 the Hub announces.
 /// </para>
 /// <para>
-/// Why our own client on <see cref="HttpClient"/>: Hugging Face publishes no .NET Hub client, and NuGet serves no
-/// maintained one (the team's package list has only tokenizer wrappers under "huggingface"); the protocol is three
-/// HTTP calls, learnt from huggingface_hub's file_download.py and hf_api.py.
+/// Why our own client on <see cref="HttpClient"/> rather than a library: Hugging Face publishes no .NET Hub client,
+/// and of the packages NuGet serves here the only ones tagged "huggingface" are Tokenizers.DotNet 1.4.1 and its native
+/// runtime, a tokenizer wrapper, not a Hub client. The protocol is three HTTP calls (revision, HEAD, GET), learnt from
+/// huggingface_hub's file_download.py and hf_api.py; HttpClient is part of .NET, so no package is added.
 /// </para>
 /// </summary>
 public static class HubModelDownloader
