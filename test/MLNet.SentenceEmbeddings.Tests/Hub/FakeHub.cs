@@ -86,6 +86,15 @@ internal sealed class FakeHub : IDisposable
     /// <summary>Storage GETs of these SHA-256s send half the bytes, then drop the connection (each entry once).</summary>
     public ConcurrentDictionary<string, int> DropHalfway { get; } = new();
 
+    /// <summary>Storage GETs of these SHA-256s send half the bytes, then go silent without closing (each entry once).</summary>
+    public ConcurrentDictionary<string, int> StallHalfway { get; } = new();
+
+    /// <summary>How long a stalled transfer stays silent before the server drops it.</summary>
+    public TimeSpan StallFor { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The storage host ignores Range headers and always sends whole files (as some CDNs do).</summary>
+    public bool IgnoreRange { get; set; }
+
     /// <summary>Storage GETs of these SHA-256s send the bytes with one byte flipped.</summary>
     public ConcurrentDictionary<string, bool> Corrupt { get; } = new();
 
@@ -218,13 +227,15 @@ internal sealed class FakeHub : IDisposable
         var file = Models.Values.Concat(Datasets.Values).SelectMany(r => r.Commits.Values).SelectMany(c => c.Values).FirstOrDefault(f => f.Lfs && f.Sha256 == sha);
         if (file is null) { Error(request, response, 404, null, "no such blob"); return; }
         bool drop = DropHalfway.TryRemove(sha, out _);
-        SendBytes(file.Content, request, response, drop, Corrupt.ContainsKey(sha));
+        TimeSpan? stall = StallHalfway.TryRemove(sha, out _) ? StallFor : null;
+        SendBytes(file.Content, request, response, drop, Corrupt.ContainsKey(sha), stall, IgnoreRange);
     }
 
-    private static void SendBytes(byte[] content, HttpListenerRequest request, HttpListenerResponse response, bool dropHalfway, bool corrupt)
+    private static void SendBytes(byte[] content, HttpListenerRequest request, HttpListenerResponse response, bool dropHalfway, bool corrupt,
+        TimeSpan? stall = null, bool ignoreRange = false)
     {
         long from = 0;
-        if (request.Headers["Range"] is { } range && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-'))
+        if (!ignoreRange && request.Headers["Range"] is { } range && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-'))
         {
             from = long.Parse(range["bytes=".Length..^1]);
             if (from >= content.Length) { response.StatusCode = 416; response.Headers["Content-Range"] = $"bytes */{content.Length}"; response.Close(); return; }
@@ -240,10 +251,11 @@ internal sealed class FakeHub : IDisposable
         }
         response.ContentLength64 = bytes.Count;
         if (request.HttpMethod == "HEAD") { response.Close(); return; }
-        if (dropHalfway)
+        if (dropHalfway || stall is not null)
         {
             response.OutputStream.Write(bytes.Array!, bytes.Offset, bytes.Count / 2);
             response.OutputStream.Flush();
+            if (stall is { } silence) Thread.Sleep(silence);
             response.Abort();   // the connection closes with half the announced bytes sent
             return;
         }

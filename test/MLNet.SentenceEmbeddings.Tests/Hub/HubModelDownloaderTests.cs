@@ -208,6 +208,72 @@ public sealed class HubModelDownloaderTests
     }
 
     [TestMethod]
+    public void AStalledTransferTimesOutAndResumes()
+    {
+        var (hub, repo, commit) = SmallHub();
+        using (hub)
+        {
+            var weights = repo.Commits[commit]["model.safetensors"];
+            hub.StallHalfway[weights.Sha256] = 1;
+            var options = FakeRepos.Options(hub, Fixtures.NewTempDir());
+            options.Timeout = TimeSpan.FromSeconds(1);
+
+            string snapshot = HubModelDownloader.Download(SmallId, options);
+
+            var gets = hub.Requests.Where(r => r.Storage && r.Path.EndsWith(weights.Sha256, StringComparison.Ordinal)).ToList();
+            Assert.HasCount(2, gets);
+            StringAssert.StartsWith(gets[1].Range, "bytes=");
+            CollectionAssert.AreEqual(weights.Content, File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")));
+        }
+    }
+
+    [TestMethod]
+    public void AServerThatIgnoresRangeIsReadFromTheStart()
+    {
+        var (hub, repo, commit) = SmallHub();
+        using (hub)
+        {
+            var weights = repo.Commits[commit]["model.safetensors"];
+            string cache = Fixtures.NewTempDir();
+            string blobs = Path.Combine(cache, "models--team--small", "blobs");
+            Directory.CreateDirectory(blobs);
+            File.WriteAllBytes(Path.Combine(blobs, weights.Sha256 + ".incomplete"), weights.Content[..1000]);
+            hub.IgnoreRange = true;
+
+            string snapshot = HubModelDownloader.Download(SmallId, FakeRepos.Options(hub, cache));
+
+            Assert.AreEqual("bytes=1000-", hub.Requests.Single(r => r.Storage && r.Path.EndsWith(weights.Sha256, StringComparison.Ordinal)).Range);
+            CollectionAssert.AreEqual(weights.Content, File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")));
+        }
+    }
+
+    [TestMethod]
+    public void APartialFileHeldByAnotherDownloadIsLeftAloneAndAPrivateCopyIsUsed()
+    {
+        var (hub, repo, commit) = SmallHub();
+        using (hub)
+        {
+            var weights = repo.Commits[commit]["model.safetensors"];
+            string cache = Fixtures.NewTempDir();
+            string blobs = Path.Combine(cache, "models--team--small", "blobs");
+            Directory.CreateDirectory(blobs);
+            string shared = Path.Combine(blobs, weights.Sha256 + ".incomplete");
+            using (var other = new FileStream(shared, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+            {
+                other.Write(new byte[123]);
+                other.Flush();
+
+                string snapshot = HubModelDownloader.Download(SmallId, FakeRepos.Options(hub, cache));
+
+                CollectionAssert.AreEqual(weights.Content, File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")));
+                Assert.AreEqual(123, other.Length);
+                Assert.IsNull(hub.Requests.Single(r => r.Storage && r.Path.EndsWith(weights.Sha256, StringComparison.Ordinal)).Range);
+            }
+            CollectionAssert.AreEqual(new[] { shared }, Directory.GetFiles(blobs, "*.incomplete"));
+        }
+    }
+
+    [TestMethod]
     public void ACorruptedBlobIsDetectedAndNothingIsCached()
     {
         var (hub, repo, commit) = SmallHub();
