@@ -40,8 +40,11 @@ public class EncoderOptions
     /// <summary>Smart batching: sort by length before batching (true by default; false only for the ablation).</summary>
     public bool SortByLength { get; set; } = true;
 
-    /// <summary>Branch, tag or commit of a Hugging Face Hub model id; null for "main". Ignored for folders and embedded models.</summary>
-    public string? Revision { get; set; }
+    /// <summary>
+    /// How a Hugging Face Hub id is fetched (revision, token, endpoint, cache, offline, progress); null uses "main" and
+    /// huggingface_hub's environment variables. Ignored for folders and embedded models.
+    /// </summary>
+    public Hub.HubDownloadOptions? Hub { get; set; }
 
     /// <summary>Receives one line per notable event (conversion, download, truncation totals); null for silence.</summary>
     public Action<string>? Log { get; set; }
