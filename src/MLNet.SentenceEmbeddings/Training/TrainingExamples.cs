@@ -21,7 +21,7 @@ public static class TrainingExamples
         string name = loss.GetType().Name;
         for (int i = 0; i < examples.Count; i++)
         {
-            string row = rowNumber?.Invoke(i) ?? $"row {i}";
+            string row = rowNumber?.Invoke(i) ?? $"Row {i}";
             var e = examples[i] ?? throw new ArgumentException($"{where}{row}: the example is null.", nameof(examples));
             if (e.Texts.Count != loss.Columns)
                 throw new ArgumentException($"{where}{row}: {e.Texts.Count} sentence column(s), {name} expects {loss.Columns}.", nameof(examples));
