@@ -115,7 +115,7 @@ static int Compare(string work, string docPath, string command)
     section.AppendLine("|---|---|---|---:|---:|---:|---:|---|");
     foreach (var r in rows) section.AppendLine(r);
     section.AppendLine();
-    section.AppendLine("The embedded models' `vocab.txt` path (Microsoft.ML.Tokenizers' BertTokenizer) against the tokenizer.json the reference built from the same vocabulary:");
+    section.AppendLine("The embedded models' `vocab.txt` path (`SentenceTokenizer.FromVocab`) against the tokenizer.json the reference built from the same vocabulary:");
     section.AppendLine();
     section.AppendLine("| model | lines | lines whose ids differ |");
     section.AppendLine("|---|---:|---:|");

@@ -68,6 +68,10 @@ function buildCharsMap(map) {
     if (hasLeaf) units[base] = ((node.value & 0x7fffffff) | 0x80000000) >>> 0;
     for (const c of labels) queue.push({ node: node.children.get(c), index: base ^ c, label: c });
   }
+  // The reader XORs labels into a base without bounds checks: cover the whole 256-unit block of the last base.
+  size = (size - 1) | 255;
+  size += 1;
+  grow(size);
   const trie = Buffer.alloc(4 + size * 4);
   trie.writeUInt32LE(size * 4, 0);
   for (let i = 0; i < size; i++) trie.writeUInt32LE(units[i], 4 + 4 * i);

@@ -42,7 +42,9 @@ internal abstract class SubwordModel
     {
         if (!e.TryGetProperty("vocab", out var v) || v.ValueKind != JsonValueKind.Object)
             throw new InvalidDataException($"{source}: model {model} needs a 'vocab' object of token to id.");
-        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+        int count = 0;
+        foreach (var _ in v.EnumerateObject()) count++;
+        var vocab = new Dictionary<string, int>(count, StringComparer.Ordinal);
         foreach (var p in v.EnumerateObject())
         {
             if (p.Value.ValueKind != JsonValueKind.Number || !p.Value.TryGetInt32(out int id) || id < 0)

@@ -13,11 +13,12 @@ internal sealed class WordCache
     public const int MaxWordLength = 256;
 
     private readonly ConcurrentDictionary<string, int[]> _map = new(StringComparer.Ordinal);
+    private int _count; // ConcurrentDictionary.Count takes every lock; this may overshoot by a few under contention
 
     public bool TryGet(string word, out int[] ids) => _map.TryGetValue(word, out ids!);
 
     public void Add(string word, int[] ids)
     {
-        if (word.Length <= MaxWordLength && _map.Count < Capacity) _map.TryAdd(word, ids);
+        if (word.Length <= MaxWordLength && Volatile.Read(ref _count) < Capacity && _map.TryAdd(word, ids)) Interlocked.Increment(ref _count);
     }
 }

@@ -33,14 +33,26 @@ internal sealed class WordPieceModel : SubwordModel
                 throw new InvalidDataException($"{source}: WordPiece token with id {id} contains a line break.");
             byId[id] = token;
         }
+        return Create(byId!, unk, JsonFields.OptionalString(e, "continuing_subword_prefix") ?? "##",
+            JsonFields.OptionalInt(e, "max_input_chars_per_word") ?? 100);
+    }
+
+    /// <summary>A model over <paramref name="tokensById"/> (id = index; a repeated token keeps its last id, as the reference's map does).</summary>
+    internal static WordPieceModel Create(IReadOnlyList<string> tokensById, string unk, string prefix = "##", int maxInputCharsPerWord = 100)
+    {
+        var vocab = new Dictionary<string, int>(tokensById.Count, StringComparer.Ordinal);
         var text = new StringBuilder();
-        foreach (var t in byId) text.Append(t).Append('\n');
+        for (int id = 0; id < tokensById.Count; id++)
+        {
+            vocab[tokensById[id]] = id;
+            text.Append(tokensById[id]).Append('\n');
+        }
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text.ToString()));
         var wordPiece = Microsoft.ML.Tokenizers.WordPieceTokenizer.Create(stream, new WordPieceOptions
         {
             UnknownToken = unk,
-            ContinuingSubwordPrefix = JsonFields.OptionalString(e, "continuing_subword_prefix") ?? "##",
-            MaxInputCharsPerWord = JsonFields.OptionalInt(e, "max_input_chars_per_word") ?? 100,
+            ContinuingSubwordPrefix = prefix,
+            MaxInputCharsPerWord = maxInputCharsPerWord,
         });
         return new WordPieceModel(wordPiece, vocab);
     }

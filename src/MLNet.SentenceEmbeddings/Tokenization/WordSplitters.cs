@@ -26,11 +26,7 @@ internal abstract class WordSplitter
         string type = JsonFields.Type(e, "pre_tokenizer", source);
         return type switch
         {
-            "BertPreTokenizer" => new SequenceSplitter(new WordSplitter[]
-            {
-                new PredicateSplitter(UnicodeClasses.IsWhitespace, SplitBehavior.Removed),
-                new PredicateSplitter(UnicodeClasses.IsPunctuation, SplitBehavior.Isolated),
-            }),
+            "BertPreTokenizer" => BertPreTokenizer(),
             "Whitespace" => new WhitespaceSplitter(),
             "WhitespaceSplit" => new PredicateSplitter(UnicodeClasses.IsWhitespace, SplitBehavior.Removed),
             "Punctuation" => new PredicateSplitter(UnicodeClasses.IsPunctuation, Behavior(e, source, SplitBehavior.Isolated)),
@@ -46,6 +42,13 @@ internal abstract class WordSplitter
                 "BertPreTokenizer, Whitespace, WhitespaceSplit, Punctuation, Digits, CharDelimiterSplit, Split, Metaspace, ByteLevel, Sequence."),
         };
     }
+
+    /// <summary>BERT's: split on whitespace (dropped), then on each punctuation character (kept alone).</summary>
+    internal static WordSplitter BertPreTokenizer() => new SequenceSplitter(new WordSplitter[]
+    {
+        new PredicateSplitter(UnicodeClasses.IsWhitespace, SplitBehavior.Removed),
+        new PredicateSplitter(UnicodeClasses.IsPunctuation, SplitBehavior.Isolated),
+    });
 
     internal static SplitBehavior Behavior(JsonElement e, string source, SplitBehavior fallback)
     {
