@@ -87,6 +87,24 @@ public sealed class SentenceTokenizer
     }
 
     /// <summary>
+    /// Hugging Face's longest-first rule for a pair that does not fit <paramref name="budget"/>: the shorter keeps its
+    /// length if the longer can have the rest, else both get half, the odd token going to the one that was longer
+    /// (tokenizers, utils/truncation.rs; proven by tools/tokenizer-parity/run.sh).
+    /// </summary>
+    internal static (int A, int B) LongestFirst(int na, int nb, int budget)
+    {
+        bool swap = na > nb;
+        int n1 = swap ? nb : na, n2 = swap ? na : nb; // n1 the shorter
+        n2 = n1 > budget ? n1 : Math.Max(n1, budget - n1);
+        if (n1 + n2 > budget)
+        {
+            n1 = budget / 2;
+            n2 = n1 + budget % 2;
+        }
+        return swap ? (n2, n1) : (n1, n2);
+    }
+
+    /// <summary>
     /// A pair with its special tokens (BERT: "[CLS] a [SEP] b [SEP]", token types 0 then 1), truncated longest-first to
     /// <see cref="MaxSequenceLength"/> (the cross-encoder input).
     /// </summary>
@@ -98,11 +116,11 @@ public sealed class SentenceTokenizer
         if (budget < 0)
             throw new InvalidOperationException($"max_seq_length {MaxSequenceLength} leaves no room for a pair's {Template.PairOverhead} special tokens.");
         bool truncated = na + nb > budget;
-        while (na + nb > budget)
+        if (truncated)
         {
-            if (na >= nb) na--; else nb--;
+            (na, nb) = LongestFirst(na, nb, budget);
+            Interlocked.Increment(ref _truncated);
         }
-        if (truncated) Interlocked.Increment(ref _truncated);
         return Template.Apply(wa.Take(na).ToArray(), wb.Take(nb).ToArray(), truncated);
     }
 }

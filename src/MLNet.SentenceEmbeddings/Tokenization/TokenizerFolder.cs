@@ -5,7 +5,8 @@ using MLNet.SentenceEmbeddings.Checkpoints;
 namespace MLNet.SentenceEmbeddings.Tokenization;
 
 /// <summary>
-/// The tokenizer files of a Hugging Face model folder: vocab.txt (WordPiece) or tokenizer.json, with
+/// The tokenizer files of a Hugging Face model folder: tokenizer.json (any of WordPiece, BPE, Unigram:
+/// <see cref="TokenizerJson"/>) or vocab.txt (BERT's WordPiece), with
 /// tokenizer_config.json and special_tokens_map.json. The files are kept as read, so a saved model carries them
 /// unchanged.
 /// </summary>
@@ -51,6 +52,13 @@ public sealed record TokenizerFolder(ISubwordTokenizer Subwords, SpecialTokenTem
             ? ConfigJson.Parse(new MemoryStream(c), source.Describe(ModelPath.Join(folder, TokenizerConfigFile))) : null;
         long? modelMaxLength = config?.Limit("model_max_length");
 
+        // tokenizer.json is the whole pipeline (what transformers' fast tokenizers run); vocab.txt alone is BERT's WordPiece.
+        if (files.TryGetValue(TokenizerJsonFile, out var json))
+        {
+            string name = source.Describe(ModelPath.Join(folder, TokenizerJsonFile));
+            var contents = TokenizerJson.Parse(json, name, SpecialToken(config, "pad_token"));
+            return new TokenizerFolder(contents.Subwords, contents.Template, contents.PadTokenId, modelMaxLength, files) { Source = name };
+        }
         if (files.TryGetValue(VocabFile, out var vocab))
         {
             string vocabName = source.Describe(ModelPath.Join(folder, VocabFile));
@@ -65,8 +73,6 @@ public sealed record TokenizerFolder(ISubwordTokenizer Subwords, SpecialTokenTem
             var template = SpecialTokenTemplate.Bert(Special("cls_token", "[CLS]"), Special("sep_token", "[SEP]"));
             return new TokenizerFolder(wordPiece, template, Special("pad_token", "[PAD]"), modelMaxLength, files) { Source = vocabName };
         }
-        if (files.TryGetValue(TokenizerJsonFile, out var json))
-            return FromTokenizerJson(json, source.Describe(ModelPath.Join(folder, TokenizerJsonFile)), modelMaxLength, files);
         string where = source.Describe(folder.Length == 0 ? "." : folder);
         throw new FileNotFoundException($"{where}: no tokenizer found; expected {VocabFile} (WordPiece) or {TokenizerJsonFile}.", source.Describe(ModelPath.Join(folder, VocabFile)));
     }
@@ -96,8 +102,10 @@ public sealed record TokenizerFolder(ISubwordTokenizer Subwords, SpecialTokenTem
         foreach (var (name, bytes) in Files) sink.Write(ModelPath.Join(folder, name), s => s.Write(bytes));
     }
 
-    // An uncased vocabulary has no upper-case tokens; the embedded models' folders had no tokenizer_config.json.
-    private static bool LooksUncased(string vocab) => !vocab.Split('\n').Take(5000).Any(t => t.Any(char.IsUpper));
+    // An uncased vocabulary has no A-Z besides its bracketed specials ([CLS], [unused0]); other scripts' capitals (ℝ)
+    // survive lower-casing in bert-base-uncased. Used only when no tokenizer_config.json says do_lower_case.
+    private static bool LooksUncased(string vocab) =>
+        !vocab.Split('\n').Take(5000).Any(t => !(t.StartsWith('[') && t.EndsWith(']')) && t.Any(c => c is >= 'A' and <= 'Z'));
 
     // A special token is a string or an AddedToken object {"content": "[CLS]", ...}.
     private static string? SpecialToken(ConfigJson? config, string key) => config?.Object[key] switch
@@ -106,30 +114,4 @@ public sealed record TokenizerFolder(ISubwordTokenizer Subwords, SpecialTokenTem
         JsonObject o when o["content"] is JsonValue c && c.TryGetValue<string>(out var s) => s,
         _ => null,
     };
-
-    /// <summary>A WordPiece tokenizer.json (the model section's vocabulary and the normalizer's flags).</summary>
-    private static TokenizerFolder FromTokenizerJson(byte[] bytes, string name, long? modelMaxLength, Dictionary<string, byte[]> files)
-    {
-        var json = ConfigJson.Parse(new MemoryStream(bytes), name);
-        var model = json.Object["model"] as JsonObject ?? throw json.Expected("model", "an object", json.Object["model"]);
-        string? type = model["type"] is JsonValue t && t.TryGetValue<string>(out var s) ? s : null;
-        if (type is not null && type != "WordPiece")
-            throw new InvalidDataException($"{name}: model.type is '{type}'; only WordPiece tokenizer.json files are read so far.");
-        var vocab = model["vocab"] as JsonObject ?? throw json.Expected("model.vocab", "an object of token -> id", model["vocab"]);
-        var tokens = new string[vocab.Count];
-        foreach (var (token, idNode) in vocab)
-        {
-            int id = idNode is JsonValue v && v.TryGetValue<int>(out var i) ? i : -1;
-            if (id < 0 || id >= tokens.Length || tokens[id] is not null)
-                throw new InvalidDataException($"{name}: token '{token}' has id {idNode?.ToJsonString()}, expected a unique id in 0..{tokens.Length - 1}.");
-            tokens[id] = token;
-        }
-        var normalizer = json.Object["normalizer"] as JsonObject;
-        bool lower = normalizer?["lowercase"] is JsonValue l && l.TryGetValue<bool>(out var lv) && lv;
-        bool? strip = normalizer?["strip_accents"] is JsonValue sa && sa.TryGetValue<bool>(out var sv) ? sv : null;
-        bool chinese = normalizer?["handle_chinese_chars"] is not JsonValue hc || !hc.TryGetValue<bool>(out var hv) || hv;
-        var wordPiece = WordPieceTokenizer.FromVocab(string.Join("\n", tokens) + "\n", lower, name, strip, chinese);
-        var template = SpecialTokenTemplate.Bert(wordPiece.TokenToId("[CLS]")!.Value, wordPiece.TokenToId("[SEP]")!.Value);
-        return new TokenizerFolder(wordPiece, template, wordPiece.TokenToId("[PAD]")!.Value, modelMaxLength, files) { Source = name };
-    }
 }

@@ -1,26 +1,30 @@
-using Microsoft.ML.Tokenizers;
-
 namespace MLNet.SentenceEmbeddings.Tokenization;
 
 /// <summary>
-/// BERT's WordPiece (Microsoft.ML.Tokenizers' BertTokenizer) from a <c>vocab.txt</c>: basic tokenization, optional
-/// lower-casing with accent stripping, CJK characters split, then greedy longest-match sub-words.
+/// BERT's WordPiece from a <c>vocab.txt</c>, tokenizing as Hugging Face's BertTokenizerFast does: BERT's normalizer
+/// (control characters dropped, CJK characters spaced, optional lower-casing with accent stripping), BERT's
+/// pre-tokenizer (whitespace, then every punctuation character, ASCII symbols such as $ + &lt; = included), greedy
+/// longest-match sub-words (Microsoft.ML.Tokenizers' WordPieceTokenizer), and the vocabulary's [PAD] [UNK] [CLS] [SEP]
+/// [MASK] cut out of the text as special tokens. It is the tokenizer.json pipeline (<see cref="HuggingFaceTokenizer"/>)
+/// with BERT's parts, so a vocab.txt and the tokenizer.json built from it give the same ids.
 /// </summary>
 /// <remarks>
-/// Lower-casing models also strip accents unless told otherwise, as Hugging Face's BertTokenizer does by default
-/// (strip_accents follows do_lower_case); the parity tests against ONNX Runtime depend on it.
+/// Until this class was rebuilt on that pipeline it wrapped Microsoft.ML.Tokenizers' BertTokenizer, whose basic
+/// tokenizer drops or keeps symbols differently from the reference (for example it loses "$" and "=", and keeps
+/// emoji whole), so lines with such characters got other ids than the reference. Lower-casing models also strip accents
+/// unless told otherwise, as Hugging Face's BertTokenizer does by default (strip_accents follows do_lower_case).
 /// </remarks>
 public sealed class WordPieceTokenizer : ISubwordTokenizer
 {
-    private readonly BertTokenizer _bert;
-    private readonly Dictionary<string, int> _ids;
+    private static readonly string[] SpecialTokens = { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" };
+    private readonly HuggingFaceTokenizer _pipeline;
 
-    private WordPieceTokenizer(BertTokenizer bert, string vocabText, Dictionary<string, int> ids, bool doLowerCase)
+    private WordPieceTokenizer(HuggingFaceTokenizer pipeline, string vocabText, bool doLowerCase, int vocabSize)
     {
-        _bert = bert;
-        _ids = ids;
+        _pipeline = pipeline;
         VocabText = vocabText;
         DoLowerCase = doLowerCase;
+        VocabSize = vocabSize;
     }
 
     /// <summary>Builds the tokenizer from the text of a <c>vocab.txt</c> (one token a line; CRLF accepted).</summary>
@@ -37,36 +41,33 @@ public sealed class WordPieceTokenizer : ISubwordTokenizer
         string normalized = vocabText.Replace("\r\n", "\n").Replace('\r', '\n');
         var lines = normalized.Split('\n');
         int count = normalized.EndsWith('\n') ? lines.Length - 1 : lines.Length;
-        var ids = new Dictionary<string, int>(count, StringComparer.Ordinal);
-        for (int i = 0; i < count; i++) ids.TryAdd(lines[i], i);
+        var tokens = lines.AsSpan(0, count).ToArray();
+        var present = new HashSet<string>(tokens, StringComparer.Ordinal);
         foreach (var special in new[] { "[CLS]", "[SEP]", "[PAD]", "[UNK]" })
-            if (!ids.ContainsKey(special))
+            if (!present.Contains(special))
                 throw new InvalidDataException($"{source}: the vocabulary has no {special} token; expected a BERT WordPiece vocabulary.");
-        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(normalized));
-        var bert = BertTokenizer.Create(stream, new BertOptions
-        {
-            LowerCaseBeforeTokenization = doLowerCase,
-            RemoveNonSpacingMarks = stripAccents ?? doLowerCase,
-            ApplyBasicTokenization = true,
-            SplitOnSpecialTokens = true,
-            IndividuallyTokenizeCjk = tokenizeChineseChars,
-        });
-        return new WordPieceTokenizer(bert, normalized, ids, doLowerCase) { VocabSize = count };
+        var model = WordPieceModel.Create(tokens, "[UNK]");
+        var added = SpecialTokens.Where(present.Contains)
+            .Select(t => new AddedToken(model.TokenToId(t)!.Value, t, Special: true, SingleWord: false, LStrip: false, RStrip: false, Normalized: false))
+            .ToList();
+        var pipeline = new HuggingFaceTokenizer(
+            new BertTextNormalizer(cleanText: true, tokenizeChineseChars, stripAccents ?? doLowerCase, doLowerCase),
+            WordSplitter.BertPreTokenizer(), model, added);
+        return new WordPieceTokenizer(pipeline, normalized, doLowerCase, count);
     }
 
     /// <summary>The vocabulary, normalised to LF line endings.</summary>
     public string VocabText { get; }
     public bool DoLowerCase { get; }
-    public int VocabSize { get; private init; }
+    public int VocabSize { get; }
 
-    public int? TokenToId(string token) => _ids.TryGetValue(token, out int id) ? id : null;
+    public int? TokenToId(string token) => _pipeline.TokenToId(token);
 
-    public IReadOnlyList<int> EncodeToIds(string text) =>
-        text.Length == 0 ? Array.Empty<int>() : _bert.EncodeToIds(ReplaceLoneSurrogates(text), addSpecialTokens: false);
+    public IReadOnlyList<int> EncodeToIds(string text) => _pipeline.EncodeToIds(text);
 
     /// <summary>
-    /// Unicode normalisation (inside BertTokenizer) throws on unpaired UTF-16 surrogates; replace them with U+FFFD,
-    /// which is what a UTF-8 round trip of the text would give the reference tokenizer.
+    /// Unpaired UTF-16 surrogates become U+FFFD: what the UTF-8 conversion at the reference library's door gives, and
+    /// what .NET's Unicode normalization needs (it throws on them). Returns the input itself when there are none.
     /// </summary>
     internal static string ReplaceLoneSurrogates(string text)
     {

@@ -59,4 +59,14 @@ public class SentenceTokenizerTests
         CollectionAssert.AreEquivalent(Enumerable.Range(0, 5).ToArray(), batches.SelectMany(b => b).ToArray());
         CollectionAssert.AreEqual(new[] { 0, 1 }, LengthSortedBatches.Create(inputs, 2, sorted: false).First());
     }
+
+    [TestMethod]
+    [DataRow(5, 5, 7, 3, 4)]   // both cut to half, the odd token to the second (n1 <= n2 keeps the order)
+    [DataRow(6, 4, 7, 4, 3)]   // the longer (first) gets the odd token
+    [DataRow(2, 10, 8, 2, 6)]  // the shorter keeps its length
+    [DataRow(9, 1, 4, 3, 1)]
+    public void PairsTruncateByHuggingFacesLongestFirstRule(int na, int nb, int budget, int wantA, int wantB)
+    {
+        Assert.AreEqual((wantA, wantB), SentenceTokenizer.LongestFirst(na, nb, budget));
+    }
 }
