@@ -74,8 +74,13 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         string path = source.TrimEnd('/', '\\');
         if (File.Exists(path)) path = Path.GetDirectoryName(Path.GetFullPath(path)) ?? path;
         string folder = Path.GetFileName(path);
-        var embedded = PretrainedModels.All.FirstOrDefault(m => folder == $"{m.Name}-{m.PackageVersion}");
-        return embedded?.Name ?? (folder.Length > 0 ? folder : source);
+        var embedded = PretrainedModels.All.FirstOrDefault(m => folder == PretrainedModels.CacheFolderName(m));
+        if (embedded is not null) return embedded.Name;
+        // A Hub snapshot (.../models--org--name/snapshots/<commit>) is named by its repository id.
+        string? repo = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(path)) ?? "");
+        if (Path.GetFileName(Path.GetDirectoryName(path)) == "snapshots" && repo is not null && repo.StartsWith("models--", StringComparison.Ordinal))
+            return repo["models--".Length..].Replace("--", "/");
+        return folder.Length > 0 ? folder : source;
     }
 
     /// <summary>Provider name, model id and full dimension (also returned by <see cref="GetService"/>).</summary>

@@ -89,14 +89,19 @@ public static class PretrainedModels
     /// </summary>
     public static string EnsureConverted(PretrainedModel model)
     {
-        // "-m2": the module-pipeline layout (config_sentence_transformers.json with prompts); older caches are not reused.
-        string folder = Path.Combine(TorchNativeLoader.CacheRoot(), "models", $"{model.Name}-{model.PackageVersion}-m2");
+        string folder = Path.Combine(TorchNativeLoader.CacheRoot(), "models", CacheFolderName(model));
         if (File.Exists(Path.Combine(folder, SentenceModuleList.ModulesFile))) return folder;
         using var encoder = Convert(model);
         try { encoder.Save(folder); }
         catch (IOException) when (File.Exists(Path.Combine(folder, SentenceModuleList.ModulesFile))) { } // another process won
         return folder;
     }
+
+    /// <summary>
+    /// The converted model's folder name under the cache root; "-m2" marks the module-pipeline layout
+    /// (config_sentence_transformers.json with prompts, BERT's pooler kept), so older caches are not reused.
+    /// </summary>
+    public static string CacheFolderName(PretrainedModel model) => $"{model.Name}-{model.PackageVersion}-m2";
 
     /// <summary>The package's vocab.txt, with LF line endings (the packaged files use CRLF).</summary>
     public static string ReadVocab(PretrainedModel model)
