@@ -136,6 +136,19 @@ public sealed class JsonConfigFile
         ? v.ValueKind == JsonValueKind.Object ? new JsonConfigFile(Path, v, $"{_prefix}{key}.") : throw Wrong(key, v, "an object")
         : null;
 
+    /// <summary>An array of objects (element i reports its keys as "key[i].sub" in messages), or null when absent.</summary>
+    public IReadOnlyList<JsonConfigFile>? GetObjectArray(string key)
+    {
+        if (Find(key) is not { } v) return null;
+        if (v.ValueKind != JsonValueKind.Array) throw Wrong(key, v, "an array of objects");
+        var list = new List<JsonConfigFile>();
+        foreach (var item in v.EnumerateArray())
+            list.Add(item.ValueKind == JsonValueKind.Object
+                ? new JsonConfigFile(Path, item, $"{_prefix}{key}[{list.Count}].")
+                : throw Wrong($"{key}[{list.Count}]", item, "an object"));
+        return list;
+    }
+
     /// <summary>The value of <paramref name="key"/> as raw JSON (for values whose shape varies), or null when absent.</summary>
     public JsonElement? GetElement(string key) => Find(key);
 
