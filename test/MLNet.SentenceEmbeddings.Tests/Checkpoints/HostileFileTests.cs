@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Modeling;
 using MLNet.SentenceEmbeddings.Pooling;
+using MLNet.SentenceEmbeddings.Tests.Packaging;
 
 namespace MLNet.SentenceEmbeddings.Tests.Checkpoints;
 
@@ -62,6 +63,7 @@ public class HostileFileTests
     private static void AssertClean(Tally tally, string target)
     {
         Console.WriteLine($"{target}: {tally}");
+        Results[target] = tally;
         if (tally.Failures.Count == 0) return;
         // Grouped by file and kind of failure ("case 12 (modules.json): InvalidOperationException: ..."), most frequent first.
         var groups = tally.Failures
@@ -69,6 +71,38 @@ public class HostileFileTests
             .OrderByDescending(g => g.Count())
             .Select(g => $"{g.Count(),5} x {g.Key.Trim()} -- e.g. {g.First()}");
         Assert.Fail($"{target}: {tally.Failures.Count} of {tally.Cases} cases broke the contract:\n" + string.Join("\n", groups));
+    }
+
+    // ---- the figures of docs/reliability.md ----
+
+    private const string WriteDocVariable = "SBERT_WRITE_RELIABILITY_DOC";
+    private const string SectionStart = "<!-- reliability-fuzz:start -->", SectionEnd = "<!-- reliability-fuzz:end -->";
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Tally> Results = new();
+
+    /// <summary>
+    /// With SBERT_WRITE_RELIABILITY_DOC=1, writes this run's counts into the generated section of docs/reliability.md:
+    /// <c>SBERT_WRITE_RELIABILITY_DOC=1 dotnet test test/MLNet.SentenceEmbeddings.Tests -c Release --filter HostileFileTests</c>.
+    /// </summary>
+    [ClassCleanup]
+    public static void WriteFiguresWhenAsked()
+    {
+        if (Environment.GetEnvironmentVariable(WriteDocVariable) != "1" || Results.Count < 4) return;
+        string doc = Path.Combine(LocalPackages.RepositoryRoot, "docs", "reliability.md");
+        string text = File.ReadAllText(doc).ReplaceLineEndings("\n");
+        int start = text.IndexOf(SectionStart, StringComparison.Ordinal), end = text.IndexOf(SectionEnd, StringComparison.Ordinal);
+        if (start < 0 || end < start) throw new InvalidDataException($"{doc}: no {SectionStart} ... {SectionEnd} section to write.");
+        string cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+            : "unknown CPU";
+        var section = new StringBuilder();
+        section.Append(SectionStart).Append('\n');
+        section.Append($"Generated {DateTime.UtcNow:yyyy-MM-dd} on {cpu}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, by\n");
+        section.Append($"`{WriteDocVariable}=1 dotnet test test/MLNet.SentenceEmbeddings.Tests -c Release --filter HostileFileTests` (seed {Seed}).\n\n");
+        section.Append("| reader | mutated cases | read | refused with a named error | broke the contract |\n|---|---:|---:|---|---:|\n");
+        foreach (var (target, t) in Results.OrderBy(r => r.Key, StringComparer.Ordinal))
+            section.Append($"| `{target}` | {t.Cases} | {t.Succeeded} | {string.Join(", ", t.Refused.Select(r => $"{r.Key} {r.Value}"))} | {t.Failures.Count} |\n");
+        section.Append(SectionEnd);
+        File.WriteAllText(doc, text[..start] + section + text[(end + SectionEnd.Length)..]);
     }
 
     // ---- mutations ----
