@@ -72,6 +72,7 @@ public class AtomicFileTests
     }
 
     [TestMethod]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void OwnerOnlyModeIsApplied()
     {
         if (OperatingSystem.IsWindows()) Assert.Inconclusive("Unix permissions only.");

@@ -4,6 +4,7 @@ using MLNet.SentenceEmbeddings.Native;
 namespace MLNet.SentenceEmbeddings.Tests.Native;
 
 [TestClass]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class PrivateDirectoryTests
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

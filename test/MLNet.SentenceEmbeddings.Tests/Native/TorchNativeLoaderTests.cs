@@ -146,6 +146,7 @@ public class TorchNativeLoaderTests
     }
 
     [TestMethod]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void TheCacheFoldersAreCreatedOwnerOnly()
     {
         if (!OperatingSystem.IsLinux()) Assert.Inconclusive("Unix permissions only.");

@@ -16,7 +16,7 @@ public class MidRunCancellationTests
     private static List<string?> Sentences(int n)
     {
         var some = Fixtures.StsbSentences(200);
-        return Enumerable.Range(0, n).Select(i => some[i % some.Count] + (i >= some.Count ? $" ({i})" : "")).ToList();
+        return Enumerable.Range(0, n).Select(i => (string?)(some[i % some.Count] + (i >= some.Count ? $" ({i})" : ""))).ToList();
     }
 
     /// <summary>Cancels <paramref name="cts"/> once <paramref name="encoder"/> has run <paramref name="batches"/> more forward passes.</summary>
