@@ -239,9 +239,7 @@ public sealed class SentenceEncoder : IDisposable
     public void Save(string folder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        using var sink = new FolderFileSink(folder);
-        Save(sink);
-        sink.Commit();
+        IO.AtomicDirectory.Write(folder, temp => Save(new FolderFileSink(temp)));
     }
 
     /// <summary>Writes every module, modules.json and config_sentence_transformers.json through <paramref name="sink"/>.</summary>

@@ -167,9 +167,7 @@ public sealed class CrossEncoder : IDisposable
     public void Save(string folder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        using var sink = new FolderFileSink(folder);
-        Save(sink);
-        sink.Commit();
+        IO.AtomicDirectory.Write(folder, temp => Save(new FolderFileSink(temp)));
     }
 
     /// <summary>Writes the folder's files through <paramref name="sink"/>.</summary>

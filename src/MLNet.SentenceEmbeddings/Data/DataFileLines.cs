@@ -1,6 +1,9 @@
 namespace MLNet.SentenceEmbeddings.Data;
 
-/// <summary>Line reading shared by the dataset readers: numbered lines, BOM and CRLF handled, file checked.</summary>
+/// <summary>
+/// Line reading shared by the dataset readers: numbered lines, BOM and CRLF handled, file checked; numbers, ranges
+/// and empty files fail naming the file (and line).
+/// </summary>
 internal static class DataFileLines
 {
     /// <summary>(1-based line number, text) of every line; a leading UTF-8 BOM is dropped, CRLF and LF both end lines.</summary>
@@ -21,8 +24,27 @@ internal static class DataFileLines
 
     public static double Number(string path, int lineNumber, string text, string what)
     {
-        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v))
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v)
+            || !double.IsFinite(v))
             throw new InvalidDataException($"{path}:{lineNumber}: {what} '{text}' is not a number.");
         return v;
     }
+
+    /// <summary>A number in [<paramref name="min"/>, <paramref name="max"/>]; outside, the error names file, line and range.</summary>
+    public static double Score(string path, int lineNumber, string text, string what, double min, double max, string? hint = null)
+    {
+        double v = Number(path, lineNumber, text, what);
+        if (v < min || v > max)
+            throw new InvalidDataException($"{path}:{lineNumber}: {what} {Format(v)} is outside [{Format(min)}, {Format(max)}].{(hint is null ? "" : " " + hint)}");
+        return v;
+    }
+
+    /// <summary>Throws when a file gave no rows: training on nothing (or averaging over nothing) must not start.</summary>
+    public static List<T> NotEmpty<T>(List<T> rows, string path, string expected)
+    {
+        if (rows.Count == 0) throw new InvalidDataException($"{path}: no data rows; expected {expected}.");
+        return rows;
+    }
+
+    private static string Format(double v) => v.ToString("G", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -6,6 +6,7 @@ namespace MLNet.SentenceEmbeddings.Data;
 /// </summary>
 public static class MrpcReader
 {
+    /// <exception cref="InvalidDataException">No pairs, too few fields or a Quality other than 0/1; the message gives file:line.</exception>
     public static List<LabeledPair> Read(string path)
     {
         var rows = new List<LabeledPair>();
@@ -16,6 +17,6 @@ public static class MrpcReader
             if (f[0] is not ("0" or "1")) throw new InvalidDataException($"{path}:{n}: Quality '{f[0]}' must be 0 or 1.");
             rows.Add(new LabeledPair(f[3], f[4], f[0]));
         }
-        return rows;
+        return DataFileLines.NotEmpty(rows, path, "a header line, then Quality TAB #1 ID TAB #2 ID TAB #1 String TAB #2 String per line");
     }
 }

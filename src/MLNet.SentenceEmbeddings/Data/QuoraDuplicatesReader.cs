@@ -23,7 +23,7 @@ public static class QuoraDuplicatesReader
             if (f[2] is not ("0" or "1")) throw new InvalidDataException($"{path}:{n}: is_duplicate '{f[2]}' must be 0 or 1.");
             rows.Add((f[0], f[1], f[2] == "1"));
         }
-        return rows;
+        return DataFileLines.NotEmpty(rows, path, "question 1 TAB question 2 TAB is_duplicate (0 or 1) per line");
     }
 
     /// <param name="pairs">Rows of <see cref="Read"/>.</param>

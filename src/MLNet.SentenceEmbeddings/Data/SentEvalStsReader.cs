@@ -13,11 +13,14 @@ public static class SentEvalStsReader
 {
     private const string InputPrefix = "STS.input.", GoldPrefix = "STS.gs.", Suffix = ".txt";
 
+    /// <summary>Gold scores run from 0 (unrelated) to 5 (equivalent).</summary>
+    public const double MaxScore = 5.0;
+
     /// <summary>The sub-sets of <paramref name="folder"/>, ordered by name.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">
-    /// No STS.input.*.txt file, a missing gold file, files of different lengths, an input line without two
-    /// tab-separated sentences or a gold score that is not a number (file:line named).
+    /// No STS.input.*.txt file, a missing gold file, files of different lengths, a sub-set without scored pairs, an
+    /// input line without two tab-separated sentences or a gold score that is not a number in [0, 5] (file:line named).
     /// </exception>
     public static List<StsSubset> Read(string folder)
     {
@@ -45,8 +48,9 @@ public static class SentEvalStsReader
             string score = gold[i].Text.Trim();
             if (score.Length == 0) continue; // unscored pair: SentEval drops it
             var f = DataFileLines.Fields(inputPath, input[i].Number, input[i].Text, 2, "sentence1, sentence2");
-            pairs.Add(new SentencePair(f[0], f[1], DataFileLines.Number(goldPath, gold[i].Number, score, "gold score")));
+            pairs.Add(new SentencePair(f[0], f[1], DataFileLines.Score(goldPath, gold[i].Number, score, "gold score", 0, MaxScore)));
         }
+        DataFileLines.NotEmpty(pairs, goldPath, "a gold score (0-5) on the line of each pair");
         return new StsSubset(name, pairs);
     }
 }

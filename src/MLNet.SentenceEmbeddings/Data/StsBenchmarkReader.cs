@@ -9,7 +9,9 @@ public static class StsBenchmarkReader
 {
     public const double MaxScore = 5.0;
 
-    /// <exception cref="InvalidDataException">A line has fewer than 7 fields or a non-numeric score; the message gives file:line.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file has no pairs, or a line has fewer than 7 fields or a score that is not a number in [0, 5]; the message gives file:line.
+    /// </exception>
     public static List<SentencePair> Read(string path)
     {
         var pairs = new List<SentencePair>();
@@ -17,9 +19,9 @@ public static class StsBenchmarkReader
         {
             if (line.Length == 0) continue;
             var f = DataFileLines.Fields(path, n, line, 7, "genre, file, year, id, score, sentence1, sentence2");
-            pairs.Add(new SentencePair(f[5], f[6], DataFileLines.Number(path, n, f[4], "score (field 5)")));
+            pairs.Add(new SentencePair(f[5], f[6], DataFileLines.Score(path, n, f[4], "score (field 5)", 0, MaxScore)));
         }
-        return pairs;
+        return DataFileLines.NotEmpty(pairs, path, "genre TAB file TAB year TAB id TAB score TAB sentence1 TAB sentence2 per line");
     }
 
     /// <summary>The unique sentences of some pairs, in first-seen order.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-
 using MLNet.SentenceEmbeddings.Checkpoints;
 
 namespace MLNet.SentenceEmbeddings.Modeling;
@@ -45,37 +44,66 @@ public sealed record BertConfig
     }
 
     /// <summary>Reads a Hugging Face <c>config.json</c>; missing keys keep BERT-base defaults.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">
+    /// Not JSON, a value of the wrong type or beyond the sizes below, or values that cannot describe a BERT encoder; the
+    /// message names the file and the key.
+    /// </exception>
     public static BertConfig Load(string path)
     {
-        return FromJson(ConfigJson.Parse(path), path);
+        return FromConfig(JsonConfigFile.Read(path));
     }
 
     /// <summary>Reads the keys of a parsed config.json; <paramref name="path"/> names the file in errors.</summary>
-    public static BertConfig FromJson(JsonObject json, string path)
+    public static BertConfig FromJson(JsonObject json, string path) => FromConfig(JsonConfigFile.Of(json, path));
+
+    private static BertConfig FromConfig(JsonConfigFile json)
     {
+        string path = json.Path;
         var d = new BertConfig();
+        // Sizes are capped before anything is built from them: a hostile config must not make the encoder allocate
+        // terabytes. The caps are far above any BERT-family model (XLM-R: vocabulary 250k, hidden 1024, 24 layers).
+        int Size(string key, int fallback, int max)
+        {
+            int v = json.GetInt32(key) ?? fallback;
+            if (v < 1 || v > max) throw json.Error(key, $"must be in 1..{max}, got {v}.");
+            return v;
+        }
+        double Probability(string key, double fallback)
+        {
+            double v = json.GetDouble(key) ?? fallback;
+            if (v is < 0 or >= 1) throw json.Error(key, $"must be a probability in [0, 1), got {v}.");
+            return v;
+        }
         var config = new BertConfig
         {
-            VocabSize = ConfigJson.Int(json, "vocab_size", d.VocabSize, path),
-            HiddenSize = ConfigJson.Int(json, "hidden_size", d.HiddenSize, path),
-            NumHiddenLayers = ConfigJson.Int(json, "num_hidden_layers", d.NumHiddenLayers, path),
-            NumAttentionHeads = ConfigJson.Int(json, "num_attention_heads", d.NumAttentionHeads, path),
-            IntermediateSize = ConfigJson.Int(json, "intermediate_size", d.IntermediateSize, path),
-            HiddenAct = ConfigJson.String(json, "hidden_act", d.HiddenAct, path),
-            HiddenDropoutProb = ConfigJson.Double(json, "hidden_dropout_prob", d.HiddenDropoutProb, path),
-            AttentionProbsDropoutProb = ConfigJson.Double(json, "attention_probs_dropout_prob", d.AttentionProbsDropoutProb, path),
-            MaxPositionEmbeddings = ConfigJson.Int(json, "max_position_embeddings", d.MaxPositionEmbeddings, path),
-            TypeVocabSize = ConfigJson.Int(json, "type_vocab_size", d.TypeVocabSize, path),
-            LayerNormEps = ConfigJson.Double(json, "layer_norm_eps", d.LayerNormEps, path),
-            PadTokenId = ConfigJson.Int(json, "pad_token_id", d.PadTokenId, path),
-            ModelType = ConfigJson.ModelType(json, d.ModelType, path),
+            VocabSize = Size("vocab_size", d.VocabSize, MaxVocabSize),
+            HiddenSize = Size("hidden_size", d.HiddenSize, MaxHiddenSize),
+            NumHiddenLayers = Size("num_hidden_layers", d.NumHiddenLayers, MaxLayers),
+            NumAttentionHeads = Size("num_attention_heads", d.NumAttentionHeads, MaxHiddenSize),
+            IntermediateSize = Size("intermediate_size", d.IntermediateSize, MaxIntermediateSize),
+            HiddenAct = json.GetString("hidden_act") ?? d.HiddenAct,
+            HiddenDropoutProb = Probability("hidden_dropout_prob", d.HiddenDropoutProb),
+            AttentionProbsDropoutProb = Probability("attention_probs_dropout_prob", d.AttentionProbsDropoutProb),
+            MaxPositionEmbeddings = Size("max_position_embeddings", d.MaxPositionEmbeddings, MaxPositions),
+            TypeVocabSize = Size("type_vocab_size", d.TypeVocabSize, MaxTypeVocabSize),
+            LayerNormEps = json.GetDouble("layer_norm_eps") ?? d.LayerNormEps,
+            PadTokenId = json.GetInt32("pad_token_id") ?? d.PadTokenId,
+            ModelType = json.GetString("model_type") ?? d.ModelType,
         };
+        if (!(config.LayerNormEps > 0 && config.LayerNormEps < 1)) throw json.Error("layer_norm_eps", $"must be in (0, 1), got {config.LayerNormEps}.");
+        if (config.PadTokenId < 0 || config.PadTokenId >= config.VocabSize)
+            throw json.Error("pad_token_id", $"must be a token id in 0..{config.VocabSize - 1} (vocab_size), got {config.PadTokenId}.");
         string type = config.ModelType;
         if (type is not ("bert" or "minilm"))
             throw new InvalidDataException($"{path}: model_type '{type}' is not a BERT-family encoder (expected \"bert\").");
         config.Validate(path);
         return config;
     }
+
+    // Caps of Load (see there): 16M tokens, hidden 64k, 1024 layers, 1M intermediate, 1M positions, 64k token types.
+    private const int MaxVocabSize = 1 << 24, MaxHiddenSize = 1 << 16, MaxLayers = 1 << 10, MaxIntermediateSize = 1 << 20,
+        MaxPositions = 1 << 20, MaxTypeVocabSize = 1 << 16;
 
     /// <summary>Writes the keys Hugging Face's BertConfig reads.</summary>
     public void Save(string path) =>

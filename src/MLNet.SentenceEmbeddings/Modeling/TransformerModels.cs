@@ -10,6 +10,9 @@ public static class TransformerModels
     /// <summary>The model types this library builds (BERT-compatible spellings included).</summary>
     public static IReadOnlyList<string> SupportedTypes { get; } = new[] { "bert", "minilm", "distilbert", "roberta", "xlm-roberta", "mpnet" };
 
+    /// <summary>Whether config.json describes a BERT (model_type bert or minilm, or none).</summary>
+    internal static bool IsBert(JsonObject config) => ConfigJson.ModelType(config, "bert", "config.json") is "bert" or "minilm";
+
     /// <summary>A randomly initialised model for <paramref name="config"/> (weights are loaded afterwards).</summary>
     /// <param name="config">The parsed config.json.</param>
     /// <param name="source">Names the file in errors.</param>

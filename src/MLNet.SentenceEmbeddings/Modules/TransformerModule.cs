@@ -121,10 +121,13 @@ public sealed class TransformerModule : SentenceModule
         var config = ConfigJson.Read(source, ModelPath.Join(folder, ConfigFile));
         var tokenizer = TokenizerFolder.Read(source, folder);
         var st = ConfigJson.TryRead(source, ModelPath.Join(folder, SentenceBertConfigFile));
+        var checkpoint = weights ?? WeightFiles.Read(source, folder);
+        // A hostile config.json must not allocate a model far larger than the weights that came with it.
+        if (TransformerModels.IsBert(config.Object))
+            BertParameterCount.CheckAgainst(BertConfig.FromJson(config.Object, config.File), checkpoint, source.Describe(ModelPath.Join(folder, WeightFiles.SafeTensorsFile)));
         var model = TransformerModels.Create(config.Object, config.File);
         try
         {
-            var checkpoint = weights ?? WeightFiles.Read(source, folder);
             StateDict.Load(model, checkpoint, source.Describe(ModelPath.Join(folder, WeightFiles.SafeTensorsFile)), model.MapCheckpointKey);
             int limit = model.MaxSequenceLength;
             // sentence-transformers: max_seq_length if declared (it may be null), else the smaller of the tokenizer's

@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Globalization;
 using System.Security.Cryptography;
+using MLNet.SentenceEmbeddings.IO;
 
 namespace MLNet.SentenceEmbeddings.Native;
 
@@ -22,7 +24,9 @@ public sealed record TorchNativeReport(string Action, string? Original, string? 
 /// loader hands back the already-loaded copy (same SONAME). Systems where the library already loads are left alone;
 /// nothing in the application or the NuGet cache is modified.
 /// The cache folder is <c>$MLNET_SENTENCE_EMBEDDINGS_CACHE/native</c>, else <c>$XDG_CACHE_HOME</c> or <c>~/.cache</c>
-/// followed by <c>mlnet-sentence-embeddings/native</c>, else the temp folder.
+/// followed by <c>mlnet-sentence-embeddings/native</c>, else a per-user <c>/tmp/mlnet-sentence-embeddings-UID</c>. It
+/// must be private (created 0700, owned by this user, not writable by others: <see cref="PrivateDirectory"/>), and a
+/// cached copy is loaded only when its SHA-256 matches the bytes this process would write.
 /// </remarks>
 public static class TorchNativeLoader
 {
@@ -77,7 +81,7 @@ public static class TorchNativeLoader
             elf.MarkWeak(need);
         }
 
-        string patched = WritePatchedCopy(original, elf.Image);
+        string patched = WritePatchedCopy(elf.Image);
         // The copy's RUNPATH ($ORIGIN) no longer finds libtorch; load the libtorch libraries first so that the copy's
         // DT_NEEDED entries resolve by SONAME to them.
         foreach (var dep in new[] { "c10", "torch_cpu", "torch" })
@@ -92,30 +96,57 @@ public static class TorchNativeLoader
            .Where(n => n.File.StartsWith("libstdc++.so", StringComparison.Ordinal) && !n.IsWeak && !provided.Contains(n.Version))
            .ToList();
 
-    private static string WritePatchedCopy(string original, byte[] image)
+    private static string WritePatchedCopy(byte[] image)
     {
-        string hash = Convert.ToHexString(SHA256.HashData(image))[..16].ToLowerInvariant();
-        string dir = Path.Combine(CacheRoot(), "native", hash);
+        var (root, isDefault) = ResolveCacheRoot(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+        return WritePatchedCopy(root, repairRoot: isDefault, image);
+    }
+
+    /// <summary>
+    /// The patched library under <paramref name="cacheRoot"/>/native/HASH, in a private folder (see
+    /// <see cref="PrivateDirectory"/>). A copy already there is used only when its bytes hash (SHA-256) to those of
+    /// <paramref name="image"/>; otherwise it is replaced, through a temporary file and a rename, so that concurrent
+    /// processes never load a half-written file.
+    /// </summary>
+    internal static string WritePatchedCopy(string cacheRoot, bool repairRoot, byte[] image)
+    {
+        byte[] expected = SHA256.HashData(image);
+        string hash = Convert.ToHexString(expected)[..16].ToLowerInvariant();
+        string dir = PrivateDirectory.Ensure(cacheRoot, repairRoot, "native", hash);
         string target = Path.Combine(dir, LibraryFile);
-        if (File.Exists(target) && new FileInfo(target).Length == image.Length) return target;
-        Directory.CreateDirectory(dir);
-        // Write then rename, so that concurrent processes (parallel test hosts) never load a half-written file.
-        string temp = Path.Combine(dir, $".{LibraryFile}.{Environment.ProcessId}.{Guid.NewGuid():N}");
-        File.WriteAllBytes(temp, image);
-        File.Move(temp, target, overwrite: true);
+        if (HoldsExactly(target, expected)) return target;
+        AtomicFile.WriteAllBytes(target, image, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return target;
     }
 
-    internal static string CacheRoot()
+    /// <summary>True when <paramref name="path"/> is a regular file (not a link) whose SHA-256 is <paramref name="sha256"/>.</summary>
+    private static bool HoldsExactly(string path, byte[] sha256)
     {
-        string? own = Environment.GetEnvironmentVariable("MLNET_SENTENCE_EMBEDDINGS_CACHE");
-        if (!string.IsNullOrEmpty(own)) return own;
-        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        string baseDir = !string.IsNullOrEmpty(xdg) ? xdg
-            : !string.IsNullOrEmpty(home) ? Path.Combine(home, ".cache")
-            : Path.GetTempPath();
-        return Path.Combine(baseDir, "mlnet-sentence-embeddings");
+        if (OperatingSystem.IsLinux() && UnixFileStatus.Get(path) is not { IsRegularFile: true }) return false;
+        if (!File.Exists(path)) return false;
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        return SHA256.HashData(stream).AsSpan().SequenceEqual(sha256);
+    }
+
+    internal static string CacheRoot() =>
+        ResolveCacheRoot(Environment.GetEnvironmentVariable, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile)).Root;
+
+    /// <summary>
+    /// The cache root: $MLNET_SENTENCE_EMBEDDINGS_CACHE as given (IsDefault false), else
+    /// $XDG_CACHE_HOME/mlnet-sentence-embeddings (an absolute XDG_CACHE_HOME only, as the XDG spec says), else
+    /// HOME/.cache/mlnet-sentence-embeddings, else a per-user /tmp/mlnet-sentence-embeddings-UID, never a folder
+    /// shared between users (the checks of <see cref="PrivateDirectory"/> apply to it like to any other).
+    /// </summary>
+    internal static (string Root, bool IsDefault) ResolveCacheRoot(Func<string, string?> environment, string? home)
+    {
+        const string Name = "mlnet-sentence-embeddings";
+        string? own = environment("MLNET_SENTENCE_EMBEDDINGS_CACHE");
+        if (!string.IsNullOrEmpty(own)) return (Path.GetFullPath(own), false);
+        string? xdg = environment("XDG_CACHE_HOME");
+        if (!string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg)) return (Path.Combine(xdg, Name), true);
+        if (!string.IsNullOrEmpty(home)) return (Path.Combine(home, ".cache", Name), true);
+        string user = OperatingSystem.IsLinux() ? UnixFileStatus.EffectiveUserId.ToString(CultureInfo.InvariantCulture) : Environment.UserName;
+        return (Path.Combine(Path.GetTempPath(), $"{Name}-{user}"), true);
     }
 
     /// <summary>Where the runtime would look for TorchSharp's native library: the app's native search folders, then the package layout.</summary>

@@ -26,12 +26,15 @@ internal static class TrainingLoop
             new AdamW.ParamGroup(parameters.Where(p => p.dim() <= 1), new AdamW.Options { weight_decay = 0.0 }),
         };
         using var optimizer = torch.optim.AdamW(groups, options.LearningRate);
-        int step = resumeFrom is null ? 0 : TrainingCheckpoint.Read(resumeFrom, options.Seed, target, optimizer);
+        // A resumed run continues the interrupted one's history, evaluations and best snapshot, so that it ends with
+        // the same result (weights, history, chosen step) as a run that was never interrupted.
+        var resumed = resumeFrom is null ? null : TrainingCheckpoint.Read(resumeFrom, options.Seed, totalSteps, target, optimizer);
+        int step = resumed?.Step ?? 0;
         if (resumeFrom is not null) options.Log?.Invoke($"resumed from {resumeFrom} after step {step}");
 
-        var history = new List<TrainingProgress>(totalSteps);
-        var evaluations = new List<TrainingEvaluation>();
-        (int Step, double Metric, List<List<NamedArray>> Weights)? best = null;
+        var history = resumed?.History ?? new List<TrainingProgress>(totalSteps);
+        var evaluations = resumed?.Evaluations ?? new List<TrainingEvaluation>();
+        BestSnapshot? best = resumed?.Best;
         var clock = Stopwatch.StartNew();
         long seen = 0;
         SetTraining(target, true);
@@ -62,12 +65,13 @@ internal static class TrainingLoop
                     {
                         var evaluation = Evaluate(target, options, step);
                         evaluations.Add(evaluation);
-                        if (best is null || evaluation.PrimaryMetric > best.Value.Metric)
-                            best = (step, evaluation.PrimaryMetric, target.Modules.Select(StateDict.Export).ToList());
+                        if (best is null || evaluation.PrimaryMetric > best.Metric)
+                            best = new BestSnapshot(step, evaluation.PrimaryMetric, target.Modules.Select(StateDict.Export).ToList());
                     }
                     if (options.CheckpointSteps > 0 && step % options.CheckpointSteps == 0)
                     {
-                        string written = TrainingCheckpoint.Write(options.CheckpointDirectory!, step, options.Seed, target, optimizer);
+                        var state = new TrainingState(step, history, evaluations, best);
+                        string written = TrainingCheckpoint.Write(options.CheckpointDirectory!, state, options.Seed, totalSteps, target, optimizer);
                         options.Log?.Invoke($"checkpoint {written}");
                     }
                 }

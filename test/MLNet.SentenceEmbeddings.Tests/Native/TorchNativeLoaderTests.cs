@@ -92,4 +92,86 @@ public class TorchNativeLoaderTests
         var e = Assert.ThrowsExactly<InvalidDataException>(() => new ElfVersionNeeds(new byte[100], "fake.so"));
         StringAssert.Contains(e.Message, "fake.so");
     }
+
+    private static byte[] Image(int seed)
+    {
+        var bytes = new byte[4096];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    [TestMethod]
+    public void ACachedCopyOfTheRightLengthButOtherBytesIsReplacedNotLoaded()
+    {
+        string root = Path.Combine(Fixtures.NewTempDir(), "cache");
+        var image = Image(1);
+        string path = TorchNativeLoader.WritePatchedCopy(root, repairRoot: true, image);
+        CollectionAssert.AreEqual(image, File.ReadAllBytes(path));
+        // Another user's (or a corrupted) library planted at the same place, same length.
+        var planted = Image(2);
+        File.WriteAllBytes(path, planted);
+        Assert.AreEqual(image.Length, new FileInfo(path).Length);
+        string again = TorchNativeLoader.WritePatchedCopy(root, repairRoot: true, image);
+        Assert.AreEqual(path, again);
+        CollectionAssert.AreEqual(image, File.ReadAllBytes(again), "the planted bytes must be replaced by ours");
+        Assert.AreEqual(1, Directory.GetFiles(Path.GetDirectoryName(path)!).Length, "no temporary file left");
+    }
+
+    [TestMethod]
+    public void AnIntactCachedCopyIsReusedWithoutRewriting()
+    {
+        string root = Path.Combine(Fixtures.NewTempDir(), "cache");
+        var image = Image(3);
+        string path = TorchNativeLoader.WritePatchedCopy(root, repairRoot: true, image);
+        var written = File.GetLastWriteTimeUtc(path);
+        File.SetLastWriteTimeUtc(path, written.AddHours(-1));
+        TorchNativeLoader.WritePatchedCopy(root, repairRoot: true, image);
+        Assert.AreEqual(written.AddHours(-1), File.GetLastWriteTimeUtc(path), "a verified copy is not written again");
+    }
+
+    [TestMethod]
+    public void ALinkPlantedInPlaceOfTheLibraryIsReplacedByAFile()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Inconclusive("Linux only.");
+        string root = Path.Combine(Fixtures.NewTempDir(), "cache");
+        var image = Image(4);
+        string path = TorchNativeLoader.WritePatchedCopy(root, repairRoot: true, image);
+        string elsewhere = Path.Combine(Fixtures.NewTempDir(), "evil.so");
+        File.WriteAllBytes(elsewhere, image); // even the right bytes: a link can change target after the check
+        File.Delete(path);
+        File.CreateSymbolicLink(path, elsewhere);
+        TorchNativeLoader.WritePatchedCopy(root, repairRoot: true, image);
+        Assert.IsNull(new FileInfo(path).LinkTarget, "the link is replaced by our own file");
+        CollectionAssert.AreEqual(image, File.ReadAllBytes(path));
+    }
+
+    [TestMethod]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void TheCacheFoldersAreCreatedOwnerOnly()
+    {
+        if (!OperatingSystem.IsLinux()) Assert.Inconclusive("Unix permissions only.");
+        string root = Path.Combine(Fixtures.NewTempDir(), "cache");
+        string path = TorchNativeLoader.WritePatchedCopy(root, repairRoot: true, Image(5));
+        var ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        for (var dir = Path.GetDirectoryName(path)!; dir != Path.GetDirectoryName(root); dir = Path.GetDirectoryName(dir)!)
+            Assert.AreEqual(ownerOnly, File.GetUnixFileMode(dir), dir);
+        Assert.AreEqual(UnixFileMode.None, File.GetUnixFileMode(path) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
+    }
+
+    [TestMethod]
+    public void TheCacheRootIsNeverASharedTempFolder()
+    {
+        string? None(string _) => null;
+        var (root, isDefault) = TorchNativeLoader.ResolveCacheRoot(None, home: "");
+        Assert.IsTrue(isDefault);
+        StringAssert.StartsWith(Path.GetFileName(root), "mlnet-sentence-embeddings-", "HOME unset: a per-user folder");
+        Assert.AreNotEqual("mlnet-sentence-embeddings-", Path.GetFileName(root));
+        Assert.AreEqual("/h/.cache/mlnet-sentence-embeddings", TorchNativeLoader.ResolveCacheRoot(None, "/h").Root);
+        Assert.AreEqual("/x/mlnet-sentence-embeddings",
+            TorchNativeLoader.ResolveCacheRoot(v => v == "XDG_CACHE_HOME" ? "/x" : null, "/h").Root);
+        Assert.AreEqual("/h/.cache/mlnet-sentence-embeddings",
+            TorchNativeLoader.ResolveCacheRoot(v => v == "XDG_CACHE_HOME" ? "relative" : null, "/h").Root, "a relative XDG_CACHE_HOME is ignored (XDG spec)");
+        var own = TorchNativeLoader.ResolveCacheRoot(v => v == "MLNET_SENTENCE_EMBEDDINGS_CACHE" ? "/mine" : null, "/h");
+        Assert.AreEqual(("/mine", false), own, "a folder the user names is checked, never repaired");
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MLNet.SentenceEmbeddings.MLNet.SentEval;
 
 namespace MLNet.SentenceEmbeddings.Tests.SentEval;
 
@@ -34,17 +35,26 @@ public class SentEvalCommandTests
         string dir = Fixtures.NewTempDir();
         string model = Path.Combine(dir, "model");
         using (var tiny = Fixtures.Tiny()) tiny.Save(model);
-        var (code, stdout, stderr) = RunSbert("eval", "senteval", "--model", model, "--tasks", "MR,TREC,MRPC", "--data", WriteTinySentEval(), "--quick", "--json");
+        string data = WriteTinySentEval();
+        var (code, stdout, stderr) = RunSbert("eval", "senteval", "--model", model, "--tasks", "MR,TREC,MRPC", "--data", data, "--quick", "--json");
         Assert.AreEqual(0, code, stderr);
         string last = stdout.TrimEnd().Split('\n')[^1];
         using var json = JsonDocument.Parse(last);
         var tasks = json.RootElement.GetProperty("tasks");
         CollectionAssert.AreEqual(new[] { "MR", "TREC", "MRPC" }, tasks.EnumerateObject().Select(p => p.Name).ToArray());
-        foreach (var t in tasks.EnumerateObject())
+        // A percentage, not a fraction: TREC and MRPC score one split (6 and 2 test rows), so 100 x correct / rows.
+        foreach (var (task, rows) in new[] { ("TREC", 6), ("MRPC", 2) })
         {
-            double acc = t.Value.GetProperty("accuracy").GetDouble();
-            Assert.IsTrue(acc is >= 0 and <= 100, $"{t.Name} accuracy {acc} is a percentage");
+            double acc = tasks.GetProperty(task).GetProperty("accuracy").GetDouble();
+            double correct = acc * rows / 100;
+            Assert.AreEqual(Math.Round(correct), correct, 1e-3, $"{task} accuracy {acc} must be 100 x (correct rows) / {rows}");
         }
+        // And each figure is the one the library computes with the same model, data and --quick settings.
+        using var source = new EncoderFeatureSource(model);
+        var expected = new SentEvalRunner(options: new SentEvalOptions { Quick = true })
+            .Run(source, data, new[] { "MR", "TREC", "MRPC" });
+        foreach (var t in expected.Tasks)
+            Assert.AreEqual(Math.Round(t.Accuracy, 2), Math.Round(tasks.GetProperty(t.Task).GetProperty("accuracy").GetDouble(), 2), 1e-9, $"{t.Task} accuracy");
         Assert.AreEqual(JsonValueKind.Number, tasks.GetProperty("MRPC").GetProperty("f1").ValueKind);
         Assert.IsFalse(tasks.GetProperty("MR").TryGetProperty("f1", out _), "F1 only for MRPC");
         double mean = tasks.EnumerateObject().Average(t => t.Value.GetProperty("accuracy").GetDouble());

@@ -147,8 +147,81 @@ public class SiameseTrainerTests
         Assert.IsTrue(Directory.Exists(Path.Combine(dir, "checkpoint-4")));
         using var resumed = Fixtures.Tiny(seed: 123); // different start: everything must come from the checkpoint
         var result = new SiameseTrainer(resumed, new TripletLoss(), Fast(epochs: 2)).Train(Triplets(), resumeFrom: Path.Combine(dir, "checkpoint-4"));
-        Assert.AreEqual(2, result.Steps.Count, "steps 5 and 6 remain");
+        Assert.AreEqual(6, result.Steps.Count, "steps 1-4 come back from the checkpoint, 5 and 6 are run");
         CollectionAssert.AreEqual(Weights(straight), Weights(resumed));
+    }
+
+    /// <summary>A metric that is a pure function of the weights and falls as training moves them: the first evaluation scores best.</summary>
+    private sealed class DistanceFromStart(float[] start) : ISentenceEvaluator
+    {
+        public string PrimaryMetric => "score";
+        public IReadOnlyDictionary<string, double> Evaluate(SentenceEncoder encoder, CancellationToken cancellationToken = default)
+        {
+            var w = StateDict.Export(encoder.Model).SelectMany(a => a.Data).ToArray();
+            double d = Math.Sqrt(w.Zip(start).Sum(p => (double)(p.First - p.Second) * (p.First - p.Second)));
+            return new Dictionary<string, double> { ["score"] = -d, ["undefined"] = double.NaN };
+        }
+    }
+
+    [TestMethod]
+    public void AResumedRunKeepsTheBestWeightsMetricAndHistoryOfBeforeTheInterruption()
+    {
+        float[] Weights(SentenceEncoder e) => StateDict.Export(e.Model).SelectMany(a => a.Data).ToArray();
+        float[] start;
+        using (var initial = Fixtures.Tiny(seed: 9)) start = Weights(initial);
+        SiameseTrainingOptions Options()
+        {
+            var o = Fast(epochs: 2);
+            o.Evaluator = new DistanceFromStart(start);
+            o.EvaluationSteps = 2; // evaluations after steps 2, 4, 6; step 2 scores best
+            return o;
+        }
+        using var straight = Fixtures.Tiny(seed: 9);
+        var expected = new SiameseTrainer(straight, new TripletLoss(), Options()).Train(Triplets());
+        Assert.AreEqual(2, expected.BestStep);
+
+        string dir = Fixtures.NewTempDir();
+        using (var first = Fixtures.Tiny(seed: 9))
+        {
+            var options = Options();
+            options.CheckpointDirectory = dir;
+            options.CheckpointSteps = 4;
+            options.Progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == 5) throw new OperationCanceledException("interrupted"); });
+            Assert.ThrowsExactly<OperationCanceledException>(() => new SiameseTrainer(first, new TripletLoss(), options).Train(Triplets()));
+        }
+        using var resumed = Fixtures.Tiny(seed: 123);
+        var result = new SiameseTrainer(resumed, new TripletLoss(), Options()).Train(Triplets(), resumeFrom: Path.Combine(dir, "checkpoint-4"));
+
+        Assert.AreEqual(expected.BestStep, result.BestStep, "the best step is chosen among evaluations before and after the interruption");
+        CollectionAssert.AreEqual(Weights(straight), Weights(resumed), "the resumed run ends with step 2's weights, as the uninterrupted one");
+        CollectionAssert.AreEqual(expected.Evaluations.Select(e => e.Step).ToArray(), result.Evaluations.Select(e => e.Step).ToArray());
+        CollectionAssert.AreEqual(expected.Evaluations.Select(e => e.PrimaryMetric).ToArray(), result.Evaluations.Select(e => e.PrimaryMetric).ToArray());
+        Assert.IsTrue(result.Evaluations.All(e => double.IsNaN(e.Metrics["undefined"])), "a NaN metric survives the checkpoint");
+        CollectionAssert.AreEqual(expected.Steps.Select(p => (p.Step, p.Epoch, p.Loss, p.LearningRate)).ToArray(),
+            result.Steps.Select(p => (p.Step, p.Epoch, p.Loss, p.LearningRate)).ToArray(), "the loss history, exactly");
+    }
+
+    [TestMethod]
+    public void AMalformedOrForeignCheckpointIsRefusedNamingTheFile()
+    {
+        string dir = Fixtures.NewTempDir();
+        using (var first = Fixtures.Tiny(seed: 9))
+        {
+            var options = Fast(epochs: 2);
+            options.CheckpointDirectory = dir;
+            options.CheckpointSteps = 4;
+            new SiameseTrainer(first, new TripletLoss(), options).Train(Triplets());
+        }
+        string checkpoint = Path.Combine(dir, "checkpoint-4"), state = Path.Combine(checkpoint, "trainer_state.json");
+        using var encoder = Fixtures.Tiny(seed: 9);
+        var longer = Assert.ThrowsExactly<InvalidOperationException>(() => new SiameseTrainer(encoder, new TripletLoss(), Fast(epochs: 3)).Train(Triplets(), checkpoint));
+        StringAssert.Contains(longer.Message, "run of 6 steps, this run has 9");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(state))!;
+        json["history"]![1]!["loss"] = "low";
+        File.WriteAllText(state, json.ToJsonString());
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => new SiameseTrainer(encoder, new TripletLoss(), Fast(epochs: 2)).Train(Triplets(), checkpoint));
+        StringAssert.Contains(e.Message, state);
+        StringAssert.Contains(e.Message, "'history[1].loss'");
     }
 
     private sealed class ScriptedEvaluator(params double[] scores) : ISentenceEvaluator

@@ -68,9 +68,10 @@ internal static class SentEvalText
     /// </summary>
     public static List<SentEvalExample> ReadTwoFiles(string positivePath, string negativePath)
     {
-        var rows = new List<SentEvalExample>();
-        foreach (var (_, line) in SplitLines(positivePath, Latin1)) rows.Add(new SentEvalExample(JoinTokens(line), 1));
-        foreach (var (_, line) in SplitLines(negativePath, Latin1)) rows.Add(new SentEvalExample(JoinTokens(line), 0));
-        return rows;
+        var positive = SplitLines(positivePath, Latin1).Select(l => new SentEvalExample(JoinTokens(l.Text), 1)).ToList();
+        var negative = SplitLines(negativePath, Latin1).Select(l => new SentEvalExample(JoinTokens(l.Text), 0)).ToList();
+        DataFileLines.NotEmpty(positive, positivePath, "one sentence of the positive class per line");
+        DataFileLines.NotEmpty(negative, negativePath, "one sentence of the negative class per line");
+        return positive.Concat(negative).ToList();
     }
 }

@@ -32,6 +32,6 @@ public static class Sst2Task
             };
             rows.Add(new SentEvalExample(SentEvalText.JoinTokens(fields[0]), label));
         }
-        return rows;
+        return DataFileLines.NotEmpty(rows, path, "'sentence<TAB>label' lines");
     }
 }

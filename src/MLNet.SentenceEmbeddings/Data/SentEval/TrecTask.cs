@@ -35,6 +35,6 @@ public static class TrecTask
             if (space < 0) throw new InvalidDataException($"{path}:{n}: expected a question after the fine label '{rest}'.");
             rows.Add(new SentEvalExample(SentEvalText.JoinTokens(rest[(space + 1)..]), label));
         }
-        return rows;
+        return DataFileLines.NotEmpty(rows, path, "'COARSE:fine question' lines");
     }
 }

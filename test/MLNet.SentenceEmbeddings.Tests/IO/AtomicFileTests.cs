@@ -1,0 +1,95 @@
+using MLNet.SentenceEmbeddings.IO;
+
+namespace MLNet.SentenceEmbeddings.Tests.IO;
+
+[TestClass]
+public class AtomicFileTests
+{
+    private static string[] Names(string dir) => Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order().ToArray()!;
+
+    [TestMethod]
+    public void WritesANewFileAndReplacesAnOldOne()
+    {
+        string dir = Fixtures.NewTempDir();
+        string path = Path.Combine(dir, "sub", "out.tsv");
+        AtomicFile.WriteAllText(path, "first");
+        Assert.AreEqual("first", File.ReadAllText(path));
+        AtomicFile.WriteAllText(path, "second");
+        Assert.AreEqual("second", File.ReadAllText(path));
+        CollectionAssert.AreEqual(new[] { "out.tsv" }, Names(Path.Combine(dir, "sub")));
+    }
+
+    [TestMethod]
+    public void AWriterThatThrowsHalfWayLeavesTheOldFileAndNoTemporaryFile()
+    {
+        string dir = Fixtures.NewTempDir();
+        string path = Path.Combine(dir, "out.tsv");
+        File.WriteAllText(path, "old result");
+        var e = Assert.ThrowsExactly<InvalidOperationException>(() => AtomicFile.Write(path, s =>
+        {
+            s.Write(new byte[100_000]); // past the stream's buffer: bytes reached the temporary file
+            throw new InvalidOperationException("failed half-way");
+        }));
+        Assert.AreEqual("failed half-way", e.Message);
+        Assert.AreEqual("old result", File.ReadAllText(path));
+        CollectionAssert.AreEqual(new[] { "out.tsv" }, Names(dir));
+    }
+
+    [TestMethod]
+    public void AnUncommittedWriterIsAbandonedOnDispose()
+    {
+        string dir = Fixtures.NewTempDir();
+        string path = Path.Combine(dir, "out.bin");
+        string temp;
+        using (var w = AtomicFile.Create(path))
+        {
+            temp = w.TemporaryPath;
+            w.Stream.Write(new byte[] { 1, 2, 3 });
+            w.Stream.Flush();
+            Assert.AreEqual(dir, Path.GetDirectoryName(temp), "the temporary file is a sibling (same file system)");
+            Assert.IsTrue(File.Exists(temp));
+            Assert.IsFalse(File.Exists(path), "nothing at the target before Commit");
+        }
+        Assert.IsFalse(File.Exists(temp));
+        Assert.IsFalse(File.Exists(path));
+        Assert.AreEqual(0, Names(dir).Length);
+    }
+
+    [TestMethod]
+    public void CancellationDuringAnAsyncWriteLeavesTheOldFile()
+    {
+        string dir = Fixtures.NewTempDir();
+        string path = Path.Combine(dir, "out.tsv");
+        File.WriteAllText(path, "old");
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsExactly<OperationCanceledException>(() => AtomicFile.WriteAsync(path, async (s, ct) =>
+        {
+            await s.WriteAsync(new byte[10], ct);
+            cts.Cancel();
+        }, cts.Token).GetAwaiter().GetResult());
+        Assert.AreEqual("old", File.ReadAllText(path));
+        CollectionAssert.AreEqual(new[] { "out.tsv" }, Names(dir));
+    }
+
+    [TestMethod]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void OwnerOnlyModeIsApplied()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Inconclusive("Unix permissions only.");
+        string path = Path.Combine(Fixtures.NewTempDir(), "private.bin");
+        AtomicFile.WriteAllBytes(path, new byte[] { 1 }, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.AreEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [TestMethod]
+    public void CommitTwiceAndAFolderTargetAreRefused()
+    {
+        string dir = Fixtures.NewTempDir();
+        using (var w = AtomicFile.Create(Path.Combine(dir, "a")))
+        {
+            w.Commit();
+            Assert.ThrowsExactly<InvalidOperationException>(() => w.Commit());
+        }
+        Assert.ThrowsExactly<IOException>(() => AtomicFile.WriteAllText(dir, "x"));
+    }
+}
