@@ -40,11 +40,19 @@ internal sealed class ConfigJson
         return Parse(stream, name);
     }
 
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static ConfigJson Parse(Stream stream, string name)
     {
+        using var memory = new MemoryStream();
+        stream.CopyTo(memory);
+        byte[] bytes = memory.ToArray();
+        // Invalid UTF-8 inside a string would only fail later, when the value is read, naming no file.
+        try { StrictUtf8.GetCharCount(bytes); }
+        catch (System.Text.DecoderFallbackException e) { throw new InvalidDataException($"{name}: not UTF-8 text (byte offset {e.Index}); expected a JSON file.", e); }
         try
         {
-            var node = JsonNode.Parse(stream, documentOptions: new JsonDocumentOptions { MaxDepth = 64 })
+            var node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 64 })
                        ?? throw new InvalidDataException($"{name}: the file holds JSON null; expected a JSON object or array.");
             return new ConfigJson(node, name);
         }
@@ -67,7 +75,7 @@ internal sealed class ConfigJson
     {
         var node = Object[key];
         if (node is null) return null;
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out long l) && l >= min && l <= max)
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && IntegerOf(v) is long l && l >= min && l <= max)
             return (int)l;
         throw Expected(key, min == int.MinValue && max == int.MaxValue ? "an integer" : $"an integer in {min}..{max}", node);
     }
@@ -81,12 +89,19 @@ internal sealed class ConfigJson
         var node = Object[key];
         if (node is null) return null;
         if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) throw Expected(key, "a number", node);
-        if (v.TryGetValue<long>(out long l)) return l >= 0 ? l : throw Expected(key, "a non-negative number", node);
-        if (v.TryGetValue<double>(out double d) && d > 0) return null; // beyond long: no limit
+        if (IntegerOf(v) is long l) return l >= 0 ? l : throw Expected(key, "a non-negative number", node);
+        if (NumberOf(v) is double d && d > 0) return null; // beyond long: no limit
         throw Expected(key, "a non-negative number", node);
     }
 
-    public double? Double(string key) => Get(key, JsonValueKind.Number, "a number", n => n.GetValue<double>());
+    public double? Double(string key) => Get(key, JsonValueKind.Number, "a number", n => NumberOf(n) ?? throw Expected(key, "a number", n));
+
+    // Parsed and code-built values alike (a JsonValue made from an int does not convert to long or double itself).
+    private static long? IntegerOf(JsonValue v) =>
+        long.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long l) ? l : null;
+
+    private static double? NumberOf(JsonValue v) =>
+        double.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double d) ? d : null;
 
     public InvalidDataException Expected(string key, string what, JsonNode? got) =>
         new($"{File}: '{key}' must be {what}, got {got?.ToJsonString() ?? "nothing"}.");

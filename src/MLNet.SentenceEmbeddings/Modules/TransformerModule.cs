@@ -123,7 +123,7 @@ public sealed class TransformerModule : SentenceModule
         var st = ConfigJson.TryRead(source, ModelPath.Join(folder, SentenceBertConfigFile));
         var checkpoint = weights ?? WeightFiles.Read(source, folder);
         // A hostile config.json must not allocate a model far larger than the weights that came with it.
-        if (TransformerModels.IsBert(config.Object))
+        if (TransformerModels.IsBert(config.Object, config.File))
             BertParameterCount.CheckAgainst(BertConfig.FromJson(config.Object, config.File), checkpoint, source.Describe(ModelPath.Join(folder, WeightFiles.SafeTensorsFile)));
         var model = TransformerModels.Create(config.Object, config.File);
         try

@@ -64,7 +64,9 @@ public sealed record TokenizerFolder(ISubwordTokenizer Subwords, SpecialTokenTem
             string vocabName = source.Describe(ModelPath.Join(folder, VocabFile));
             string text = Encoding.UTF8.GetString(vocab);
             bool lower = config?.Bool("do_lower_case") ?? LooksUncased(text);
-            var wordPiece = WordPieceTokenizer.FromVocab(text, lower, vocabName, config?.Bool("strip_accents"), config?.Bool("tokenize_chinese_chars") ?? true);
+            WordPieceTokenizer wordPiece;
+            try { wordPiece = WordPieceTokenizer.FromVocab(text, lower, vocabName, config?.Bool("strip_accents"), config?.Bool("tokenize_chinese_chars") ?? true); }
+            catch (ArgumentException e) { throw new InvalidDataException($"{vocabName}: not a usable WordPiece vocabulary ({e.Message}).", e); }
             int Special(string key, string fallback)
             {
                 string token = SpecialToken(config, key) ?? fallback;

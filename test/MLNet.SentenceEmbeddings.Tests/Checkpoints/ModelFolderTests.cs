@@ -63,12 +63,8 @@ public class ModelFolderTests
     {
         using var tiny = Fixtures.Tiny();
         string dir = SaveTiny(tiny);
-        var vocab = File.ReadAllLines(Path.Combine(dir, "vocab.txt"));
-        var map = new JsonObject();
-        for (int i = 0; i < vocab.Length; i++) map[vocab[i]] = i;
-        File.WriteAllText(Path.Combine(dir, "tokenizer.json"),
-            new JsonObject { ["normalizer"] = new JsonObject { ["type"] = "BertNormalizer", ["lowercase"] = true },
-                             ["model"] = new JsonObject { ["type"] = "WordPiece", ["vocab"] = map } }.ToJsonString());
+        // A tokenizer.json as the tokenizers library saves a BERT one (normalizer, pre-tokenizer, WordPiece, [CLS]/[SEP] template).
+        File.WriteAllText(Path.Combine(dir, "tokenizer.json"), global::MLNet.SentenceEmbeddings.Tests.Tokenization.TokenizerJsonTests.BertTokenizerJson(File.ReadAllText(Path.Combine(dir, "vocab.txt"))));
         foreach (var f in new[] { "vocab.txt", "modules.json", "sentence_bert_config.json", "tokenizer_config.json" }) File.Delete(Path.Combine(dir, f));
         Directory.Delete(Path.Combine(dir, "1_Pooling"), true);
         using var loaded = SentenceEncoder.Load(dir);
