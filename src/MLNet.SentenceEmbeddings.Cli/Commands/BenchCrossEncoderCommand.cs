@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using System.CommandLine;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
@@ -15,28 +17,28 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// </summary>
 public static class BenchCrossEncoderCommand
 {
-    public static readonly string Help =
-        "sbert bench cross-encoder [options]\n" +
-        "  Trains all-MiniLM-L6-v2 as a cross-encoder (one-label head, binary cross-entropy on score / 5) and as a bi-encoder\n" +
-        "  (cosine regression) on STSb train; reports STSb test Spearman x100 of both; writes a section of docs/efficiency.md.\n" +
-        "  --epochs N         (default 1)\n" +
-        "  --max-examples N   cap the training set (quick runs)\n" +
-        "  --save DIR         also save the trained cross-encoder there\n" +
-        BenchmarkInputs.HelpFor("efficiency.md") +
-        "  --json             print one JSON object as the last line\n";
+    private static readonly Option<int> Epochs = CliOptions.Int("--epochs", "training epochs of both models", 1);
+    private static readonly Option<int?> MaxExamples = CliOptions.OptionalInt("--max-examples", "cap the training set (quick runs)");
+    private static readonly Option<string?> Save = new("--save") { Description = "also save the trained cross-encoder there" };
+    private static readonly Option<string?> Data = CliOptions.Data();
+    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("efficiency.md");
+    private static readonly Option<bool> Json = CliOptions.Json();
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
+    public static Command Create() => new Command("cross-encoder", "trains a cross-encoder on STSb and compares it with the bi-encoder; writes docs/efficiency.md")
+    {
+        Epochs, MaxExamples, Save, Data, Output, Json,
+    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+
     private const string Model = "default";
 
-    public static int Run(ArgumentReader args, TextWriter output)
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
-        int epochs = args.Int("epochs", 1) ?? 1;
-        int? max = args.Int("max-examples", 1);
-        string? save = args.Optional("save");
-        string data = BenchmarkInputs.DataFolder(args);
-        string? report = BenchmarkInputs.ReportPath(args, "efficiency.md");
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
+        int epochs = args.GetValue(Epochs);
+        int? max = args.GetValue(MaxExamples);
+        string? save = args.GetValue(Save);
+        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "efficiency.md");
+        bool json = args.GetValue(Json);
 
         var train = StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-train.csv")).Take(max ?? int.MaxValue).ToList();
         var dev = StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-dev.csv"));

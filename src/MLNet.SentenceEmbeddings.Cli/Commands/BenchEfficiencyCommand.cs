@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.CommandLine;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Search;
@@ -15,44 +17,42 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// </summary>
 public static class BenchEfficiencyCommand
 {
-    public static readonly string Help =
-        "sbert bench efficiency [options]\n" +
-        "  (1) bi-encoder: embed N unique STSb sentences + all-pairs cosine + arg-max, end to end; (2) cross-encoder pairs/s on a\n" +
-        "  sample, extrapolated to N(N-1)/2 pairs; (3) sentences/s with and without smart batching, fp32 and bf16; (4) Quora dev\n" +
-        "  duplicate-question search: queries/s and recall@10 for float, int8 and binary indexes. Writes docs/efficiency.md.\n" +
-        "  --sentences N       unique STSb sentences of the all-pairs experiment (default 10000, the paper's)\n" +
-        "  --ce-pairs N        pairs timed for the cross-encoder (default 2000)\n" +
-        "  --speed-sentences N sentences per speed-table run (default 10000)\n" +
-        "  --rounds N          interleaved rounds of the speed table and the searches (default 1 and 3)\n" +
-        "  --quora-pairs N     Quora dev pairs used (default: all 10,000)\n" +
-        "  --threads N         libtorch threads (default: cores)\n" +
-        "  --batch-size N      (default 32)\n" +
-        "  --quick             small inputs to check the command in a minute; prints, writes no report unless --output is given\n" +
-        BenchmarkInputs.HelpFor("efficiency.md") +
-        "  --json              print one JSON object as the last line\n";
+    private static readonly Option<bool> Quick = new("--quick") { Description = "small inputs to check the command in a minute; prints, writes no report unless --output is given" };
+    private static readonly Option<int?> Sentences = CliOptions.OptionalInt("--sentences", "unique STSb sentences of the all-pairs experiment (default 10000, the paper's; 1000 with --quick)", min: 10);
+    private static readonly Option<int?> CePairs = CliOptions.OptionalInt("--ce-pairs", "pairs timed for the cross-encoder (default 2000; 200 with --quick)", min: 10);
+    private static readonly Option<int?> SpeedSentences = CliOptions.OptionalInt("--speed-sentences", "sentences per speed-table run (default 10000; 500 with --quick)", min: 10);
+    private static readonly Option<int?> Rounds = CliOptions.OptionalInt("--rounds", "interleaved rounds of the speed table and the searches (default 1 and 3)");
+    private static readonly Option<int?> QuoraPairs = CliOptions.OptionalInt("--quora-pairs", "Quora dev pairs used (default: all 10,000; 1000 with --quick)", min: 10);
+    private static readonly Option<int> Threads = CliOptions.Int("--threads", "libtorch threads (default: cores)", Environment.ProcessorCount);
+    private static readonly Option<int> BatchSize = CliOptions.Int("--batch-size", "sentences per forward pass", 32);
+    private static readonly Option<string?> Data = CliOptions.Data();
+    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("efficiency.md");
+    private static readonly Option<bool> Json = CliOptions.Json();
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json", "quick" };
+    public static Command Create() => new Command("efficiency", "the 10k-sentence bi- vs cross-encoder experiment (SBERT Section 1), smart batching, and Quora duplicate-question search with float, int8 and binary indexes; writes docs/efficiency.md")
+    {
+        Quick, Sentences, CePairs, SpeedSentences, Rounds, QuoraPairs, Threads, BatchSize, Data, Output, Json,
+    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     /// <summary>The paper's pool: n = 10,000 sentences, n(n-1)/2 = 49,995,000 pairs.</summary>
     private const int PaperSentences = 10_000;
     private const int TopK = 10;
     private const string Model = "default";
 
-    public static int Run(ArgumentReader args, TextWriter output)
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
-        bool quick = args.Flag("quick");
-        int count = args.Int("sentences", 10) ?? (quick ? 1_000 : PaperSentences);
-        int cePairs = args.Int("ce-pairs", 10) ?? (quick ? 200 : 2_000);
-        int speedCount = args.Int("speed-sentences", 10) ?? (quick ? 500 : 10_000);
-        int? rounds = args.Int("rounds", 1);
-        int? quoraPairs = args.Int("quora-pairs", 10) ?? (quick ? 1_000 : null);
-        int threads = args.Int("threads", 1) ?? Environment.ProcessorCount;
-        int batchSize = args.Int("batch-size", 1) ?? 32;
-        string data = BenchmarkInputs.DataFolder(args);
-        string? explicitOutput = args.Optional("output");
-        string? report = quick && explicitOutput is null ? null : BenchmarkInputs.ReportPath(args, "efficiency.md");
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
+        bool quick = args.GetValue(Quick);
+        int count = args.GetValue(Sentences) ?? (quick ? 1_000 : PaperSentences);
+        int cePairs = args.GetValue(CePairs) ?? (quick ? 200 : 2_000);
+        int speedCount = args.GetValue(SpeedSentences) ?? (quick ? 500 : 10_000);
+        int? rounds = args.GetValue(Rounds);
+        int? quoraPairs = args.GetValue(QuoraPairs) ?? (quick ? 1_000 : null);
+        int threads = args.GetValue(Threads);
+        int batchSize = args.GetValue(BatchSize);
+        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string? explicitOutput = args.GetValue(Output);
+        string? report = quick && explicitOutput is null ? null : BenchmarkInputs.ReportPath(explicitOutput, "efficiency.md");
+        bool json = args.GetValue(Json);
 
         string command = "dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench efficiency" +
                          (quick ? " --quick" : "") + $" --sentences {count} --ce-pairs {cePairs} --speed-sentences {speedCount} --threads {threads} --batch-size {batchSize}" +

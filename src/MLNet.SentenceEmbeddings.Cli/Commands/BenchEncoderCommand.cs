@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
+using System.CommandLine;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
 
@@ -15,30 +17,30 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// </summary>
 public static class BenchEncoderCommand
 {
-    public const string Help =
-        "sbert bench encoder [options]\n" +
-        "  Measures sentences/s (median of interleaved rounds) and STSb-test Spearman; writes a section of docs/benchmarks.md.\n" +
-        "  --model M          default | minilm | arctic-xs (an embedded model: ONNX Runtime runs its ONNX file) (default: default)\n" +
-        "  --sentences N      unique STSb sentences to embed per round (default 10000)\n" +
-        "  --rounds N         interleaved rounds (default 3)\n" +
-        "  --threads N        threads for both libtorch and ONNX Runtime (default: cores)\n" +
-        "  --batch-size N     (default 32)\n" +
-        BenchmarkInputs.Help +
-        "  --json             print one JSON object as the last line\n";
+    private static readonly Option<string> Model = new("--model") { Description = "an embedded model (ONNX Runtime runs its ONNX file): default | minilm | arctic-xs", DefaultValueFactory = _ => "default" };
+    private static readonly Option<int> Sentences = CliOptions.Int("--sentences", "unique STSb sentences to embed per round", 10_000, min: 100);
+    private static readonly Option<int> Rounds = CliOptions.Int("--rounds", "interleaved rounds", 3);
+    private static readonly Option<int> Threads = CliOptions.Int("--threads", "threads for both libtorch and ONNX Runtime (default: cores)", Environment.ProcessorCount);
+    private static readonly Option<int> BatchSize = CliOptions.Int("--batch-size", "sentences per forward pass", 32);
+    private static readonly Option<string?> Data = CliOptions.Data();
+    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("benchmarks.md");
+    private static readonly Option<bool> Json = CliOptions.Json();
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
-
-    public static int Run(ArgumentReader args, TextWriter output)
+    public static Command Create() => new Command("encoder", "sentences/s (median of interleaved rounds) of this encoder in fp32 and bf16 vs ONNX Runtime on the same ONNX file, and STSb-test Spearman; writes docs/benchmarks.md")
     {
-        string modelName = args.Optional("model") ?? "default";
-        int count = args.Int("sentences", 100) ?? 10_000;
-        int rounds = args.Int("rounds", 1) ?? 3;
-        int threads = args.Int("threads", 1) ?? Environment.ProcessorCount;
-        int batchSize = args.Int("batch-size", 1) ?? 32;
-        string data = BenchmarkInputs.DataFolder(args);
-        string? report = BenchmarkInputs.ReportPath(args);
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
+        Model, Sentences, Rounds, Threads, BatchSize, Data, Output, Json,
+    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
+    {
+        string modelName = args.GetValue(Model)!;
+        int count = args.GetValue(Sentences);
+        int rounds = args.GetValue(Rounds);
+        int threads = args.GetValue(Threads);
+        int batchSize = args.GetValue(BatchSize);
+        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "benchmarks.md");
+        bool json = args.GetValue(Json);
         var model = PretrainedModels.Find(modelName) ?? throw new UsageException($"--model: '{modelName}' is not an embedded model; the benchmark needs its ONNX file.");
 
         var sentences = BenchmarkInputs.UniqueStsbSentences(data).Take(count).ToList<string?>();

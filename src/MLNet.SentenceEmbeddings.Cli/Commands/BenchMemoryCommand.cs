@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using System.CommandLine;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using TorchSharp;
 
@@ -12,28 +14,28 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// </summary>
 public static class BenchMemoryCommand
 {
-    public const string Help =
-        "sbert bench memory [options]\n" +
-        "  Embeds N sentences (STSb sentences, numbered to make them distinct) in chunks; records resident memory.\n" +
-        "  --model M          (default: default)\n" +
-        "  --sentences N      (default 100000)\n" +
-        "  --chunk N          sentences per Encode call (default 5000)\n" +
-        "  --precision P      fp32 | bf16 (default fp32)\n" +
-        BenchmarkInputs.Help +
-        "  --json             print one JSON object as the last line of standard output\n";
+    private static readonly Option<string> Model = new("--model") { Description = "default | minilm | arctic-xs | PATH", DefaultValueFactory = _ => "default" };
+    private static readonly Option<int> Sentences = CliOptions.Int("--sentences", "sentences to embed", 100_000);
+    private static readonly Option<int> Chunk = CliOptions.Int("--chunk", "sentences per Encode call", 5_000);
+    private static readonly Option<string> Precision = EncoderOptionSet.PrecisionOption("--precision", "forward-pass precision");
+    private static readonly Option<string?> Data = CliOptions.Data();
+    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("benchmarks.md");
+    private static readonly Option<bool> Json = CliOptions.Json();
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
-
-    public static int Run(ArgumentReader args, TextWriter output)
+    public static Command Create() => new Command("memory", "resident memory while embedding N sentences (STSb sentences, numbered to make them distinct) in chunks; writes docs/benchmarks.md")
     {
-        string modelName = args.Optional("model") ?? "default";
-        int total = args.Int("sentences", 1) ?? 100_000;
-        int chunk = args.Int("chunk", 1) ?? 5_000;
-        var precision = EncoderArguments.ParsePrecision(args.Optional("precision") ?? "fp32");
-        string data = BenchmarkInputs.DataFolder(args);
-        string? report = BenchmarkInputs.ReportPath(args);
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
+        Model, Sentences, Chunk, Precision, Data, Output, Json,
+    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
+    {
+        string modelName = args.GetValue(Model)!;
+        int total = args.GetValue(Sentences);
+        int chunk = args.GetValue(Chunk);
+        var precision = EncoderOptionSet.ParsePrecision(args.GetValue(Precision)!);
+        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "benchmarks.md");
+        bool json = args.GetValue(Json);
 
         var pool = BenchmarkInputs.UniqueStsbSentences(data);
         using var encoder = SentenceEncoder.Load(modelName, new SentenceEncoderOptions { Precision = precision });
@@ -61,7 +63,7 @@ public static class BenchMemoryCommand
         md.AppendLine($"## Resident memory over {total:N0} sentences: {modelName}, {precision}");
         md.AppendLine();
         md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
-        md.AppendLine($"Command: `dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench memory --model {modelName} --sentences {total} --chunk {chunk} --precision {(precision == Precision.Float32 ? "fp32" : "bf16")}`");
+        md.AppendLine($"Command: `dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench memory --model {modelName} --sentences {total} --chunk {chunk} --precision {(precision == SentenceEmbeddings.Precision.Float32 ? "fp32" : "bf16")}`");
         md.AppendLine();
         md.AppendLine($"{total:N0} distinct inputs in calls of {chunk:N0}, {seconds:F0} s in all ({total / seconds:F0} sentences/s).");
         md.AppendLine($"Resident memory after the first call (warm-up): {first:F0} MB; peak: {peak:F0} MB; at the end: {last:F0} MB " +

@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
+using System.CommandLine;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
 
@@ -14,23 +16,22 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// </summary>
 public static class BenchPlotsCommand
 {
-    public const string Help =
-        "sbert bench plots [options]\n" +
-        "  Writes docs/sts-scatter.png (cosine vs gold on STSb test, computed now) and docs/speed.png (the speed table that\n" +
-        "  'bench encoder' last wrote to the report, redrawn; nothing is timed), and a section of the report showing both.\n" +
-        "  --model M          default | minilm | arctic-xs | PATH (default: default)\n" +
-        BenchmarkInputs.Help +
-        "  --json             print one JSON object as the last line of standard output\n";
+    private static readonly Option<string> Model = new("--model") { Description = "default | minilm | arctic-xs | PATH", DefaultValueFactory = _ => "default" };
+    private static readonly Option<string?> Data = CliOptions.Data();
+    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("benchmarks.md");
+    private static readonly Option<bool> Json = CliOptions.Json();
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
-
-    public static int Run(ArgumentReader args, TextWriter output, TextWriter log)
+    public static Command Create() => new Command("plots", "writes docs/sts-scatter.png (cosine vs gold on STSb test, computed now) and docs/speed.png (the speed table that 'bench encoder' last wrote to the report, redrawn; nothing is timed), and a section of the report showing both")
     {
-        string modelName = args.Optional("model") ?? "default";
-        string data = BenchmarkInputs.DataFolder(args);
-        string report = BenchmarkInputs.ReportPath(args) ?? throw new UsageException("--output: not in a repository; name the report to update.");
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
+        Model, Data, Output, Json,
+    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
+    {
+        string modelName = args.GetValue(Model)!;
+        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string report = BenchmarkInputs.ReportPath(args.GetValue(Output), "benchmarks.md") ?? throw new UsageException("--output: not in a repository; name the report to update.");
+        bool json = args.GetValue(Json);
         string docs = Path.GetDirectoryName(Path.GetFullPath(report))!;
         string footnote = $"{MachineInfo.Today}, {MachineInfo.Describe()}";
 

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.CommandLine;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Data.SentEval;
 using MLNet.SentenceEmbeddings.MLNet.SentEval;
@@ -18,21 +20,22 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// </summary>
 public static class BenchSentEvalCommand
 {
-    public const string Help =
-        "sbert bench senteval [options]\n" +
-        "  Runs SentEval (sbert eval senteval's protocol) for each configuration and writes docs/senteval.md.\n" +
-        "  --configs LIST     comma-separated configuration ids (default: all): minilm-mean, minilm-mean-wide-c,\n" +
-        "                     minilm-cls, minilm-max, minilm-mean+max, arctic-xs, minilm+arctic, token-average, featurize-text\n" +
-        "  --tuned LIST       extra encoder folders (e.g. from sbert train), one configuration each\n" +
-        "  --tasks LIST       (default: all seven)\n" +
-        "  --kfold N          (default 10)\n" +
-        "  --quick            3 folds, half the C grids: smoke run; written to the report marked as such\n" +
-        "  --cache DIR        sentence-vector cache (default: ~/.cache/mlnet-sentence-embeddings/senteval)\n" +
-        "  --threads N        libtorch threads\n" +
-        "  --data DIR         data folder (default: $SBERT_DATA_DIR or ../shared/data)\n" +
-        "  --output FILE      Markdown to update (default: docs/senteval.md in the repository)\n";
+    private static readonly string[] ConfigurationIds =
+        ["minilm-mean", "minilm-mean-wide-c", "minilm-cls", "minilm-max", "minilm-mean+max", "arctic-xs", "minilm+arctic", "token-average", "featurize-text"];
+    private static readonly Option<string[]?> Configs = CliOptions.List("--configs", "comma-separated configuration ids (default: all)", ConfigurationIds);
+    private static readonly Option<string[]?> Tuned = CliOptions.List("--tuned", "extra encoder folders (e.g. from sbert train), one configuration each");
+    private static readonly Option<IReadOnlyList<string>> Tasks = EvalSentEvalCommand.TasksOption();
+    private static readonly Option<int> KFold = CliOptions.Int("--kfold", "folds", new SentEvalOptions().KFold, min: 2);
+    private static readonly Option<bool> Quick = new("--quick") { Description = "3 folds, half the C grids: smoke run; written to the report marked as such" };
+    private static readonly Option<string?> Cache = new("--cache") { Description = "sentence-vector cache (default: ~/.cache/mlnet-sentence-embeddings/senteval)" };
+    private static readonly Option<int?> Threads = CliOptions.OptionalInt("--threads", "libtorch threads");
+    private static readonly Option<string?> Data = CliOptions.Data();
+    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("senteval.md");
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "quick" };
+    public static Command Create() => new Command("senteval", "runs SentEval (sbert eval senteval's protocol) for each configuration; writes docs/senteval.md")
+    {
+        Configs, Tuned, Tasks, KFold, Quick, Cache, Threads, Data, Output,
+    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     /// <summary>SBERT-NLI-base, Table 5 of Reimers and Gurevych (2019): the reference row.</summary>
     private static readonly (string Task, double Accuracy)[] PaperSbertNliBase =
@@ -74,18 +77,17 @@ public static class BenchSentEvalCommand
         public int Fits { get; set; }
     }
 
-    public static int Run(ArgumentReader args, TextWriter output, TextWriter log)
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
-        string data = args.Optional("data") ?? SharedData.Find();
-        var tasks = EvalSentEvalCommand.ReadTasks(args);
-        bool quick = args.Flag("quick");
-        int kfold = args.Int("kfold", 2) ?? 10;
-        int? threads = args.Int("threads", 1);
-        string cache = args.Optional("cache") ?? EvalSentEvalCommand.DefaultCache;
-        var tuned = (args.Optional("tuned") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        string? configList = args.Optional("configs");
-        string report = args.Optional("output") ?? Path.Combine(MarkdownReport.FindRepositoryRoot() ?? ".", "docs", "senteval.md");
-        args.EnsureAllUsed();
+        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        var tasks = args.GetValue(Tasks)!;
+        bool quick = args.GetValue(Quick);
+        int kfold = args.GetValue(KFold);
+        int? threads = args.GetValue(Threads);
+        string cache = args.GetValue(Cache) ?? EvalSentEvalCommand.DefaultCache;
+        var tuned = args.GetValue(Tuned) ?? [];
+        var configList = args.GetValue(Configs);
+        string report = BenchmarkInputs.ReportPath(args.GetValue(Output), "senteval.md") ?? Path.Combine("docs", "senteval.md");
 
         EncoderFeatureSource Encoder(string model, PoolingMode? pooling) => EvalSentEvalCommand.Encoder(model,
             new SentenceEncoderOptions { Pooling = pooling, Threads = threads }, cache);
@@ -105,13 +107,13 @@ public static class BenchSentEvalCommand
         };
         foreach (var folder in tuned)
             all.Add(new($"tuned:{Path.GetFileName(folder.TrimEnd('/'))}", $"fine-tuned encoder {folder} (its own pooling)", () => Encoder(folder, null)));
-        var chosen = configList is null ? all : configList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var chosen = configList is null ? all : configList
             .Select(id => all.FirstOrDefault(c => c.Id == id) ?? throw new UsageException($"--configs: unknown configuration '{id}'; expected {string.Join(", ", all.Select(c => c.Id))}."))
             .ToList();
 
         string store = Path.ChangeExtension(report, null) + "-results";
         string command = "dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench senteval" +
-                         (configList is null ? "" : $" --configs {configList}") + (tuned.Length == 0 ? "" : $" --tuned {string.Join(",", tuned)}") + (quick ? " --quick" : "") + (kfold != 10 ? $" --kfold {kfold}" : "") +
+                         (configList is null ? "" : $" --configs {string.Join(",", configList)}") + (tuned.Length == 0 ? "" : $" --tuned {string.Join(",", tuned)}") + (quick ? " --quick" : "") + (kfold != 10 ? $" --kfold {kfold}" : "") +
                          (threads is int n ? $" --threads {n}" : "") +
                          (tasks.Count == SentEvalTasks.All.Count ? "" : $" --tasks {string.Join(",", tasks)}");
         foreach (var config in chosen)
@@ -129,6 +131,7 @@ public static class BenchSentEvalCommand
             };
             foreach (string task in tasks)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 // Saved after every task, so a long configuration (FeaturizeText) shows its finished tasks while it runs.
                 var t = runner.Run(source, SentEvalTasks.Read(task, data));
                 done.Add(t);

@@ -1,5 +1,7 @@
 using System.Text;
+using System.CommandLine;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.Training;
@@ -14,30 +16,28 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// </summary>
 public static class BenchTrainingCommand
 {
-    public const string Help =
-        "sbert bench training [options]\n" +
-        "  Fine-tunes all-MiniLM-L6-v2 (1) with the regression objective on STSb train, (2) with the softmax objective on\n" +
-        "  SNLI dev + SICK-E train, (3) with the triplet objective on SNLI dev triplets; reports test figures before/after.\n" +
-        "  and (4) records resident memory over 2,000 training steps.\n" +
-        "  --experiments L    comma list of stsb, nli, triplet, memory plus throughput (fp32 vs bf16 autocast) (default: all)\n" +
-        "  --epochs N         epochs of the STSb run (default 4; the others run 1, as the paper's NLI training)\n" +
-        "  --max-examples N   cap each training set (quick runs)\n" +
-        BenchmarkInputs.Help +
-        "  --json             print one JSON object as the last line of standard output\n";
+    private static readonly Option<string[]?> Experiments = CliOptions.List("--experiments", "comma list (default: all)", "stsb", "nli", "triplet", "throughput", "memory");
+    private static readonly Option<int> Epochs = CliOptions.Int("--epochs", "epochs of the STSb run (the others run 1, as the paper's NLI training)", 4);
+    private static readonly Option<int?> MaxExamples = CliOptions.OptionalInt("--max-examples", "cap each training set (quick runs)");
+    private static readonly Option<string?> Data = CliOptions.Data();
+    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("training.md");
+    private static readonly Option<bool> Json = CliOptions.Json();
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
+    public static Command Create() => new Command("training", "the paper's training experiments (STSb regression, NLI softmax, SNLI triplets), throughput and memory; writes docs/training.md")
+    {
+        Experiments, Epochs, MaxExamples, Data, Output, Json,
+    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     private const string Model = "default";
 
-    public static int Run(ArgumentReader args, TextWriter output)
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
-        var experiments = (args.Optional("experiments") ?? "stsb,nli,triplet,throughput,memory").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        int epochs = args.Int("epochs", 1) ?? 4;
-        int? max = args.Int("max-examples", 1);
-        string data = BenchmarkInputs.DataFolder(args);
-        string? report = args.Optional("output") ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", "training.md") : null);
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
+        var experiments = args.GetValue(Experiments) ?? ["stsb", "nli", "triplet", "throughput", "memory"];
+        int epochs = args.GetValue(Epochs);
+        int? max = args.GetValue(MaxExamples);
+        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "training.md");
+        bool json = args.GetValue(Json);
         var summary = new System.Text.Json.Nodes.JsonObject();
         string plotDir = Path.GetDirectoryName(report ?? Path.GetFullPath("training.md"))!;
         string command = $"dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench training --experiments {{0}} --epochs {epochs}" + (max is int m ? $" --max-examples {m}" : "");

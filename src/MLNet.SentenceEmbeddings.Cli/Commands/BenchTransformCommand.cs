@@ -1,6 +1,8 @@
 using System.Text;
 using Microsoft.ML;
+using System.CommandLine;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.MLNet;
 
@@ -12,33 +14,33 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// </summary>
 public static class BenchTransformCommand
 {
-    public const string Help =
-        "sbert bench transform [options]\n" +
-        "  Sentences/s of mlContext.Transforms.SentenceEmbedding vs SentenceEncoder.Encode, before and after Save/Load.\n" +
-        "  --model M          (default: default)\n" +
-        "  --sentences N      unique STSb sentences (default 10000)\n" +
-        "  --rounds N         interleaved rounds (default 3)\n" +
-        "  --threads N        libtorch threads (default: cores)\n" +
-        BenchmarkInputs.Help +
-        "  --json             print one JSON object as the last line of standard output\n";
+    private static readonly Option<string> Model = new("--model") { Description = "default | minilm | arctic-xs | PATH", DefaultValueFactory = _ => "default" };
+    private static readonly Option<int> Sentences = CliOptions.Int("--sentences", "unique STSb sentences", 10_000, min: 100);
+    private static readonly Option<int> Rounds = CliOptions.Int("--rounds", "interleaved rounds", 3);
+    private static readonly Option<int> Threads = CliOptions.Int("--threads", "libtorch threads (default: cores)", Environment.ProcessorCount);
+    private static readonly Option<string?> Data = CliOptions.Data();
+    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("benchmarks.md");
+    private static readonly Option<bool> Json = CliOptions.Json();
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
+    public static Command Create() => new Command("transform", "the ML.NET transform vs the core encoder, before and after Save/Load; writes docs/benchmarks.md")
+    {
+        Model, Sentences, Rounds, Threads, Data, Output, Json,
+    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     private sealed class Row
     {
         public string Text { get; set; } = "";
     }
 
-    public static int Run(ArgumentReader args, TextWriter output)
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
-        string model = args.Optional("model") ?? "default";
-        int count = args.Int("sentences", 100) ?? 10_000;
-        int rounds = args.Int("rounds", 1) ?? 3;
-        int threads = args.Int("threads", 1) ?? Environment.ProcessorCount;
-        string data = BenchmarkInputs.DataFolder(args);
-        string? report = BenchmarkInputs.ReportPath(args);
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
+        string model = args.GetValue(Model)!;
+        int count = args.GetValue(Sentences);
+        int rounds = args.GetValue(Rounds);
+        int threads = args.GetValue(Threads);
+        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "benchmarks.md");
+        bool json = args.GetValue(Json);
 
         var sentences = BenchmarkInputs.UniqueStsbSentences(data).Take(count).ToList<string?>();
         var ml = new MLContext(1);

@@ -1,34 +1,32 @@
 using System.Globalization;
 using System.Text;
+using System.CommandLine;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 
 namespace MLNet.SentenceEmbeddings.Cli.Commands;
 
 /// <summary><c>sbert embed</c>: one input line -> one output line of tab-separated floats.</summary>
 public static class EmbedCommand
 {
-    public const string Help =
-        "sbert embed --input FILE --output FILE.tsv [options]\n" +
-        "  Embeds each line of FILE (UTF-8) and writes one line of tab-separated floats per input line, in order.\n" +
-        "  An empty line is embedded as the empty string.\n" +
-        "  --input FILE       text file, one sentence per line\n" +
-        "  --output FILE      TSV to write\n" + EncoderArguments.Help +
-        "  --json             print one JSON object as the last line of standard output (lines, dimension, seconds, ...)\n" +
-        "  Progress goes to standard error: a bar on a terminal, a line per 10% when redirected.\n";
-
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(EncoderArguments.Flags) { "json" };
+    private static readonly Option<string> Input = new("--input") { Description = "text file, one sentence per line (UTF-8); an empty line is embedded as the empty string", Required = true };
+    private static readonly Option<string> Output = new("--output") { Description = "TSV to write: one line of tab-separated floats per input line, in order", Required = true };
+    private static readonly EncoderOptionSet Encoder = new();
+    private static readonly Option<bool> Json = CliOptions.Json("lines, dimension, seconds");
 
     // Lines are read and embedded in chunks so that memory stays bounded for large files; each chunk is
     // length-sorted inside the encoder.
     // 2,048 keeps the progress bar moving and memory small; length sorting inside a chunk still fills batches well.
     private const int ChunkLines = 2048;
 
-    public static int Run(ArgumentReader args, TextWriter stdout, TextWriter log)
+    public static Command Create() => Encoder.AddTo(new Command("embed", "embed the lines of a text file") { Input, Output, Json })
+        .SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter stdout, TextWriter log)
     {
-        string input = args.Required("input");
-        string output = args.Required("output");
-        var (model, options) = EncoderArguments.Read(args);
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
+        string input = args.GetValue(Input)!;
+        string output = args.GetValue(Output)!;
+        var (model, options) = Encoder.Bind(args);
+        bool json = args.GetValue(Json);
         if (!File.Exists(input)) throw new UsageException($"--input: file not found: {input}");
         long totalLines = File.ReadLines(input).LongCount();
 
@@ -45,7 +43,7 @@ public static class EmbedCommand
             if (chunk.Count == 0) return;
             int dim = encoder.Dimension;
             if (vectors.Length < chunk.Count * dim) vectors = new float[chunk.Count * dim];
-            encoder.Encode(chunk, vectors);
+            encoder.Encode(chunk, vectors, cancellationToken);
             for (int r = 0; r < chunk.Count; r++)
             {
                 text.Clear();
