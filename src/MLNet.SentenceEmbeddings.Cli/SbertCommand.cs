@@ -28,7 +28,7 @@ public static class SbertCommand
         };
         return new RootCommand("sbert: Sentence-BERT sentence embeddings for .NET")
         {
-            EmbedCommand.Create(), TrainCommand.Create(), eval, ReproduceCommand.Create(), BenchCommand.Create(),
+            EmbedCommand.Create(), TrainCommand.Create(), eval, ReproduceCommand.Create(),
         };
     }
 }

@@ -1,12 +1,14 @@
 using System.Text;
 using Microsoft.ML;
 using System.CommandLine;
+using MLNet.SentenceEmbeddings.Bench.Plots;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.MLNet;
 
-namespace MLNet.SentenceEmbeddings.Cli.Commands;
+namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
 /// <c>sbert bench transform</c>: throughput of the ML.NET transform (reading every vector through a cursor) against
@@ -70,7 +72,7 @@ public static class BenchTransformCommand
         md.AppendLine($"## ML.NET transform throughput: {model}");
         md.AppendLine();
         md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
-        md.AppendLine($"Command: `dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench transform --model {model} --sentences {count} --rounds {rounds} --threads {threads}`");
+        md.AppendLine($"Command: `dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- transform --model {model} --sentences {count} --rounds {rounds} --threads {threads}`");
         md.AppendLine();
         md.AppendLine($"{sentences.Count:N0} unique STSb sentences, batch 32, {threads} threads; median of {rounds} interleaved rounds. " +
                       "The transform rows read every vector through an ML.NET cursor.");

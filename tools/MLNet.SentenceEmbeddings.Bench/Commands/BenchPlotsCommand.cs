@@ -2,12 +2,15 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using System.CommandLine;
+using MLNet.SentenceEmbeddings.Bench.Plots;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli;
+using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
 
-namespace MLNet.SentenceEmbeddings.Cli.Commands;
+namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
 /// <c>sbert bench plots</c>: the STS scatter (predicted cosine vs gold on STSb test, computed now: accuracy only, safe
@@ -74,7 +77,7 @@ public static class BenchPlotsCommand
         md.AppendLine("## Plots");
         md.AppendLine();
         md.AppendLine($"Drawn {MachineInfo.Today} on {MachineInfo.Describe()}.");
-        md.AppendLine($"Command: `dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench plots --model {modelName}`");
+        md.AppendLine($"Command: `dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- plots --model {modelName}`");
         md.AppendLine();
         md.AppendLine($"STSb test, {name}: cosine of the two sentence embeddings against the gold score, Spearman x100 = {spearman:F2} over {gold.Count} pairs.");
         md.AppendLine();

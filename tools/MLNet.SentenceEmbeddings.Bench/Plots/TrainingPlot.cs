@@ -1,6 +1,6 @@
 using MLNet.SentenceEmbeddings.Training;
 
-namespace MLNet.SentenceEmbeddings.Cli.Benchmarks;
+namespace MLNet.SentenceEmbeddings.Bench.Plots;
 
 /// <summary>Renders a run's training loss (per step, with a moving average) and dev metric (per evaluation) to PNG.</summary>
 public static class TrainingPlot

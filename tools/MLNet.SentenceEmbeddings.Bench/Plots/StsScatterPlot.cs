@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLNet.SentenceEmbeddings.Cli.Benchmarks;
+namespace MLNet.SentenceEmbeddings.Bench.Plots;
 
 /// <summary>Predicted cosine similarity against the gold STS score, one point per pair, with the Spearman in the title.</summary>
 public static class StsScatterPlot

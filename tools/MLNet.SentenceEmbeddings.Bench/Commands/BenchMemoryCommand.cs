@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Text;
 using System.CommandLine;
+using MLNet.SentenceEmbeddings.Bench.Plots;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using TorchSharp;
 
-namespace MLNet.SentenceEmbeddings.Cli.Commands;
+namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
 /// <c>sbert bench memory</c>: embeds many sentences in chunks and records the process's resident memory after each,
@@ -63,7 +65,7 @@ public static class BenchMemoryCommand
         md.AppendLine($"## Resident memory over {total:N0} sentences: {modelName}, {precision}");
         md.AppendLine();
         md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
-        md.AppendLine($"Command: `dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench memory --model {modelName} --sentences {total} --chunk {chunk} --precision {(precision == SentenceEmbeddings.Precision.Float32 ? "fp32" : "bf16")}`");
+        md.AppendLine($"Command: `dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- memory --model {modelName} --sentences {total} --chunk {chunk} --precision {(precision == SentenceEmbeddings.Precision.Float32 ? "fp32" : "bf16")}`");
         md.AppendLine();
         md.AppendLine($"{total:N0} distinct inputs in calls of {chunk:N0}, {seconds:F0} s in all ({total / seconds:F0} sentences/s).");
         md.AppendLine($"Resident memory after the first call (warm-up): {first:F0} MB; peak: {peak:F0} MB; at the end: {last:F0} MB " +

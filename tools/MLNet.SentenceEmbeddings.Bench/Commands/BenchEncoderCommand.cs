@@ -3,12 +3,14 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using System.CommandLine;
+using MLNet.SentenceEmbeddings.Bench.Plots;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
 
-namespace MLNet.SentenceEmbeddings.Cli.Commands;
+namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
 /// <c>sbert bench encoder</c>: sentences/s on unique STSb sentences for this encoder in fp32 and bf16 and for ONNX
@@ -68,7 +70,7 @@ public static class BenchEncoderCommand
         md.AppendLine($"## Encoder throughput: {model.Name}");
         md.AppendLine();
         md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
-        md.AppendLine($"Command: `dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench encoder --model {modelName} --sentences {count} --rounds {rounds} --threads {threads} --batch-size {batchSize}`");
+        md.AppendLine($"Command: `dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- encoder --model {modelName} --sentences {count} --rounds {rounds} --threads {threads} --batch-size {batchSize}`");
         md.AppendLine();
         md.AppendLine($"{sentences.Count:N0} unique STSb sentences per round, batch {batchSize}, {threads} threads for both runtimes; sorted rows are the median of {rounds} interleaved rounds, unsorted rows one round (after a warm-up).");
         md.AppendLine();

@@ -3,14 +3,16 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.CommandLine;
+using MLNet.SentenceEmbeddings.Bench.Plots;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Data.SentEval;
 using MLNet.SentenceEmbeddings.MLNet.SentEval;
 using MLNet.SentenceEmbeddings.Pooling;
 
-namespace MLNet.SentenceEmbeddings.Cli.Commands;
+namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
 /// <c>sbert bench senteval</c>: every feature configuration tried on SentEval (poolings of MiniLM, Arctic-xs, both
@@ -112,7 +114,7 @@ public static class BenchSentEvalCommand
             .ToList();
 
         string store = Path.ChangeExtension(report, null) + "-results";
-        string command = "dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench senteval" +
+        string command = "dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- senteval" +
                          (configList is null ? "" : $" --configs {string.Join(",", configList)}") + (tuned.Length == 0 ? "" : $" --tuned {string.Join(",", tuned)}") + (quick ? " --quick" : "") + (kfold != 10 ? $" --kfold {kfold}" : "") +
                          (threads is int n ? $" --threads {n}" : "") +
                          (tasks.Count == SentEvalTasks.All.Count ? "" : $" --tasks {string.Join(",", tasks)}");

@@ -1,6 +1,8 @@
 using System.Text;
 using System.CommandLine;
+using MLNet.SentenceEmbeddings.Bench.Plots;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
@@ -8,7 +10,7 @@ using MLNet.SentenceEmbeddings.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MLNet.SentenceEmbeddings.Cli.Commands;
+namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
 /// <c>sbert bench training</c>: the paper's training experiments on the data and encoders available here, each with
@@ -40,7 +42,7 @@ public static class BenchTrainingCommand
         bool json = args.GetValue(Json);
         var summary = new System.Text.Json.Nodes.JsonObject();
         string plotDir = Path.GetDirectoryName(report ?? Path.GetFullPath("training.md"))!;
-        string command = $"dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench training --experiments {{0}} --epochs {epochs}" + (max is int m ? $" --max-examples {m}" : "");
+        string command = $"dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- training --experiments {{0}} --epochs {epochs}" + (max is int m ? $" --max-examples {m}" : "");
 
         var stsbTest = new EmbeddingSimilarityEvaluator(StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-test.csv")));
         var stsbDev = new EmbeddingSimilarityEvaluator(StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-dev.csv")));

@@ -1,14 +1,16 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.CommandLine;
+using MLNet.SentenceEmbeddings.Bench.Plots;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.Training;
 
-namespace MLNet.SentenceEmbeddings.Cli.Commands;
+namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
 /// <c>sbert bench cross-encoder</c>: the accuracy side of the efficiency trade-off (SBERT Table 2). Fine-tunes a
@@ -62,7 +64,7 @@ public static class BenchCrossEncoderCommand
         md.AppendLine("## Cross-encoder vs bi-encoder accuracy on STSb (SBERT Table 2)");
         md.AppendLine();
         md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
-        md.AppendLine($"Command: `dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench cross-encoder --epochs {epochs}" + (max is int m ? $" --max-examples {m}" : "") + "`");
+        md.AppendLine($"Command: `dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- cross-encoder --epochs {epochs}" + (max is int m ? $" --max-examples {m}" : "") + "`");
         md.AppendLine();
         md.AppendLine($"Both start from all-MiniLM-L6-v2 and train {epochs} epoch(s) on {examples.Count:N0} STSb train pairs (label = score / 5), batch 16, AdamW lr 2e-5, " +
                       "10% warm-up, best dev checkpoint kept. The cross-encoder reads \"[CLS] a [SEP] b [SEP]\" with a new one-label head on BERT's pooler " +

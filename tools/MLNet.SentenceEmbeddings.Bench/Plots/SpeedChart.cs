@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MLNet.SentenceEmbeddings.Cli.Benchmarks;
+namespace MLNet.SentenceEmbeddings.Bench.Plots;
 
 /// <summary>
 /// The speed table (SBERT Table 7 style) as a horizontal bar chart: sentences/s per pipeline, drawn from the figures

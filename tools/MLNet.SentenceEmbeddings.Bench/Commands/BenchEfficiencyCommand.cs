@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.CommandLine;
+using MLNet.SentenceEmbeddings.Bench.Plots;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Search;
 
-namespace MLNet.SentenceEmbeddings.Cli.Commands;
+namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
 /// <c>sbert bench efficiency</c>: the paper's efficiency argument (SBERT Section 1: the most similar pair among
@@ -54,7 +56,7 @@ public static class BenchEfficiencyCommand
         string? report = quick && explicitOutput is null ? null : BenchmarkInputs.ReportPath(explicitOutput, "efficiency.md");
         bool json = args.GetValue(Json);
 
-        string command = "dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- bench efficiency" +
+        string command = "dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- efficiency" +
                          (quick ? " --quick" : "") + $" --sentences {count} --ce-pairs {cePairs} --speed-sentences {speedCount} --threads {threads} --batch-size {batchSize}" +
                          (rounds is int r0 ? $" --rounds {r0}" : "") + (quoraPairs is int qp ? $" --quora-pairs {qp}" : "");
         var pool = BenchmarkInputs.UniqueStsbSentences(data);
