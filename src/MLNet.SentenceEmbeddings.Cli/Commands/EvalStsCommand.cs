@@ -44,7 +44,7 @@ public static class EvalStsCommand
 
         var subsets = StsData.Load(format, data, split);
         log.WriteLine($"evaluating {model} on {subsets.Sum(s => s.Pairs.Count)} pairs in {subsets.Count} sub-set(s) of {data} ({format}), {SimilarityFunctions.ToName(similarity)}");
-        using var encoder = SentenceEncoder.Load(model, options);
+        using var encoder = Models.LoadEncoder(model, options);
         var result = new StsSubsetsEvaluator(subsets, similarity).Evaluate(s => encoder.Encode(s, cancellationToken));
         Print(result, output);
         if (json) output.WriteLine(ToJson(result).ToJsonString());

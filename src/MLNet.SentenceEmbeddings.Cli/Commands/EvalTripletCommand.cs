@@ -45,7 +45,7 @@ public static class EvalTripletCommand
 
         var triplets = Load(data, split);
         log.WriteLine($"evaluating {model} on {triplets.Count} triplets from {data}, {distance.ToString().ToLowerInvariant()} distance");
-        using var encoder = SentenceEncoder.Load(model, options);
+        using var encoder = Models.LoadEncoder(model, options);
         var metrics = new TripletEvaluator(triplets, distance).Evaluate(encoder);
         output.WriteLine($"accuracy {100 * metrics["accuracy"]:F2}% over {metrics["n"]:N0} triplets");
         if (json) output.WriteLine(new JsonObject { ["accuracy"] = Math.Round(100 * metrics["accuracy"], 4), ["n"] = (int)metrics["n"] }.ToJsonString());

@@ -72,7 +72,7 @@ public static class TrainCommand
         progress.Log($"training {objective.ToString().ToLowerInvariant()} on {examples.Count} examples from {train} ({format})" +
                       (options.Evaluator is null ? "" : $", evaluating on {dev}"));
 
-        using var encoder = SentenceEncoder.Load(model);
+        using var encoder = Models.LoadEncoder(model);
         var loss = TrainingObjectives.Create(objective, encoder.Dimension, Math.Max(numLabels, 2), examples[0].Texts.Count);
         var result = new SiameseTrainer(encoder, loss, options).Train(examples);
         encoder.Save(outputDir);
