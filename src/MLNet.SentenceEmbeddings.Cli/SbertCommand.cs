@@ -28,7 +28,8 @@ public static class SbertCommand
         };
         return new RootCommand("sbert: Sentence-BERT sentence embeddings for .NET")
         {
-            EmbedCommand.Create(), TrainCommand.Create(), eval, ReproduceCommand.Create(),
+            EmbedCommand.Create(), SearchCommand.Create(), MineCommand.Create(), SimilarityCommand.Create(), RerankCommand.Create(),
+            TrainCommand.Create(), eval, ReproduceCommand.Create(),
         };
     }
 }

@@ -38,11 +38,16 @@ public sealed class EncoderOptionSet
         DefaultValueFactory = _ => Defaults.Device,
     };
 
+    /// <param name="pooling">false for a cross-encoder, which has no pooling or normalisation to choose.</param>
+    public EncoderOptionSet(bool pooling = true) => _pooling = pooling;
+
+    private readonly bool _pooling;
+
     /// <summary>Adds every option to <paramref name="command"/> (and returns it, for chaining).</summary>
     public Command AddTo(Command command)
     {
         foreach (var option in new Option[] { Model, Pooling, Normalize, BatchSize, Precision, Threads, MaxSequenceLength, Device })
-            command.Options.Add(option);
+            if (_pooling || (option != Pooling && option != Normalize)) command.Options.Add(option);
         return command;
     }
 

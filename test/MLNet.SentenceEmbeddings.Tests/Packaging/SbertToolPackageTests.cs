@@ -30,7 +30,7 @@ public sealed class SbertToolPackageTests
 
             var help = Run(sbert, dir, "--help");
             Assert.AreEqual(0, help.Code, help.Output);
-            foreach (var command in new[] { "embed", "train", "eval" }) StringAssert.Contains(help.Output, command);
+            foreach (var command in new[] { "embed", "search", "mine", "similarity", "rerank", "train", "eval" }) StringAssert.Contains(help.Output, command);
 
             string input = Path.Combine(dir, "in.txt"), vectors = Path.Combine(dir, "out.tsv");
             File.WriteAllLines(input, new[] { "A man is playing a guitar.", "Someone plays the guitar.", "The stock market fell." });
