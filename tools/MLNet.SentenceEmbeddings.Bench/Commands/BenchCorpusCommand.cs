@@ -87,7 +87,7 @@ public static class BenchCorpusCommand
         string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
         var md = new StringBuilder();
-        md.AppendLine($"## Resident memory of sbert embed on {lines:N0} lines");
+        md.AppendLine($"## Resident memory of sbert embed on {lines:N0} lines, window {window:N0}");
         md.AppendLine();
         md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()} (load average {load} at the end: the machine was shared).");
         md.AppendLine($"Command: `{BenchRootCommand.CommandPrefix} corpus --lines {lines} --minutes {minutes.ToString(CultureInfo.InvariantCulture)} --window {window} --sample-seconds {every}`, " +
@@ -111,7 +111,9 @@ public static class BenchCorpusCommand
         output.Write(md);
         if (report is not null)
         {
-            MarkdownReport.WriteSection(report, "bench-corpus", "Corpora: streaming, resume and memory", md.ToString());
+            // One section per window size: the default's, and any other measured beside it.
+            string section = window == CorpusEmbedder.DefaultWindow ? "bench-corpus" : $"bench-corpus-window-{window}";
+            MarkdownReport.WriteSection(report, section, "Corpora: streaming, resume and memory", md.ToString());
             output.WriteLine($"\nwrote {report}");
         }
         if (args.GetValue(Json))
