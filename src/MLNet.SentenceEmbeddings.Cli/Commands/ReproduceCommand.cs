@@ -22,13 +22,14 @@ public static class ReproduceCommand
     public sealed record Defaults(string? Report, string? Artifacts, string CommandLine);
 
     /// <summary><c>sbert reproduce</c>: writes nothing unless <c>--output</c> / <c>--artifacts</c> say where.</summary>
-    public static Command Create() => Create("reproduce", "the paper's Tables 1, 2, 5, 6 and 7 on the data and encoders here; prints them, " +
-        "and writes them into a Markdown file with --output", () => new Defaults(null, null, "sbert reproduce --tables {0}"));
+    public static Command Create() => Create("reproduce", "the SBERT paper's Tables 1, 2, 5, 6 and 7 on the data and encoders here, printed " +
+        "and, with --output, written into a Markdown file", () => new Defaults(null, null, "sbert reproduce --tables {0}"));
 
     public static Command Create(string name, string description, Func<Defaults> defaults)
     {
         var known = Tables.Select(t => t.Number).ToArray();
-        var tables = CliOptions.List("--tables", "comma list of tables (default: all)", known);
+        var tables = CliOptions.List("--tables", "comma list (default: all): 1 unsupervised STS (STSb, SICK-R; STS12-16 with --sts-years), " +
+            "2 STSb regression training, 5 SentEval, 6 pooling/concatenation ablation (NLI softmax), 7 encoding speed", known);
         tables.Validators.Add(r =>
         {
             foreach (var t in r.GetValueOrDefault<string[]?>() ?? [])
@@ -42,8 +43,7 @@ public static class ReproduceCommand
         var artifacts = new Option<string?>("--artifacts") { Description = "where Table 2's trained encoder goes (default: a temporary folder, removed at the end)" };
         var cache = new Option<string?>("--cache") { Description = "SentEval sentence-vector cache, shared with eval senteval (default: ~/.cache/mlnet-sentence-embeddings/senteval)" };
         var json = CliOptions.Json("{\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..}");
-        var command = new Command(name, description + ". About an hour on 2 cores (55 min measured, SentEval vectors cached); --quick about 5 min. " +
-            "1 unsupervised STS (STSb, SICK-R; STS12-16 with --sts-years), 2 STSb regression training, 5 SentEval, 6 pooling/concatenation ablation (NLI softmax), 7 encoding speed")
+        var command = new Command(name, description + " (about an hour on 2 cores; --quick about 5 min)")
         {
             tables, quick, stsYears, threads, data, output, artifacts, cache, json,
         };
