@@ -1,8 +1,9 @@
 // Quickstart: the embedded default model (all-MiniLM-L6-v2) end to end.
-// 1. Embed sentences and find nearest neighbours by cosine (the core API, no ML.NET).
+// 1. Embed sentences and find nearest neighbours by cosine (the core API, no ML.NET). The sentences ship with this
+//    example (sentences.txt): no data folder and no network needed.
 // 2. An ML.NET pipeline: SentenceEmbedding -> L-BFGS logistic regression on MR (movie-review polarity, a SentEval
-//    task), fitted, evaluated, saved to a zip and loaded back.
-// Data: ../shared/data, or the folder named by $SBERT_DATA_DIR.
+//    task), fitted, evaluated, saved to a zip and loaded back. MR is found in the folder named by $SBERT_DATA_DIR, or
+//    in ../shared/data; without it this part prints how to get MR and the example ends after part 1.
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Trainers;
@@ -10,16 +11,14 @@ using MLNet.SentenceEmbeddings;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.MLNet;
 
-string data = SharedData.Find();
-
 // --- 1. Nearest neighbours ---------------------------------------------------------------------------------
-var corpus = StsBenchmarkReader.UniqueSentences(StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-test.csv")));
+var corpus = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "sentences.txt")).Where(l => l.Length > 0).ToList();
 using (var encoder = SentenceEncoder.Load("default"))
 {
     var sw = Stopwatch.StartNew();
     float[][] vectors = encoder.Encode(corpus);
-    Console.WriteLine($"Embedded {corpus.Count} STSb sentences ({encoder.Dimension} dims) in {sw.Elapsed.TotalSeconds:F1} s.");
-    string[] queries = { "A man is playing the guitar.", "The stock market fell today.", "A dog runs through the snow." };
+    Console.WriteLine($"Embedded {corpus.Count} sentences ({encoder.Dimension} dims) in {sw.Elapsed.TotalSeconds:F1} s.");
+    string[] queries = { "A musician plays an instrument.", "Stocks lost value today.", "An animal plays outside in winter." };
     float[][] queryVectors = encoder.Encode(queries);
     for (int q = 0; q < queries.Length; q++)
     {
@@ -32,9 +31,28 @@ using (var encoder = SentenceEncoder.Load("default"))
 }
 
 // --- 2. ML.NET: MR sentiment with a logistic regression on sentence embeddings -----------------------------
+string? mr = SharedData.TryFind() is string found && File.Exists(Path.Combine(found, "senteval", "MR", "rt-polarity.pos"))
+    ? Path.Combine(found, "senteval", "MR") : null;
+if (mr is null)
+{
+    Console.WriteLine($"""
+
+        Part 2 (ML.NET classification) needs MR, the movie-review polarity set (Pang & Lee 2005, "sentence polarity
+        dataset v1.0": rt-polarity.pos and rt-polarity.neg, 5,331 lines each). It was not found in $SBERT_DATA_DIR
+        ({Environment.GetEnvironmentVariable(SharedData.EnvironmentVariable) ?? "not set"}) nor in a shared/data folder above this one. To get it:
+
+          curl -LO https://www.cs.cornell.edu/people/pabo/movie-review-data/rt-polaritydata.tar.gz
+          tar xzf rt-polaritydata.tar.gz
+          mkdir -p my-data/senteval/MR && cp rt-polaritydata/rt-polarity.pos rt-polaritydata/rt-polarity.neg my-data/senteval/MR/
+          export {SharedData.EnvironmentVariable}=$PWD/my-data
+
+        then run this example again. `sbert data list` shows every data set the examples, eval and reproduce use.
+        """);
+    return;
+}
 var ml = new MLContext(seed: 1);
-var rows = File.ReadLines(Path.Combine(data, "senteval", "MR", "rt-polarity.pos")).Select(t => new Review { Text = t, Label = true })
-    .Concat(File.ReadLines(Path.Combine(data, "senteval", "MR", "rt-polarity.neg")).Select(t => new Review { Text = t, Label = false }))
+var rows = File.ReadLines(Path.Combine(mr, "rt-polarity.pos")).Select(t => new Review { Text = t, Label = true })
+    .Concat(File.ReadLines(Path.Combine(mr, "rt-polarity.neg")).Select(t => new Review { Text = t, Label = false }))
     .ToList();
 var split = ml.Data.TrainTestSplit(ml.Data.LoadFromEnumerable(rows), testFraction: 0.2, seed: 1);
 

@@ -1,21 +1,21 @@
+using System.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 
 namespace MLNet.SentenceEmbeddings.Cli.Benchmarks;
 
-/// <summary>What every benchmark command reads: the data folder, the report to update, and the STSb sentences.</summary>
+/// <summary>What every benchmark reads: the data folder, the report to update, and the STSb sentences.</summary>
 public static class BenchmarkInputs
 {
-    public const string Help =
-        "  --data DIR         data folder (default: $SBERT_DATA_DIR or ../shared/data)\n" +
-        "  --output FILE      Markdown to update (default: docs/benchmarks.md in the repository)\n";
+    /// <summary><c>--output</c>: the Markdown report a benchmark updates, docs/<paramref name="file"/> of the repository by default.</summary>
+    public static Option<string?> ReportOption(string file) =>
+        new("--output") { Description = $"Markdown to update (default: docs/{file} in the repository)" };
 
-    /// <summary><see cref="Help"/> for a command whose report is docs/<paramref name="file"/>.</summary>
-    public static string HelpFor(string file) => Help.Replace("docs/benchmarks.md", "docs/" + file);
+    /// <summary>The report: <paramref name="given"/>, else docs/<paramref name="file"/> in the repository above the working directory, else null.</summary>
+    public static string? ReportPath(string? given, string file) =>
+        given ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", file) : null);
 
-    public static string DataFolder(ArgumentReader args) => args.Optional("data") ?? SharedData.Find();
-
-    public static string? ReportPath(ArgumentReader args, string file = "benchmarks.md") =>
-        args.Optional("output") ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", file) : null);
+    /// <summary><paramref name="given"/>, else $SBERT_DATA_DIR or ../shared/data.</summary>
+    public static string DataFolder(string? given) => given ?? SharedData.Find();
 
     /// <summary>The unique sentences of STSb train, dev and test, in file order (the paper's 10k-sentence pool).</summary>
     public static List<string> UniqueStsbSentences(string data) =>

@@ -1,89 +1,78 @@
-using System.Globalization;
-using System.Text;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
+using MLNet.SentenceEmbeddings.Cli.Embedding;
+using MLNet.SentenceEmbeddings.Corpora;
 
 namespace MLNet.SentenceEmbeddings.Cli.Commands;
 
-/// <summary><c>sbert embed</c>: one input line -> one output line of tab-separated floats.</summary>
+/// <summary><c>sbert embed</c>: a corpus file in, one vector per row out, streamed, resumable, shardable.</summary>
 public static class EmbedCommand
 {
-    public const string Help =
-        "sbert embed --input FILE --output FILE.tsv [options]\n" +
-        "  Embeds each line of FILE (UTF-8) and writes one line of tab-separated floats per input line, in order.\n" +
-        "  An empty line is embedded as the empty string.\n" +
-        "  --input FILE       text file, one sentence per line\n" +
-        "  --output FILE      TSV to write\n" + EncoderArguments.Help +
-        "  --json             print one JSON object as the last line of standard output (lines, dimension, seconds, ...)\n" +
-        "  Progress goes to standard error: a bar on a terminal, a line per 10% when redirected.\n";
-
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(EncoderArguments.Flags) { "json" };
-
-    // Lines are read and embedded in chunks so that memory stays bounded for large files; each chunk is
-    // length-sorted inside the encoder.
-    // 2,048 keeps the progress bar moving and memory small; length sorting inside a chunk still fills batches well.
-    private const int ChunkLines = 2048;
-
-    public static int Run(ArgumentReader args, TextWriter stdout, TextWriter log)
+    private static readonly Option<string> Input = new("--input")
     {
-        string input = args.Required("input");
-        string output = args.Required("output");
-        var (model, options) = EncoderArguments.Read(args);
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
-        if (!File.Exists(input)) throw new UsageException($"--input: file not found: {input}");
-        long totalLines = File.ReadLines(input).LongCount();
+        Description = "corpus: .txt (a row per line; an empty line is an empty text), .tsv / .csv (RFC 4180 quoting) with --column, " +
+                      ".jsonl with --field, .parquet with --column",
+        Required = true,
+    };
+    private static readonly Option<string?> Column = new("--column") { Description = "the text column of a .tsv/.csv/.parquet: a header name, or a 0-based index (default: the first; for .parquet the only string column)" };
+    private static readonly Option<string> Field = new("--field") { Description = "the text field of each .jsonl object", DefaultValueFactory = _ => CorpusReaderOptions.DefaultJsonField };
+    private static readonly Option<bool> Header = new("--header") { Description = "the first .tsv/.csv line is a header even though --column is an index" };
+    private static readonly Option<string> Output = new("--output")
+    {
+        Description = "vectors, one row per input row in order; the extension picks the format: .tsv, .npy (float32, numpy), " +
+                      ".parquet (id + list<float>), .safetensors (F32 'embeddings')",
+        Required = true,
+    };
+    private static readonly Option<int> Window = CliOptions.Int("--window", "rows read ahead and encoded together: memory is bounded by it; " +
+        "also the unit of --resume parts and --shard ranges (keep it the same across the runs of one job)", CorpusEmbedder.DefaultWindow);
+    private static readonly Option<bool> Resume = new("--resume")
+    {
+        Description = "build the output from atomic parts in OUTPUT.parts/ (with a manifest); after a kill, the same command " +
+                      "continues where it stopped and the output is the same as an uninterrupted run's",
+    };
+    private static readonly Option<ShardRange> Shard = CliOptions.Parsed("--shard", "embed only shard i of N (0-based), a contiguous run of " +
+        "windows; the N outputs concatenated in order are the single run's output", ShardRange.Parse, [], ShardRange.Whole);
+    private static readonly EncoderOptionSet Encoder = new();
+    private static readonly Option<bool> Json = CliOptions.Json("rows, dimension, seconds, output");
 
-        using var encoder = SentenceEncoder.Load(model, options);
-        using var progress = ProgressReporter.For(log, "embedding", totalLines);
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        long lines = 0;
-        using var writer = new StreamWriter(output, false, new UTF8Encoding(false)) { NewLine = "\n" };
-        var chunk = new List<string?>(ChunkLines);
-        var vectors = Array.Empty<float>();
-        var text = new StringBuilder();
-        void Flush()
+    public static Command Create() => Encoder.AddTo(new Command("embed", "embed a corpus (.txt, .tsv, .csv, .jsonl, .parquet) into .tsv, .npy, .parquet " +
+        "or .safetensors, streaming with bounded memory; --resume survives kills, --shard splits the work")
+    {
+        Input, Column, Field, Header, Output, Window, Resume, Shard, Json,
+    }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter stdout, TextWriter log)
+    {
+        string input = args.GetValue(Input)!;
+        if (!File.Exists(input)) throw new UsageException($"--input: file not found: {input}");
+        var (model, options) = Encoder.Bind(args);
+        var reader = new CorpusReaderOptions { Column = args.GetValue(Column), Field = args.GetValue(Field)!, HasHeader = args.GetValue(Header) ? true : null };
+        try
         {
-            if (chunk.Count == 0) return;
-            int dim = encoder.Dimension;
-            if (vectors.Length < chunk.Count * dim) vectors = new float[chunk.Count * dim];
-            encoder.Encode(chunk, vectors);
-            for (int r = 0; r < chunk.Count; r++)
-            {
-                text.Clear();
-                for (int d = 0; d < dim; d++)
-                {
-                    if (d > 0) text.Append('\t');
-                    // "R" round-trips float32 exactly.
-                    text.Append(vectors[r * dim + d].ToString("R", CultureInfo.InvariantCulture));
-                }
-                writer.WriteLine(text);
-            }
-            lines += chunk.Count;
-            chunk.Clear();
-            progress.Report(lines);
+            CorpusFormats.FromPath(input);
+            EmbeddingFormats.FromPath(args.GetValue(Output)!);
         }
-        using (var reader = new StreamReader(input, Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
-        {
-            string? line;
-            while ((line = reader.ReadLine()) is not null)
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        var settings = new EmbedSettings(input, reader, args.GetValue(Output)!, args.GetValue(Window), args.GetValue(Resume), args.GetValue(Shard), model, options);
+
+        var clock = Stopwatch.StartNew();
+        var result = CorpusEmbedder.Run(settings, log, cancellationToken);
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (args.GetValue(Json))
+            stdout.WriteLine(new JsonObject
             {
-                chunk.Add(line);
-                if (chunk.Count == ChunkLines) Flush();
-            }
-        }
-        Flush();
-        double seconds = started.Elapsed.TotalSeconds;
-        progress.Complete($"embedded {lines} line(s) with {encoder.Source} (dim {encoder.Dimension}) in {seconds:F1} s; " +
-                          $"{encoder.TruncatedCount} truncated to {encoder.Tokenizer.MaxSequenceLength} tokens");
-        if (json)
-            stdout.WriteLine(new System.Text.Json.Nodes.JsonObject
-            {
-                ["lines"] = lines,
-                ["dimension"] = encoder.Dimension,
-                ["model"] = encoder.Source,
+                ["lines"] = result.Rows,
+                ["first_row"] = result.FirstRow,
+                ["dimension"] = result.Dimension,
+                ["model"] = result.Model,
                 ["seconds"] = Math.Round(seconds, 3),
-                ["sentences_per_second"] = seconds > 0 ? Math.Round(lines / seconds, 1) : null,
-                ["truncated"] = encoder.TruncatedCount,
-                ["output"] = output,
+                ["sentences_per_second"] = seconds > 0 ? Math.Round(result.Rows / seconds, 1) : null,
+                ["truncated"] = result.Truncated,
+                ["windows_reused"] = result.WindowsReused,
+                ["shard"] = settings.Shard.ToString(),
+                ["output"] = settings.Output,
             }.ToJsonString());
         return 0;
     }

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Data.SentEval;
@@ -13,32 +15,50 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// </summary>
 public static class EvalSentEvalCommand
 {
-    public const string Help =
-        "sbert eval senteval [options]\n" +
-        "  SentEval transfer accuracy of frozen sentence features with ML.NET logistic regression (SentEval's protocol:\n" +
-        "  10-fold CV with inner CV for C on MR/CR/SUBJ/MPQA, CV on train for TREC/MRPC, dev for SST2).\n" +
-        "  --tasks LIST       comma-separated: MR,CR,SUBJ,MPQA,SST2,TREC,MRPC (default: all)\n" +
-        "  --data DIR         SentEval folder or the data folder above it (default: $SBERT_DATA_DIR or ../shared/data)\n" +
-        "  --features F       encoder | featurize-text | token-average (default encoder)\n" +
-        "  --model2 M         concatenate a second encoder's vectors (its own pooling) to --model's\n" +
-        "  --kfold N          folds (default 10)\n" +
-        "  --c-grid LIST      comma-separated C values replacing SentEval's grids (off-protocol)\n" +
-        "  --quick            3 folds and half of each C grid: a smoke run, not comparable figures\n" +
-        "  --tolerance X      L-BFGS stopping tolerance (default 1e-5)\n" +
-        "  --cache DIR        keep computed sentence vectors on disk, keyed by model, pooling and sentences\n" +
-        "  --json             print {\"tasks\": {..}, \"average\": ..} as the last line of standard output\n" +
-        EncoderArguments.Help;
+    private static readonly SentEvalOptions Defaults = new();
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(EncoderArguments.Flags) { "json", "quick" };
+    private static readonly Option<IReadOnlyList<string>> Tasks = TasksOption();
+    private static readonly Option<string?> Data = CliOptions.Data("SentEval folder or the data folder above it");
+    private static readonly Option<string> Features = new("--features") { Description = "what to classify on", DefaultValueFactory = _ => "encoder" };
+    private static readonly Option<string?> Model2 = new("--model2") { Description = "concatenate a second encoder's vectors (its own pooling) to --model's" };
+    private static readonly Option<int> KFold = CliOptions.Int("--kfold", "folds", Defaults.KFold, min: 2);
+    private static readonly Option<string[]?> CGrid = CliOptions.List("--c-grid", "comma-separated C values replacing SentEval's grids (off-protocol)");
+    private static readonly Option<bool> Quick = new("--quick") { Description = "3 folds and half of each C grid: a smoke run, not comparable figures" };
+    private static readonly Option<double?> Tolerance = CliOptions.OptionalPositive("--tolerance", $"L-BFGS stopping tolerance (default {Defaults.OptimizationTolerance:G})");
+    private static readonly Option<string?> Cache = new("--cache") { Description = "keep computed sentence vectors on disk, keyed by model, pooling and sentences" };
+    private static readonly EncoderOptionSet EncoderSet = new();
+    private static readonly Option<bool> Json = CliOptions.Json("{\"tasks\": {..}, \"average\": ..}");
 
-    public static int Run(ArgumentReader args, TextWriter output, TextWriter log)
+    public static Command Create()
     {
-        var tasks = ReadTasks(args);
-        string data = args.Optional("data") ?? SharedData.Find();
-        bool json = args.Flag("json");
-        var options = ReadOptions(args, log);
-        using var source = ReadFeatureSource(args);
-        args.EnsureAllUsed();
+        Features.AcceptOnlyFromAmong("encoder", "featurize-text", "token-average");
+        return EncoderSet.AddTo(new Command("senteval", "SentEval transfer accuracy of frozen sentence features with ML.NET logistic regression " +
+            "(SentEval's protocol: 10-fold CV with inner CV for C on MR/CR/SUBJ/MPQA, CV on train for TREC/MRPC, dev for SST2)")
+        {
+            Tasks, Data, Features, Model2, KFold, CGrid, Quick, Tolerance, Cache, Json,
+        }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+    }
+
+    /// <summary><c>--tasks</c>: a comma-separated subset of the seven SentEval tasks, all by default.</summary>
+    public static Option<IReadOnlyList<string>> TasksOption() =>
+        CliOptions.Parsed<IReadOnlyList<string>>("--tasks", "comma-separated SentEval tasks", t => SentEvalTasks.ParseList(t),
+            SentEvalTasks.All.ToArray(), SentEvalTasks.All);
+
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
+    {
+        var tasks = args.GetValue(Tasks)!;
+        string data = args.GetValue(Data) ?? SharedData.Find();
+        bool json = args.GetValue(Json);
+        var options = new SentEvalOptions { KFold = args.GetValue(KFold), Quick = args.GetValue(Quick), Log = log.WriteLine };
+        if (args.GetValue(Tolerance) is double tolerance) options.OptimizationTolerance = (float)tolerance;
+        if (args.GetValue(CGrid) is string[] grid)
+        {
+            var values = grid.Select(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 ? v : double.NaN).ToArray();
+            if (values.Any(double.IsNaN)) throw new UsageException($"--c-grid expects comma-separated positive numbers, got '{string.Join(",", grid)}'.");
+            options.CGrid = values;
+        }
+        var (model, encoderOptions) = EncoderSet.Bind(args);
+        using var source = FeatureSource(args.GetValue(Features)!, model, encoderOptions, args.GetValue(Model2), args.GetValue(Cache));
 
         // One task at a time so the progress bar (stderr) moves per task; a task takes minutes on 2 cores.
         using var progress = ProgressReporter.For(log, "SentEval tasks", tasks.Count);
@@ -47,6 +67,7 @@ public static class EvalSentEvalCommand
         var results = new List<SentEvalTaskResult>();
         foreach (var task in tasks)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             results.AddRange(runner.Run(source, data, new[] { task }).Tasks);
             progress.Report(results.Count, task);
         }
@@ -62,49 +83,19 @@ public static class EvalSentEvalCommand
         return 0;
     }
 
-    public static IReadOnlyList<string> ReadTasks(ArgumentReader args)
-    {
-        try { return SentEvalTasks.ParseList(args.Optional("tasks") ?? string.Join(",", SentEvalTasks.All)); }
-        catch (ArgumentException e) { throw new UsageException("--tasks: " + e.Message); }
-    }
-
-    public static SentEvalOptions ReadOptions(ArgumentReader args, TextWriter log)
-    {
-        var options = new SentEvalOptions { KFold = args.Int("kfold", 2) ?? 10, Quick = args.Flag("quick"), Log = log.WriteLine };
-        if (args.Optional("tolerance") is string tol)
-        {
-            if (!float.TryParse(tol, NumberStyles.Float, CultureInfo.InvariantCulture, out float t) || !(t > 0))
-                throw new UsageException($"--tolerance expects a positive number, got '{tol}'.");
-            options.OptimizationTolerance = t;
-        }
-        if (args.Optional("c-grid") is string grid)
-        {
-            try { options.CGrid = grid.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => double.Parse(c, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray(); }
-            catch (FormatException) { throw new UsageException($"--c-grid expects comma-separated numbers, got '{grid}'."); }
-            if (options.CGrid.Any(c => !(c > 0))) throw new UsageException("--c-grid values must be positive.");
-        }
-        return options;
-    }
-
     /// <summary>The features named by --features, --model, --model2 and the encoder options.</summary>
-    public static ISentEvalFeatureSource ReadFeatureSource(ArgumentReader args)
+    private static ISentEvalFeatureSource FeatureSource(string features, string model, SentenceEncoderOptions encoderOptions, string? model2, string? cache)
     {
-        string features = (args.Optional("features") ?? "encoder").ToLowerInvariant();
-        string? cache = args.Optional("cache");
-        string? model2 = args.Optional("model2");
-        var (model, encoderOptions) = EncoderArguments.Read(args);
         switch (features)
         {
-            case "featurize-text" or "featurizetext" or "text":
+            case "featurize-text":
                 return new TextFeaturizerSource();
-            case "token-average" or "token-embedding-average":
+            case "token-average":
                 return new TokenEmbeddingAverageSource(model, cache);
-            case "encoder":
+            default:
                 var first = Encoder(model, encoderOptions, cache);
                 return model2 is null ? first
                     : new ConcatenatedFeatureSource(new EmbeddingFeatureSource[] { first, Encoder(model2, new SentenceEncoderOptions { BatchSize = encoderOptions.BatchSize, Threads = encoderOptions.Threads }, cache) });
-            default:
-                throw new UsageException($"--features expects encoder, featurize-text or token-average, got '{features}'.");
         }
     }
 

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Text.Json.Nodes;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Evaluation;
 
 namespace MLNet.SentenceEmbeddings.Cli.Commands;
@@ -6,37 +8,44 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// <summary><c>sbert eval sts</c>: Spearman and Pearson correlation of embedding similarity with gold STS scores.</summary>
 public static class EvalStsCommand
 {
-    public const string Help =
-        "sbert eval sts --data PATH [options]\n" +
-        "  Correlates the similarity of the two sentence vectors with the gold score (SBERT Section 4.1), x100. With several\n" +
-        "  sub-sets (an STS12-16 year) the headline figures are the paper's ALL protocol: one correlation over all sub-sets\n" +
-        "  concatenated; each sub-set's own figures and their mean are given too.\n" +
-        "  --data PATH        a file, or a folder: stsb/sick pick the --split file in it; senteval-sts reads a year folder\n" +
-        "                     holding STS.input.NAME.txt + STS.gs.NAME.txt (e.g. SentEval's STS12-en-test)\n" +
-        "  --format F         " + StsData.Formats + " (default: guessed from the path)\n" +
-        "  --split S          train | dev | test, for a stsb or sick folder (default test)\n" +
-        "  --similarity S     cosine | dot | euclidean | manhattan (default cosine, the paper's)\n" +
-        EncoderArguments.Help +
-        "  --json             print one JSON object as the last line\n";
-
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(EncoderArguments.Flags) { "json" };
-
-    public static int Run(ArgumentReader args, TextWriter output, TextWriter log)
+    private static readonly Option<string> Data = new("--data")
     {
-        string data = args.Required("data");
-        string format = args.Optional("format") ?? GuessFormat(data);
-        string split = args.Optional("split") ?? "test";
-        SimilarityFunction similarity;
-        try { similarity = SimilarityFunctions.Parse(args.Optional("similarity") ?? "cosine"); }
-        catch (ArgumentException e) { throw new UsageException("--similarity: " + e.Message); }
-        var (model, options) = EncoderArguments.Read(args);
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
+        Description = "a file, or a folder: stsb/sick pick the --split file in it; senteval-sts reads a year folder holding " +
+                      "STS.input.NAME.txt + STS.gs.NAME.txt (e.g. SentEval's STS12-en-test)",
+        Required = true,
+    };
+    private static readonly Option<string?> Format = new("--format") { Description = StsData.Formats + " (default: guessed from the path)" };
+    private static readonly Option<string> Split = new("--split") { Description = "for a stsb or sick folder", DefaultValueFactory = _ => "test" };
+    private static readonly Option<SimilarityFunction> Similarity = CliOptions.Parsed("--similarity", "similarity of the two vectors (the paper's: cosine)",
+        t => SimilarityFunctions.Parse(t), ["cosine", "dot", "euclidean", "manhattan"], SimilarityFunction.Cosine);
+    private static readonly EncoderOptionSet Encoder = new();
+    private static readonly Option<bool> Json = CliOptions.Json("ALL, each sub-set and their mean");
+
+    public static Command Create()
+    {
+        Format.AcceptOnlyFromAmong("stsb", "sick", "senteval-sts", "tsv");
+        Split.AcceptOnlyFromAmong("train", "dev", "test");
+        return Encoder.AddTo(new Command("sts", "Spearman/Pearson of embedding similarity vs gold STS scores (STSb, SICK-R, STS12-16, TSV), x100. " +
+            "With several sub-sets (an STS12-16 year) the headline figures are the paper's ALL protocol: one correlation over all " +
+            "sub-sets concatenated; each sub-set's own figures and their mean are given too.")
+        {
+            Data, Format, Split, Similarity, Json,
+        }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+    }
+
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
+    {
+        string data = args.GetValue(Data)!;
+        string format = args.GetValue(Format) ?? GuessFormat(data);
+        string split = args.GetValue(Split)!;
+        var similarity = args.GetValue(Similarity);
+        var (model, options) = Encoder.Bind(args);
+        bool json = args.GetValue(Json);
 
         var subsets = StsData.Load(format, data, split);
         log.WriteLine($"evaluating {model} on {subsets.Sum(s => s.Pairs.Count)} pairs in {subsets.Count} sub-set(s) of {data} ({format}), {SimilarityFunctions.ToName(similarity)}");
-        using var encoder = SentenceEncoder.Load(model, options);
-        var result = new StsSubsetsEvaluator(subsets, similarity).Evaluate(s => encoder.Encode(s));
+        using var encoder = Models.LoadEncoder(model, options);
+        var result = new StsSubsetsEvaluator(subsets, similarity).Evaluate(s => encoder.Encode(s, cancellationToken));
         Print(result, output);
         if (json) output.WriteLine(ToJson(result).ToJsonString());
         return 0;

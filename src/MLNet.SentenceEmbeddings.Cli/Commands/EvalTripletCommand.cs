@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Text.Json.Nodes;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.Training;
@@ -8,32 +10,42 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// <summary><c>sbert eval triplet</c>: share of (anchor, positive, negative) triplets with d(a, p) &lt; d(a, n).</summary>
 public static class EvalTripletCommand
 {
-    public const string Help =
-        "sbert eval triplet --data PATH [options]\n" +
-        "  Triplet accuracy (SBERT Section 4.4): how often the anchor is closer to the positive than to the negative.\n" +
-        "  --data PATH        SNLI in SentEval's layout (the s1.SPLIT file, or the folder with --split): one triplet per\n" +
-        "                     premise with an entailed and a contradicting hypothesis; or a TSV anchor TAB positive TAB negative\n" +
-        "  --split S          dev | test, for an SNLI folder (default test)\n" +
-        "  --distance D       euclidean | cosine | manhattan (default euclidean, the paper's)\n" +
-        EncoderArguments.Help +
-        "  --json             print one JSON object as the last line\n";
-
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string>(EncoderArguments.Flags) { "json" };
-
-    public static int Run(ArgumentReader args, TextWriter output, TextWriter log)
+    private static readonly Option<string> Data = new("--data")
     {
-        string data = args.Required("data");
-        string split = args.Optional("split") ?? "test";
-        string distanceText = args.Optional("distance") ?? "euclidean";
-        var distance = Enum.TryParse<TripletDistance>(distanceText, ignoreCase: true, out var d) && Enum.IsDefined(d)
-            ? d : throw new UsageException($"--distance expects euclidean, cosine or manhattan, got '{distanceText}'.");
-        var (model, options) = EncoderArguments.Read(args);
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
+        Description = "SNLI in SentEval's layout (the s1.SPLIT file, or the folder with --split): one triplet per premise with " +
+                      "an entailed and a contradicting hypothesis; or a TSV anchor TAB positive TAB negative",
+        Required = true,
+    };
+    private static readonly Option<string> Split = new("--split") { Description = "for an SNLI folder", DefaultValueFactory = _ => "test" };
+    private static readonly Option<TripletDistance> Distance = CliOptions.Parsed("--distance", "distance (the paper's: euclidean)",
+        ParseDistance, ["euclidean", "cosine", "manhattan"], TripletDistance.Euclidean);
+    private static readonly EncoderOptionSet Encoder = new();
+    private static readonly Option<bool> Json = CliOptions.Json("accuracy and n");
+
+    public static Command Create()
+    {
+        Split.AcceptOnlyFromAmong("dev", "test", "train");
+        return Encoder.AddTo(new Command("triplet", "triplet accuracy (SBERT Section 4.4): how often the anchor is closer to the positive than to the negative")
+        {
+            Data, Split, Distance, Json,
+        }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+    }
+
+    private static TripletDistance ParseDistance(string text) =>
+        Enum.TryParse<TripletDistance>(text, ignoreCase: true, out var d) && Enum.IsDefined(d)
+            ? d : throw new ArgumentException($"expected euclidean, cosine or manhattan, got '{text}'.");
+
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
+    {
+        string data = args.GetValue(Data)!;
+        string split = args.GetValue(Split)!;
+        var distance = args.GetValue(Distance);
+        var (model, options) = Encoder.Bind(args);
+        bool json = args.GetValue(Json);
 
         var triplets = Load(data, split);
         log.WriteLine($"evaluating {model} on {triplets.Count} triplets from {data}, {distance.ToString().ToLowerInvariant()} distance");
-        using var encoder = SentenceEncoder.Load(model, options);
+        using var encoder = Models.LoadEncoder(model, options);
         var metrics = new TripletEvaluator(triplets, distance).Evaluate(encoder);
         output.WriteLine($"accuracy {100 * metrics["accuracy"]:F2}% over {metrics["n"]:N0} triplets");
         if (json) output.WriteLine(new JsonObject { ["accuracy"] = Math.Round(100 * metrics["accuracy"], 4), ["n"] = (int)metrics["n"] }.ToJsonString());

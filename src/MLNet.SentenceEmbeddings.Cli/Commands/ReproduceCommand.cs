@@ -1,32 +1,62 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Cli.Reproduction;
 
 namespace MLNet.SentenceEmbeddings.Cli.Commands;
 
 /// <summary>
-/// <c>sbert reproduce</c>: the SBERT paper's Tables 1, 2, 5, 6 and 7 on the data and encoders available here, each
-/// written to its own generated section of docs/reproduction.md (the prose around the sections is kept).
+/// <c>sbert reproduce</c>: the SBERT paper's Tables 1, 2, 5, 6 and 7 on the data and encoders available here, printed,
+/// and each written to its own generated section of the Markdown file named by <c>--output</c> (the prose around the
+/// sections is kept). The benchmark project's <c>reproduction</c> command is the same with the repository's
+/// docs/reproduction.md as its default.
 /// </summary>
 public static class ReproduceCommand
 {
-    public const string Help =
-        "sbert reproduce [options]\n" +
-        "  Runs the paper's experiments on the data and encoders here and writes docs/reproduction.md, paper figures beside ours:\n" +
-        "  1 unsupervised STS (STSb, SICK-R; STS12-16 with --sts-years), 2 STSb regression training, 5 SentEval,\n" +
-        "  6 pooling/concatenation ablation (NLI softmax), 7 encoding speed. About an hour on 2 cores (55 min measured, with SentEval vectors cached by bench senteval); --quick about 5.\n" +
-        "  --tables L         comma list of 1, 2, 5, 6, 7 (default: all)\n" +
-        "  --quick            subsample every data set and shorten training (a smoke test; the doc says so)\n" +
-        "  --sts-years DIR    SentEval's data/downstream/STS folder (STS12-en-test ... STS16-en-test), if you have it\n" +
-        "  --threads N        libtorch and ONNX Runtime threads (default: cores)\n" +
-        "  --data DIR         data folder (default: $SBERT_DATA_DIR or ../shared/data)\n" +
-        "  --output FILE      Markdown to update (default: docs/reproduction.md in the repository)\n" +
-        "  --artifacts DIR    where Table 2's trained encoder goes (default: artifacts/reproduction in the repository)\n" +
-        "  --cache DIR        SentEval sentence-vector cache, shared with bench senteval (default: ~/.cache/mlnet-sentence-embeddings/senteval)\n" +
-        "  --json             print {\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..} as the last line\n";
+    /// <summary>Where a run writes when the user does not say.</summary>
+    /// <param name="Report">Markdown to update; null prints only.</param>
+    /// <param name="Artifacts">Folder for Table 2's trained encoder; null uses a temporary folder removed at the end.</param>
+    /// <param name="CommandLine">How the docs name the command (with {0} for the table number).</param>
+    public sealed record Defaults(string? Report, string? Artifacts, string CommandLine);
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "quick", "json" };
+    /// <summary><c>sbert reproduce</c>: writes nothing unless <c>--output</c> / <c>--artifacts</c> say where.</summary>
+    public static Command Create() => Create("reproduce", "the SBERT paper's Tables 1, 2, 5, 6 and 7 on the data and encoders here, printed " +
+        "and, with --output, written into a Markdown file", () => new Defaults(null, null, "sbert reproduce --tables {0}"));
+
+    public static Command Create(string name, string description, Func<Defaults> defaults)
+    {
+        var known = Tables.Select(t => t.Number).ToArray();
+        var tables = CliOptions.List("--tables", "comma list (default: all): 1 unsupervised STS (STSb, SICK-R; STS12-16 with --sts-years), " +
+            "2 STSb regression training, 5 SentEval, 6 pooling/concatenation ablation (NLI softmax), 7 encoding speed", known);
+        tables.Validators.Add(r =>
+        {
+            foreach (var t in r.GetValueOrDefault<string[]?>() ?? [])
+                if (!known.Contains(t)) r.AddError($"--tables: unknown table '{t}'; expected some of {string.Join(", ", known)}.");
+        });
+        var quick = new Option<bool>("--quick") { Description = "subsample every data set and shorten training (a smoke test, about 5 min; the Markdown says so)" };
+        var stsYears = new Option<string?>("--sts-years") { Description = "SentEval's data/downstream/STS folder (STS12-en-test ... STS16-en-test), if you have it" };
+        var threads = CliOptions.Int("--threads", "libtorch and ONNX Runtime threads (default: cores)", Environment.ProcessorCount);
+        var data = CliOptions.Data();
+        var output = new Option<string?>("--output") { Description = "Markdown file to update, one generated section per table" };
+        var artifacts = new Option<string?>("--artifacts") { Description = "where Table 2's trained encoder goes (default: a temporary folder, removed at the end)" };
+        var cache = new Option<string?>("--cache") { Description = "SentEval sentence-vector cache, shared with eval senteval (default: ~/.cache/mlnet-sentence-embeddings/senteval)" };
+        var json = CliOptions.Json("{\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..}");
+        var command = new Command(name, description + " (about an hour on 2 cores; --quick about 5 min)")
+        {
+            tables, quick, stsYears, threads, data, output, artifacts, cache, json,
+        };
+        return command.SetRun((r, ct) =>
+        {
+            var d = defaults();
+            return Run(new Settings(r.GetValue(tables) ?? known, r.GetValue(quick), r.GetValue(stsYears), r.GetValue(threads),
+                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(cache), r.GetValue(json), d.CommandLine), ct, Console.Out);
+        });
+    }
+
+    private sealed record Settings(string[] Tables, bool Quick, string? StsYears, int Threads, string? Data, string? Report, string? Artifacts,
+        string? Cache, bool Json, string CommandLine);
 
     /// <summary>The tables in run order, by the paper's number.</summary>
     private static readonly (string Number, Func<ReproductionContext, StringBuilder> Run)[] Tables =
@@ -38,34 +68,36 @@ public static class ReproduceCommand
         ("7", Table7Speed.Run),
     };
 
-    public static int Run(ArgumentReader args, TextWriter output)
+    private static int Run(Settings settings, CancellationToken cancellationToken, TextWriter output)
     {
-        var known = Tables.Select(t => t.Number).ToList();
-        string? tableList = args.Optional("tables");
-        var tables = (tableList ?? string.Join(",", known)).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
-        foreach (var t in tables.Where(t => !known.Contains(t)))
-            throw new UsageException($"--tables: unknown table '{t}'; expected some of {string.Join(", ", known)}.");
-        bool quick = args.Flag("quick");
-        bool json = args.Flag("json");
-        string? stsYears = args.Optional("sts-years");
+        var tables = settings.Tables;
+        bool quick = settings.Quick;
+        string? stsYears = settings.StsYears;
         if (stsYears is not null && !Directory.Exists(stsYears)) throw new UsageException($"--sts-years: folder not found: {stsYears}");
-        int threads = args.Int("threads", 1) ?? Environment.ProcessorCount;
-        string data = BenchmarkInputs.DataFolder(args);
-        string? root = MarkdownReport.FindRepositoryRoot();
-        string? report = args.Optional("output") ?? (root is null ? null : Path.Combine(root, "docs", "reproduction.md"));
-        string artifacts = args.Optional("artifacts") ?? Path.Combine(root ?? ".", "artifacts", "reproduction");
-        string cache = args.Optional("cache") ?? EvalSentEvalCommand.DefaultCache;
-        args.EnsureAllUsed();
-
-        string command = "dotnet run -c Release --project src/MLNet.SentenceEmbeddings.Cli -- reproduce --tables {0}" + (quick ? " --quick" : "") +
-                         (stsYears is null ? "" : " --sts-years DIR") + $" --threads {threads}";
-        var ctx = new ReproductionContext { Data = data, Quick = quick, Threads = threads, Log = output, StsYears = stsYears, Command = command,
+        string data = BenchmarkInputs.DataFolder(settings.Data);
+        string? report = settings.Report;
+        // Table 2's encoder must live until Table 5 has evaluated it; without --artifacts it goes to a temporary folder.
+        string artifacts = settings.Artifacts ?? Path.Combine(Path.GetTempPath(), $"sbert-reproduce-{Environment.ProcessId}");
+        string cache = settings.Cache ?? EvalSentEvalCommand.DefaultCache;
+        string command = settings.CommandLine + (quick ? " --quick" : "") + (stsYears is null ? "" : " --sts-years DIR") + $" --threads {settings.Threads}";
+        var ctx = new ReproductionContext { Data = data, Quick = quick, Threads = settings.Threads, Log = output, StsYears = stsYears, Command = command,
             Artifacts = artifacts, SentEvalCache = cache };
         if (quick) output.WriteLine("sbert reproduce --quick: subsampled data and shortened training; the figures are a smoke test, not comparable with the paper.");
+        try { return RunTables(ctx, tables, report, settings.Json, cancellationToken, output); }
+        finally
+        {
+            if (settings.Artifacts is null && Directory.Exists(artifacts)) Directory.Delete(artifacts, recursive: true);
+        }
+    }
+
+    private static int RunTables(ReproductionContext ctx, string[] tables, string? report, bool json, CancellationToken cancellationToken, TextWriter output)
+    {
+        bool quick = ctx.Quick;
         var total = Stopwatch.StartNew();
         var minutes = new System.Text.Json.Nodes.JsonObject();
         foreach (var (number, run) in Tables.Where(t => tables.Contains(t.Number)))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var sw = Stopwatch.StartNew();
             output.WriteLine($"\n== Table {number} ==");
             var body = run(ctx);

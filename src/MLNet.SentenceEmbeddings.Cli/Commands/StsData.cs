@@ -1,3 +1,4 @@
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 
 namespace MLNet.SentenceEmbeddings.Cli.Commands;

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Text.Json.Nodes;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Training;
 
 namespace MLNet.SentenceEmbeddings.Cli.Commands;
@@ -6,52 +8,56 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// <summary><c>sbert train</c>: fine-tune an encoder with one objective and write it in the folder format.</summary>
 public static class TrainCommand
 {
-    public const string Help =
-        "sbert train --objective O --train FILE --output DIR [options]\n" +
-        "  Fine-tunes an encoder (Siamese / triplet network, shared weights) and writes it as a sentence-transformers folder,\n" +
-        "  loadable by 'sbert embed --model DIR' and the ML.NET transform.\n" +
-        "  --objective O      softmax | regression | triplet | mnrl | cosent\n" +
-        "  --model M          encoder to start from: default | arctic-xs | PATH (default: default)\n" +
-        "  --train FILE       training data\n" +
-        "  --dev FILE         dev data, evaluated every --evaluation-steps and at the end; the best weights are kept\n" +
-        "  --format F         " + TrainingData.Formats + " (default: guessed from the file name)\n" +
-        "  --epochs N         (default 1)\n" +
-        "  --batch-size N     (default 16, the paper's)\n" +
-        "  --lr X             peak learning rate (default 2e-5, the paper's; 10% linear warm-up)\n" +
-        "  --seed N           (default 42)\n" +
-        "  --precision P      fp32 | bf16 (bf16: libtorch CPU autocast of the forward pass, float32 weights; default fp32)\n" +
-        "  --evaluation-steps N  (default 0: evaluate after the last step only)\n" +
-        "  --max-examples N   use only the first N training examples\n" +
-        "  --output DIR       where to write the model\n" +
-        "  --json             print one JSON object as the last line of standard output (dev metric, steps, pairs/s)\n" +
-        "  Progress goes to standard error: a bar on a terminal, a line per 10% of the steps when redirected.\n";
+    private static readonly TrainingOptions Defaults = new();
 
-    public static readonly IReadOnlySet<string> Flags = new HashSet<string> { "json" };
+    private static readonly Option<TrainingObjective> Objective = CliOptions.Parsed("--objective", "training objective",
+        t => TrainingObjectives.Parse(t), ["softmax", "regression", "triplet", "mnrl", "cosent"]);
+    private static readonly Option<string> Model = new("--model") { Description = "encoder to start from: default | arctic-xs | PATH", DefaultValueFactory = _ => "default" };
+    private static readonly Option<string> Train = new("--train") { Description = "training data", Required = true };
+    private static readonly Option<string?> Dev = new("--dev") { Description = "dev data, evaluated every --evaluation-steps and at the end; the best weights are kept" };
+    private static readonly Option<string?> Format = new("--format") { Description = TrainingData.Formats + " (default: guessed from the file name)" };
+    private static readonly Option<int> Epochs = CliOptions.Int("--epochs", "passes over the training data", Defaults.Epochs);
+    private static readonly Option<int> BatchSize = CliOptions.Int("--batch-size", "examples per step (the paper's 16)", Defaults.BatchSize);
+    private static readonly Option<double?> LearningRate = CliOptions.OptionalPositive("--lr",
+        $"peak learning rate, 10% linear warm-up (default {Defaults.LearningRate:G}, the paper's)");
+    private static readonly Option<int> Seed = CliOptions.Int("--seed", "seeds dropout, new parameters and shuffling", Defaults.Seed, min: 0);
+    private static readonly Option<string> Precision = EncoderOptionSet.PrecisionOption("--precision",
+        "bf16: libtorch CPU autocast of the forward pass, float32 weights");
+    private static readonly Option<int> EvaluationSteps = CliOptions.Int("--evaluation-steps", "evaluate the dev data every N steps (0: after the last step only)", 0, min: 0);
+    private static readonly Option<int?> MaxExamples = CliOptions.OptionalInt("--max-examples", "use only the first N training examples");
+    private static readonly Option<string> Output = new("--output") { Description = "folder to write the model to (sentence-transformers format)", Required = true };
+    private static readonly Option<bool> Json = CliOptions.Json("the dev metric, steps and pairs/s");
 
-    public static int Run(ArgumentReader args, TextWriter output, TextWriter log)
+    public static Command Create()
     {
-        TrainingObjective objective;
-        try { objective = TrainingObjectives.Parse(args.Required("objective")); }
-        catch (ArgumentException e) { throw new UsageException("--objective: " + e.Message); }
-        string model = args.Optional("model") ?? "default";
-        string train = args.Required("train");
-        string? dev = args.Optional("dev");
-        string format = args.Optional("format") ?? TrainingData.GuessFormat(train);
-        string outputDir = args.Required("output");
-        int? maxExamples = args.Int("max-examples", 1);
+        Objective.Required = true;
+        return new Command("train", "fine-tune an encoder (Siamese / triplet network, shared weights) and save it as a " +
+            "sentence-transformers folder, loadable by 'sbert embed --model DIR' and the ML.NET transform")
+        {
+            Objective, Model, Train, Dev, Format, Epochs, BatchSize, LearningRate, Seed, Precision, EvaluationSteps, MaxExamples, Output, Json,
+        }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+    }
+
+    private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
+    {
+        var objective = args.GetValue(Objective);
+        string model = args.GetValue(Model)!;
+        string train = args.GetValue(Train)!;
+        string? dev = args.GetValue(Dev);
+        string format = args.GetValue(Format) ?? TrainingData.GuessFormat(train);
+        string outputDir = args.GetValue(Output)!;
+        int? maxExamples = args.GetValue(MaxExamples);
         var options = new SiameseTrainingOptions
         {
-            Epochs = args.Int("epochs", 1) ?? 1,
-            BatchSize = args.Int("batch-size", 1) ?? SiameseTrainingOptions.PaperBatchSize,
-            Seed = args.Int("seed", 0) ?? 42,
-            EvaluationSteps = args.Int("evaluation-steps", 0) ?? 0,
-            Precision = EncoderArguments.ParsePrecision(args.Optional("precision") ?? "fp32"),
+            Epochs = args.GetValue(Epochs),
+            BatchSize = args.GetValue(BatchSize),
+            Seed = args.GetValue(Seed),
+            EvaluationSteps = args.GetValue(EvaluationSteps),
+            Precision = EncoderOptionSet.ParsePrecision(args.GetValue(Precision)!),
+            LearningRate = args.GetValue(LearningRate) ?? Defaults.LearningRate,
+            CancellationToken = cancellationToken,
         };
-        if (args.Optional("lr") is string lr)
-            options.LearningRate = double.TryParse(lr, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 0
-                ? v : throw new UsageException($"--lr expects a positive number, got '{lr}'.");
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
+        bool json = args.GetValue(Json);
 
         using var progress = ProgressReporter.For(log, "training", 0);
         options.Log = progress.Log;
@@ -66,8 +72,10 @@ public static class TrainCommand
         progress.Log($"training {objective.ToString().ToLowerInvariant()} on {examples.Count} examples from {train} ({format})" +
                       (options.Evaluator is null ? "" : $", evaluating on {dev}"));
 
-        using var encoder = SentenceEncoder.Load(model);
+        using var encoder = Models.LoadEncoder(model);
         var loss = TrainingObjectives.Create(objective, encoder.Dimension, Math.Max(numLabels, 2), examples[0].Texts.Count);
+        // The objective says what its examples must carry; errors name the file.
+        TrainingExamples.Check(loss, examples, train);
         var result = new SiameseTrainer(encoder, loss, options).Train(examples);
         encoder.Save(outputDir);
         (loss as IDisposable)?.Dispose();

@@ -1,3 +1,4 @@
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.Training;
@@ -70,9 +71,17 @@ public static class TrainingData
             return TsvReader.Read(path, 3).Select(r => TrainingExample.Triplet(r.Fields[0], r.Fields[1], r.Fields[2])).ToList();
         if (objective is TrainingObjective.Mnrl)
             return TsvReader.Read(path, 2).Select(r => TrainingExample.Pair(r.Fields[0], r.Fields[1], 0)).ToList();
-        var rows = TsvReader.Read(path, 3);
-        var examples = rows.Select(r => TrainingExample.Pair(r.Fields[0], r.Fields[1], TsvReader.Number(path, r.Line, r.Fields[2]))).ToList();
-        if (objective == TrainingObjective.Softmax) numLabels = (int)examples.Max(e => e.Label) + 1;
-        return examples;
+        if (objective == TrainingObjective.Softmax)
+        {
+            // Class indices, checked with file and line by the reader.
+            var (labeled, classes) = TsvReader.ReadLabeled(path);
+            numLabels = classes;
+            return labeled.Select(p => TrainingExample.Pair(p.Sentence1, p.Sentence2, p.Score)).ToList();
+        }
+        // Regression compares cosine with a score in [0, 1] (a 0-5 file fails naming its line); CoSENT only ranks.
+        var scored = objective == TrainingObjective.Regression
+            ? TsvReader.ReadScored(path)
+            : TsvReader.ReadScored(path, double.MinValue, double.MaxValue);
+        return scored.Select(p => TrainingExample.Pair(p.Sentence1, p.Sentence2, p.Score)).ToList();
     }
 }

@@ -26,7 +26,7 @@ public class EmbedCommandTests
         using var encoder = SentenceEncoder.Load(model, new SentenceEncoderOptions { BatchSize = 2 });
         var expected = encoder.Encode(lines);
         for (int i = 0; i < lines.Length; i++) CollectionAssert.AreEqual(expected[i], rows[i], $"line {i + 1}");
-        StringAssert.Contains(stderr, "embedded 4 line(s)");
+        StringAssert.Contains(stderr, "embedded 4 row(s)");
     }
 
     [TestMethod]

@@ -5,11 +5,12 @@ namespace MLNet.SentenceEmbeddings.Tests.Packaging;
 
 /// <summary>
 /// Packs the two library packages into artifacts/packages once per test run (from the assemblies this test run built,
-/// so nothing is compiled twice), and runs `dotnet` commands in scratch folders as a user would.
+/// so nothing is compiled twice), packs the sbert tool on demand, and runs `dotnet` commands in scratch folders as a user would.
 /// </summary>
 public static class LocalPackages
 {
     private static readonly Lazy<string> PackedLazy = new(Pack, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> PackedToolLazy = new(PackTool, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private static string Metadata(string key) => typeof(LocalPackages).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == key).Value!;
@@ -22,16 +23,34 @@ public static class LocalPackages
     /// <summary>The local feed, after `dotnet pack --no-build` of the solution has filled it.</summary>
     public static string Packed => PackedLazy.Value;
 
+    /// <summary>
+    /// The local feed after the sbert tool (MLNet.SentenceEmbeddings.Cli and its linux-x64 package) was packed too. The
+    /// tool is RID-specific, so its pack builds the linux-x64 variant: minutes, hence only for the test that installs it.
+    /// </summary>
+    public static string PackedTool => PackedToolLazy.Value;
+
     private static string Pack()
     {
-        var (code, output) = Dotnet(RepositoryRoot, TimeSpan.FromMinutes(5),
-            "pack", Path.Combine(RepositoryRoot, "MLNet.SentenceEmbeddings.sln"), "-c", Configuration, "--no-build");
-        if (code != 0) throw new InvalidOperationException($"dotnet pack failed ({code}):\n{output}");
-        foreach (var id in new[] { "MLNet.SentenceEmbeddings", "MLNet.SentenceEmbeddings.MLNet" })
+        // The libraries only: the tool cannot be packed --no-build (see PackedTool).
+        foreach (var (id, project) in new[] { ("MLNet.SentenceEmbeddings", "MLNet.SentenceEmbeddings"), ("MLNet.SentenceEmbeddings.MLNet", "MLNet.SentenceEmbeddings.MLNet") })
         {
+            var (code, output) = Dotnet(RepositoryRoot, TimeSpan.FromMinutes(5),
+                "pack", Path.Combine(RepositoryRoot, "src", project, project + ".csproj"), "-c", Configuration, "--no-build");
+            if (code != 0) throw new InvalidOperationException($"dotnet pack failed ({code}):\n{output}");
             string nupkg = Path.Combine(Feed, $"{id}.{Version}.nupkg");
             if (!File.Exists(nupkg)) throw new FileNotFoundException($"dotnet pack did not write {nupkg}:\n{output}", nupkg);
         }
+        return Feed;
+    }
+
+    private static string PackTool()
+    {
+        _ = Packed;
+        var (code, output) = Dotnet(RepositoryRoot, TimeSpan.FromMinutes(15),
+            "pack", Path.Combine(RepositoryRoot, "src", "MLNet.SentenceEmbeddings.Cli", "MLNet.SentenceEmbeddings.Cli.csproj"), "-c", Configuration);
+        if (code != 0) throw new InvalidOperationException($"dotnet pack of the tool failed ({code}):\n{output}");
+        foreach (var name in new[] { $"MLNet.SentenceEmbeddings.Cli.{Version}.nupkg", $"MLNet.SentenceEmbeddings.Cli.linux-x64.{Version}.nupkg" })
+            if (!File.Exists(Path.Combine(Feed, name))) throw new FileNotFoundException($"dotnet pack did not write {name}:\n{output}", name);
         return Feed;
     }
 

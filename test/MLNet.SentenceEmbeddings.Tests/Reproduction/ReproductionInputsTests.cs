@@ -1,4 +1,4 @@
-using MLNet.SentenceEmbeddings.Cli;
+using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Cli.Reproduction;
 
