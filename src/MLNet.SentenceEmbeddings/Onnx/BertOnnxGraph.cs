@@ -21,13 +21,19 @@ internal static class BertOnnxGraph
     /// <param name="inputIds">(B, T) int64.</param>
     /// <param name="attentionMask">(B, T) int64, 1 for real tokens.</param>
     /// <param name="tokenTypeIds">(B, T) int64, or null to use segment 0 everywhere.</param>
+    /// <param name="fusedAttention">
+    /// Write each self-attention as ONNX Runtime's contrib Attention operator (one (H, 3H) projection, the mask as int32)
+    /// instead of standard operators; the int8 quantizer turns it into QAttention.
+    /// </param>
     public static string Write(OnnxGraphBuilder g, BertConfig c, IReadOnlyDictionary<string, NamedArray> w,
-        string inputIds, string attentionMask, string? tokenTypeIds)
+        string inputIds, string attentionMask, string? tokenTypeIds, bool fusedAttention = false)
     {
         var weights = new WeightReader(w, c);
         var h = Embeddings(g, c, weights, inputIds, tokenTypeIds);
-        var mask = AdditiveMask(g, attentionMask);
-        for (int i = 0; i < c.NumHiddenLayers; i++) h = Layer(g, c, weights, $"encoder.layer.{i}", h, mask);
+        var mask = fusedAttention
+            ? g.Node("Cast", "mask_int32", new[] { attentionMask }, Int("to", (long)global::Onnx.TensorProto.Types.DataType.Int32))
+            : AdditiveMask(g, attentionMask);
+        for (int i = 0; i < c.NumHiddenLayers; i++) h = Layer(g, c, weights, $"encoder.layer.{i}", h, mask, fusedAttention);
         weights.CheckAllUsed();
         return h;
     }
@@ -56,9 +62,11 @@ internal static class BertOnnxGraph
         return g.Node("Mul", "mask_additive", new[] { inverted, g.Scalar(MaskedScore) });
     }
 
-    private static string Layer(OnnxGraphBuilder g, BertConfig c, WeightReader w, string p, string x, string mask)
+    private static string Layer(OnnxGraphBuilder g, BertConfig c, WeightReader w, string p, string x, string mask, bool fusedAttention)
     {
-        var context = SelfAttention(g, c, w, $"{p}.attention.self", x, mask);
+        var context = fusedAttention
+            ? FusedSelfAttention(g, c, w, $"{p}.attention.self", x, mask)
+            : SelfAttention(g, c, w, $"{p}.attention.self", x, mask);
         var attended = ResidualOutput(g, c, w, $"{p}.attention.output", context, x);
         var inner = Linear(g, w, $"{p}.intermediate.dense", attended); // (B, T, I)
         inner = Activation(g, c.HiddenAct, inner);
@@ -84,6 +92,16 @@ internal static class BertOnnxGraph
         var context = g.Node("MatMul", $"{p}.context_heads", new[] { probs, v }); // (B, nh, T, hs)
         context = g.Node("Transpose", $"{p}.context_transposed", new[] { context }, Ints("perm", 0, 2, 1, 3)); // (B, T, nh, hs)
         return g.Node("Reshape", $"{p}.context", new[] { context, g.Int64s(0, 0, c.HiddenSize) }); // (B, T, H)
+    }
+
+    /// <summary>com.microsoft Attention: x (B, T, H) times the (H, 3H) query|key|value projection, masked softmax, context (B, T, H).</summary>
+    private static string FusedSelfAttention(OnnxGraphBuilder g, BertConfig c, WeightReader w, string p, string x, string mask32)
+    {
+        string[] parts = { $"{p}.query", $"{p}.key", $"{p}.value" };
+        var weight = w.TransposedConcat(parts.Select(n => n + ".weight").ToArray(), g.UniqueName(p.Replace('.', '_') + "_qkv_t"), g);
+        var bias = w.Concat(parts.Select(n => n + ".bias").ToArray(), g.UniqueName(p.Replace('.', '_') + "_qkv_bias"), g);
+        return g.Node("Attention", $"{p}.context", new[] { x, weight, bias, mask32 }, 1, MicrosoftDomain,
+            Int("num_heads", c.NumAttentionHeads))[0];
     }
 
     /// <summary>dense -> + residual -> LayerNorm (BERT is post-LN); dropout is the identity at inference.</summary>
@@ -171,6 +189,35 @@ internal static class BertOnnxGraph
                 for (int col = 0; col < cols; col++)
                     t[(long)col * rows + r] = a.Data[(long)r * cols + col];
             return _written[name] = g.Initializer(g.UniqueName(name.Replace('.', '_') + "_t"), t, cols, rows);
+        }
+
+        /// <summary>Linear weights (out_i, in) side by side as one (in, sum out_i) matrix: several projections in one product.</summary>
+        public string TransposedConcat(string[] names, string initializerName, OnnxGraphBuilder g)
+        {
+            var arrays = names.Select(Get).ToList();
+            int rows = (int)arrays[0].Shape[1], cols = arrays.Sum(a => (int)a.Shape[0]);
+            if (arrays.Any(a => a.Shape.Length != 2 || a.Shape[1] != rows))
+                throw new InvalidDataException($"weights {string.Join(", ", names)} do not share an input width.");
+            var t = new float[(long)rows * cols];
+            int offset = 0;
+            foreach (var a in arrays)
+            {
+                int outs = (int)a.Shape[0];
+                for (int o = 0; o < outs; o++)
+                    for (int i = 0; i < rows; i++)
+                        t[(long)i * cols + offset + o] = a.Data[(long)o * rows + i];
+                offset += outs;
+            }
+            foreach (var n in names) _written[n] = initializerName;
+            return g.Initializer(initializerName, t, rows, cols);
+        }
+
+        /// <summary>Vectors one after the other (the biases of <see cref="TransposedConcat"/>).</summary>
+        public string Concat(string[] names, string initializerName, OnnxGraphBuilder g)
+        {
+            var data = names.SelectMany(n => Get(n).Data).ToArray();
+            foreach (var n in names) _written[n] = initializerName;
+            return g.Initializer(initializerName, data, data.Length);
         }
 
         /// <summary>Fails when the weights hold names the graph never used (the config does not describe them).</summary>

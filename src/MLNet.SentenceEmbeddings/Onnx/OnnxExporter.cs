@@ -97,6 +97,7 @@ public static class OnnxExporter
     /// <summary>Builds the ModelProto (exposed to the tests and the quantizer measurements).</summary>
     internal static ModelProto Build(OnnxExportPlan plan, OnnxExportOptions options, Int8Settings? int8 = null)
     {
+        int8 ??= new Int8Settings(ReduceRange: options.ReduceRange);
         ArgumentNullException.ThrowIfNull(plan);
         plan.Validate();
         bool tokensOnly = options.Output == OnnxExportOutput.TokenEmbeddings;
@@ -106,7 +107,7 @@ public static class OnnxExporter
         var mask = g.Input(AttentionMask, Int64, "batch", "sequence");
         // BERT reads segment ids; a sentence encoder feeds zeros, but sentence-transformers and optimum pass them.
         var types = g.Input(TokenTypeIds, Int64, "batch", "sequence");
-        var hidden = BertOnnxGraph.Write(g, plan.Config, plan.Weights, ids, mask, types);
+        var hidden = BertOnnxGraph.Write(g, plan.Config, plan.Weights, ids, mask, types, int8.FusedAttention);
         int dimension;
         if (tokensOnly)
         {
@@ -151,7 +152,9 @@ public static class OnnxExporter
         };
         foreach (var (k, v) in metadata.ToProperties()) model.MetadataProps.Add(new StringStringEntryProto { Key = k, Value = v });
         if (options.Precision == OnnxPrecision.Int8)
-            OnnxInt8Quantizer.Quantize(model, int8 ?? new Int8Settings(ReduceRange: options.ReduceRange));
+            OnnxInt8Quantizer.Quantize(model, int8);
+        else if (int8.FusedAttention)
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxGraphBuilder.MicrosoftDomain, Version = 1 });
         return model;
     }
 }

@@ -7,21 +7,35 @@ namespace MLNet.SentenceEmbeddings.Onnx;
 /// <summary>How the int8 graph computes a quantized matrix product (measured in docs/onnx.md).</summary>
 internal enum Int8Kernel
 {
+    /// <summary>
+    /// Standard operators: DynamicQuantizeLinear -> MatMulInteger -> Cast -> Mul. Any ONNX runtime runs it; ONNX Runtime
+    /// fuses it into its contrib kernels (MatMulIntegerToFloat, DynamicQuantizeMatMul) and shares one input
+    /// quantization between query, key and value, so it runs as fast as writing those kernels directly (the default).
+    /// </summary>
+    MatMulInteger,
     /// <summary>ONNX Runtime's contrib DynamicQuantizeMatMul: one node quantizes the input and multiplies (bias folded in).</summary>
     DynamicQuantizeMatMul,
-    /// <summary>Standard operators: DynamicQuantizeLinear -> MatMulInteger -> Cast -> Mul (runs on any ONNX runtime).</summary>
-    MatMulInteger,
 }
 
 /// <param name="Kernel">Which operators carry the int8 products.</param>
 /// <param name="PerChannel">One scale per output column of a weight (else one per matrix).</param>
 /// <param name="ReduceRange">7-bit weights ([-64, 63]): avoids the int16 saturation of x86 CPUs without VNNI (AVX2's vpmaddubsw).</param>
 /// <param name="QuantizeAttention">Also quantize the two activation-by-activation products of attention (Q K^T, P V).</param>
+/// <param name="FusedAttention">
+/// Write attention as the contrib Attention operator (float32 graphs too); int8 turns it into QAttention, which
+/// multiplies the int8 (H, 3H) projection and runs the attention core in one kernel.
+/// </param>
+/// <param name="MergeProjections">
+/// Multiply sibling projections of one input (query, key, value) as one (H, 3H) product, then Split: one activation
+/// quantization and one wider GEMM instead of three.
+/// </param>
 internal sealed record Int8Settings(
-    Int8Kernel Kernel = Int8Kernel.DynamicQuantizeMatMul,
+    Int8Kernel Kernel = Int8Kernel.MatMulInteger,
     bool PerChannel = true,
     bool ReduceRange = false,
-    bool QuantizeAttention = false);
+    bool QuantizeAttention = false,
+    bool FusedAttention = false,
+    bool MergeProjections = false);
 
 /// <summary>
 /// Dynamic int8 quantization of a float32 graph, written here because no Python quantizer is reachable: every MatMul
@@ -37,6 +51,7 @@ internal static class OnnxInt8Quantizer
     public static void Quantize(ModelProto model, Int8Settings settings)
     {
         var graph = model.Graph;
+        if (settings.MergeProjections) MergeSiblingProjections(graph);
         var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var consumers = graph.Node.SelectMany(n => n.Input.Select(i => (Input: i, Node: n))).ToLookup(x => x.Input, x => x.Node);
         var g = new OnnxGraphBuilder(graph);
@@ -56,6 +71,12 @@ internal static class OnnxInt8Quantizer
                 unusedInitializers.Add(w.Name);
                 if (bias is not null) dropped.Add(bias.Value.Add);
             }
+            else if (node.OpType == "Attention" && node.Domain == MicrosoftDomain
+                     && initializers.TryGetValue(node.Input[1], out var qkv) && IsFloatMatrix(qkv))
+            {
+                QuantizeAttention(g, node, qkv, settings);
+                unusedInitializers.Add(qkv.Name);
+            }
             else if (settings.QuantizeAttention && node.OpType == "MatMul" && node.Domain == ""
                      && !initializers.ContainsKey(node.Input[0]) && !initializers.ContainsKey(node.Input[1]))
             {
@@ -65,8 +86,68 @@ internal static class OnnxInt8Quantizer
         }
         foreach (var name in unusedInitializers)
             if (!graph.Node.Any(n => n.Input.Contains(name))) graph.Initializer.Remove(initializers[name]);
-        if (settings.Kernel == Int8Kernel.DynamicQuantizeMatMul && !model.OpsetImport.Any(o => o.Domain == MicrosoftDomain))
+        if ((settings.Kernel == Int8Kernel.DynamicQuantizeMatMul || settings.FusedAttention) && !model.OpsetImport.Any(o => o.Domain == MicrosoftDomain))
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
+    }
+
+    /// <summary>
+    /// Replaces MatMul(x, W_i) + b_i (i = 1..n, same x, constant W_i and b_i) by one MatMul(x, [W_1 .. W_n]) + [b_1 .. b_n]
+    /// and a Split whose outputs carry the old Add outputs' names.
+    /// </summary>
+    internal static void MergeSiblingProjections(GraphProto graph)
+    {
+        var initializers = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var consumers = graph.Node.SelectMany(n => n.Input.Select(i => (Input: i, Node: n))).ToLookup(x => x.Input, x => x.Node);
+        var candidates = new List<(NodeProto MatMul, NodeProto Add, TensorProto W, TensorProto B)>();
+        foreach (var n in graph.Node)
+        {
+            if (n.OpType != "MatMul" || n.Domain != "" || n.Input.Count != 2 || !initializers.TryGetValue(n.Input[1], out var w) || !IsFloatMatrix(w)) continue;
+            if (FoldableBias(n, consumers, initializers, w.Dims[1]) is { } b && !b.Bias.RawData.IsEmpty) candidates.Add((n, b.Add, w, b.Bias));
+        }
+        var g = new OnnxGraphBuilder(graph);
+        var replaced = new Dictionary<NodeProto, List<NodeProto>>(ReferenceEqualityComparer.Instance);
+        var removed = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        foreach (var group in candidates.GroupBy(c => (c.MatMul.Input[0], c.W.Dims[0])).Where(grp => grp.Count() > 1))
+        {
+            var items = group.ToList();
+            int rows = (int)items[0].W.Dims[0];
+            var widths = items.Select(i => (int)i.W.Dims[1]).ToArray();
+            int cols = widths.Sum();
+            var weight = new float[(long)rows * cols];
+            var bias = new float[cols];
+            int offset = 0;
+            foreach (var (_, _, w, b) in items)
+            {
+                var wd = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(w.RawData.Span);
+                int n = (int)w.Dims[1];
+                for (int r = 0; r < rows; r++) wd.Slice(r * n, n).CopyTo(weight.AsSpan(r * cols + offset, n));
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(b.RawData.Span).CopyTo(bias.AsSpan(offset, n));
+                offset += n;
+            }
+            string hint = items[0].W.Name + "_merged";
+            var mark = graph.Node.Count;
+            var product = g.Node("MatMul", hint + "_matmul", new[] { group.Key.Item1, g.Initializer(g.UniqueName(hint), weight, rows, cols) });
+            var sum = g.Node("Add", hint + "_out", new[] { product, g.Initializer(g.UniqueName(hint + "_bias"), bias, cols) });
+            var split = new NodeProto { OpType = "Split", Name = g.UniqueName("node_" + hint + "_split") };
+            split.Input.AddRange(new[] { sum, g.Int64s(widths.Select(x => (long)x).ToArray()) });
+            split.Output.AddRange(items.Select(i => i.Add.Output[0]));
+            split.Attribute.Add(Int("axis", -1));
+            // The builder appended the new nodes at the end; they belong where the first projection was.
+            var added = graph.Node.Skip(mark).ToList();
+            foreach (var a in added) graph.Node.Remove(a);
+            added.Add(split);
+            replaced[items[0].MatMul] = added;
+            foreach (var i in items) { removed.Add(i.MatMul); removed.Add(i.Add); }
+            foreach (var i in items) { graph.Initializer.Remove(i.W); graph.Initializer.Remove(i.B); }
+        }
+        if (replaced.Count == 0) return;
+        var nodes = graph.Node.ToList();
+        graph.Node.Clear();
+        foreach (var n in nodes)
+        {
+            if (replaced.TryGetValue(n, out var with)) graph.Node.AddRange(with);
+            else if (!removed.Contains(n)) graph.Node.Add(n);
+        }
     }
 
     private static bool IsFloatMatrix(TensorProto t) =>
@@ -112,6 +193,25 @@ internal static class OnnxInt8Quantizer
         var asFloat = g.Node("Cast", output + "_float", new[] { product }, Int("to", (long)TensorProto.Types.DataType.Float));
         var multiplier = g.Node("Mul", output + "_multiplier", new[] { dq[1], scale });
         AddNamed(g, "Mul", output, asFloat, multiplier);
+    }
+
+    /// <summary>Attention(x, W, b, mask) -> DynamicQuantizeLinear(x) -> QAttention(x_q, W_int8, b, x_scale, w_scale, mask, x_zp, w_zp).</summary>
+    private static void QuantizeAttention(OnnxGraphBuilder g, NodeProto attention, TensorProto w, Int8Settings s)
+    {
+        int rows = (int)w.Dims[0], cols = (int)w.Dims[1];
+        var data = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(w.RawData.Span);
+        var (q, scales) = QuantizeSymmetric(data, rows, cols, s.PerChannel, s.ReduceRange ? 63 : 127);
+        string qName = g.Initializer(g.UniqueName(w.Name + "_int8"), q, rows, cols);
+        long[] dims = scales.Length == 1 ? Array.Empty<long>() : new long[] { cols };
+        string scale = g.Initializer(g.UniqueName(w.Name + "_scale"), scales, dims);
+        string zero = g.Initializer(g.UniqueName(w.Name + "_zero_point"), new sbyte[scales.Length], dims);
+        string output = attention.Output[0];
+        var dq = g.Node("DynamicQuantizeLinear", output + "_quant", new[] { attention.Input[0] }, 3, "");
+        var node = new NodeProto { OpType = "QAttention", Domain = MicrosoftDomain, Name = g.UniqueName("node_" + output) };
+        node.Input.AddRange(new[] { dq[0], qName, attention.Input[2], dq[1], scale, attention.Input.Count > 3 ? attention.Input[3] : "", dq[2], zero });
+        node.Output.Add(output);
+        node.Attribute.AddRange(attention.Attribute);
+        g.Graph.Node.Add(node);
     }
 
     private static void QuantizeActivationMatMul(OnnxGraphBuilder g, NodeProto matmul)
