@@ -4,6 +4,7 @@ using MLNet.SentenceEmbeddings.OnnxBenchmark;
 //   kernels  int8 kernel variants: ONNX Runtime's fused ops, speed and agreement with fp32  -> docs/onnx.md
 //   speed    ORT int8 vs ORT fp32 (10k STSb sentences, interleaved), STSb Spearman, and TorchSharp vs ORT as
 //            whole processes (start to exit)                                                   -> docs/onnx.md
+//   node-check  onnxruntime-node (tools/onnx-node-check) embeds C#-tokenized STSb with an exported file  -> docs/onnx.md
 //   embed    one embedding run as a process (what `speed` times); not for direct use
 var args2 = BenchArgs.Parse(args);
 try
@@ -13,8 +14,9 @@ try
         case "kernels": KernelComparison.Run(args2); break;
         case "speed": SpeedBenchmark.Run(args2); break;
         case "embed": EmbedChild.Run(args2); break;
+        case "node-check": NodeCheck.Run(args2); break;
         default:
-            Console.Error.WriteLine("usage: OnnxBenchmark kernels|speed [--threads N] [--rounds N] [--sentences N] [--data DIR] [--output FILE]");
+            Console.Error.WriteLine("usage: OnnxBenchmark kernels|speed|node-check [--threads N] [--rounds N] [--sentences N] [--data DIR] [--output FILE]");
             return 2;
     }
     return 0;
