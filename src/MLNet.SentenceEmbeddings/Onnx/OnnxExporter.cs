@@ -1,5 +1,8 @@
+using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
+using MLNet.SentenceEmbeddings.Pooling;
 using Onnx;
+using static MLNet.SentenceEmbeddings.Onnx.OnnxGraphNames;
 
 namespace MLNet.SentenceEmbeddings.Onnx;
 
@@ -25,11 +28,6 @@ public static class OnnxExporter
     /// <summary>ONNX IR version 8 goes with opset 17.</summary>
     public const long IrVersion = 8;
 
-    public const string InputIds = "input_ids";
-    public const string AttentionMask = "attention_mask";
-    public const string TokenTypeIds = "token_type_ids";
-    public const string SentenceEmbedding = "sentence_embedding";
-    public const string LastHiddenState = "last_hidden_state";
 
     /// <summary>sentence-transformers' file of the float32 transformer, relative to a saved model folder.</summary>
     public static readonly string SentenceTransformersFile = Path.Combine("onnx", "model.onnx");
@@ -40,8 +38,25 @@ public static class OnnxExporter
     /// </summary>
     public static readonly string SentenceTransformersInt8File = Path.Combine("onnx", "model_qint8_avx512_vnni.onnx");
 
-    /// <summary>The file name <c>sbert export</c> writes into its output folder: model.onnx, or model_int8.onnx.</summary>
-    public static string DefaultFileName(OnnxPrecision precision) => precision == OnnxPrecision.Int8 ? "model_int8.onnx" : "model.onnx";
+    /// <summary>
+    /// Exports <paramref name="encoder"/> in memory and runs it on ONNX Runtime (TorchSharp only reads the weights).
+    /// <paramref name="options"/> defaults to the encoder's own batch size, threads, maximum length and sorting.
+    /// </summary>
+    public static OnnxSentenceEncoder ToOnnxEncoder(this SentenceEncoder encoder, OnnxPrecision precision = OnnxPrecision.Float32, SentenceEncoderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        var bytes = ToBytes(OnnxExportPlan.FromEncoder(encoder), new OnnxExportOptions { Precision = precision, IncludeVocabulary = false });
+        var o = options ?? encoder.Options;
+        if (options is null)
+        {
+            // The graph bakes in pooling and normalisation; precision is the export's.
+            o.Pooling = null;
+            o.Normalize = null;
+            o.Precision = Precision.Float32;
+        }
+        return OnnxSentenceEncoder.FromBytes(bytes, o, encoder.Tokenizer,
+            $"{encoder.Source} (ONNX {(precision == OnnxPrecision.Int8 ? "int8" : "fp32")})");
+    }
 
     /// <summary>Exports <paramref name="encoder"/> to <paramref name="path"/> (written whole or not at all).</summary>
     /// <exception cref="NotSupportedException">The encoder's architecture or tokenizer cannot be exported yet.</exception>
@@ -146,7 +161,7 @@ public static class OnnxExporter
             Output = tokensOnly ? LastHiddenState : SentenceEmbedding,
             Prompts = plan.Prompts,
             DefaultPromptName = plan.DefaultPromptName,
-            Modules = OnnxModelMetadata.DescribeModules(plan, tokensOnly),
+            Modules = DescribeModules(plan, tokensOnly),
             Source = plan.Source,
             VocabText = options.IncludeVocabulary ? plan.VocabText : null,
         };
@@ -156,5 +171,28 @@ public static class OnnxExporter
         else if (int8.FusedAttention)
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxGraphBuilder.MicrosoftDomain, Version = 1 });
         return model;
+    }
+
+    /// <summary>The modules of <paramref name="plan"/> as the JSON written under <see cref="OnnxModelMetadata.Keys.Modules"/>.</summary>
+    private static string DescribeModules(OnnxExportPlan plan, bool transformerOnly)
+    {
+        var modules = new JsonArray { new JsonObject { ["type"] = "Transformer", ["model_type"] = plan.Config.ModelType } };
+        if (!transformerOnly)
+        {
+            foreach (var step in plan.Steps)
+            {
+                modules.Add(step switch
+                {
+                    OnnxPoolingStep p => new JsonObject { ["type"] = "Pooling", ["pooling_mode"] = PoolingModes.ToName(p.Mode) },
+                    OnnxDenseStep d => new JsonObject
+                    {
+                        ["type"] = "Dense", ["in_features"] = d.InFeatures, ["out_features"] = d.OutFeatures,
+                        ["bias"] = d.Bias is not null, ["activation"] = d.Activation.ToString(),
+                    },
+                    _ => new JsonObject { ["type"] = "Normalize" },
+                });
+            }
+        }
+        return modules.ToJsonString();
     }
 }

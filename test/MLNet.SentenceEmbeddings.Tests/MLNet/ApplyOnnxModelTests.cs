@@ -50,9 +50,9 @@ public class ApplyOnnxModelTests
 
         var ml = new MLContext(1);
         var data = ml.Data.LoadFromEnumerable(rows);
-        string[] inputs = { OnnxExporter.InputIds, OnnxExporter.AttentionMask, OnnxExporter.TokenTypeIds };
+        string[] inputs = { OnnxGraphNames.InputIds, OnnxGraphNames.AttentionMask, OnnxGraphNames.TokenTypeIds };
         var shapes = inputs.ToDictionary(n => n, _ => new[] { 1, Length });
-        using var model = ml.Transforms.ApplyOnnxModel(new[] { OnnxExporter.SentenceEmbedding }, inputs, path, shapes, gpuDeviceId: null, fallbackToCpu: false, recursionLimit: 100).Fit(data);
+        using var model = ml.Transforms.ApplyOnnxModel(new[] { OnnxGraphNames.SentenceEmbedding }, inputs, path, shapes, gpuDeviceId: null, fallbackToCpu: false, recursionLimit: 100).Fit(data);
         var actual = ml.Data.CreateEnumerable<EmbeddingRow>(model.Transform(data), reuseRowObject: false).Select(r => r.Embedding).ToArray();
 
         var expected = encoder.Encode(sentences);

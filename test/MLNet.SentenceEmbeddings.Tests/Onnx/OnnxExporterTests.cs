@@ -39,7 +39,7 @@ public class OnnxExporterTests
     [TestMethod]
     public void ClsPoolingExportMatchesTorchSharpOn1000StsbSentences()
     {
-        using var onnx = OnnxSentenceEncoder.FromEncoder(Fixtures.Arctic);
+        using var onnx = Fixtures.Arctic.ToOnnxEncoder();
         Assert.AreEqual(PoolingMode.Cls, onnx.Metadata.Pooling);
         AssertSameVectors(Fixtures.Arctic, onnx, Fixtures.StsbSentences(1000), "snowflake-arctic-embed-xs (CLS)");
     }
@@ -108,7 +108,7 @@ public class OnnxExporterTests
         Assert.AreEqual(plan.DoLowerCase, m.DoLowerCase);
         Assert.AreEqual("bert", m.ModelType);
         Assert.AreEqual(OnnxPrecision.Float32, m.Precision);
-        Assert.AreEqual(OnnxExporter.SentenceEmbedding, m.Output);
+        Assert.AreEqual(OnnxGraphNames.SentenceEmbedding, m.Output);
         CollectionAssert.AreEquivalent(plan.Prompts.ToList(), m.Prompts.ToList());
         Assert.AreEqual("query", m.DefaultPromptName);
         Assert.AreEqual(plan.VocabText, m.VocabText);

@@ -23,7 +23,7 @@ public class OnnxSentenceEncoderTests
     {
         var sentences = Fixtures.StsbSentences(1000);
         using var fp32 = OnnxSentenceEncoder.FromBytes(MiniLmFp32.Value, new SentenceEncoderOptions { Threads = 2 });
-        using var int8 = OnnxSentenceEncoder.FromEncoder(Fixtures.MiniLm, OnnxPrecision.Int8, new SentenceEncoderOptions { Threads = 2 });
+        using var int8 = Fixtures.MiniLm.ToOnnxEncoder(OnnxPrecision.Int8, new SentenceEncoderOptions { Threads = 2 });
         Assert.AreEqual(OnnxPrecision.Int8, int8.Precision);
         var a = fp32.Encode(sentences);
         var b = int8.Encode(sentences);

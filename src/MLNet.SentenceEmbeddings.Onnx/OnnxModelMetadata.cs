@@ -165,27 +165,4 @@ public sealed record OnnxModelMetadata
         var model = OnnxFiles.Read(path);
         return FromProperties(model.MetadataProps.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), path);
     }
-
-    /// <summary>The modules of <paramref name="plan"/> as the JSON written under <see cref="Keys.Modules"/>.</summary>
-    internal static string DescribeModules(OnnxExportPlan plan, bool transformerOnly)
-    {
-        var modules = new JsonArray { new JsonObject { ["type"] = "Transformer", ["model_type"] = plan.Config.ModelType } };
-        if (!transformerOnly)
-        {
-            foreach (var step in plan.Steps)
-            {
-                modules.Add(step switch
-                {
-                    OnnxPoolingStep p => new JsonObject { ["type"] = "Pooling", ["pooling_mode"] = PoolingModes.ToName(p.Mode) },
-                    OnnxDenseStep d => new JsonObject
-                    {
-                        ["type"] = "Dense", ["in_features"] = d.InFeatures, ["out_features"] = d.OutFeatures,
-                        ["bias"] = d.Bias is not null, ["activation"] = d.Activation.ToString(),
-                    },
-                    _ => new JsonObject { ["type"] = "Normalize" },
-                });
-            }
-        }
-        return modules.ToJsonString();
-    }
 }

@@ -4,9 +4,11 @@ using MLNet.SentenceEmbeddings.Tokenization;
 namespace MLNet.SentenceEmbeddings.Onnx;
 
 /// <summary>
-/// A sentence encoder run by ONNX Runtime on a graph from <see cref="OnnxExporter"/> (pooling, Dense and Normalize
+/// A sentence encoder run by ONNX Runtime on a graph exported by MLNet.SentenceEmbeddings (ExportOnnx; pooling, Dense and Normalize
 /// inside): tokenization with the model's <see cref="SentenceTokenizer"/>, length-sorted batches padded to their
-/// longest input, vectors returned in input order. float32 or int8, as the file was exported. Needs no TorchSharp.
+/// longest input, vectors returned in input order. float32 or int8, as the file was exported. Needs no TorchSharp
+/// (this assembly does not reference it); <c>encoder.ToOnnxEncoder()</c> in MLNet.SentenceEmbeddings exports a
+/// TorchSharp encoder on the fly.
 /// </summary>
 /// <remarks>
 /// Of <see cref="SentenceEncoderOptions"/> it honours BatchSize, Threads (ONNX Runtime intra-op threads; null: one per
@@ -20,7 +22,7 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
     private readonly RunOptions _runOptions = new();
     private readonly SentenceEncoderOptions _options;
     private readonly string[] _inputNames;
-    private readonly string[] _outputNames = { OnnxExporter.SentenceEmbedding };
+    private readonly string[] _outputNames = { OnnxGraphNames.SentenceEmbedding };
     private long _forwardPasses;
     private bool _disposed;
 
@@ -34,10 +36,10 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
         Source = source;
         _inputNames = session.InputMetadata.Keys.ToArray();
         foreach (var name in _inputNames)
-            if (name is not (OnnxExporter.InputIds or OnnxExporter.AttentionMask or OnnxExporter.TokenTypeIds))
+            if (name is not (OnnxGraphNames.InputIds or OnnxGraphNames.AttentionMask or OnnxGraphNames.TokenTypeIds))
                 throw new InvalidDataException($"{source}: unexpected graph input '{name}'; expected input_ids, attention_mask and token_type_ids.");
-        if (!session.OutputMetadata.ContainsKey(OnnxExporter.SentenceEmbedding))
-            throw new InvalidDataException($"{source}: the graph has no '{OnnxExporter.SentenceEmbedding}' output (is it a transformer-only export for sentence-transformers?).");
+        if (!session.OutputMetadata.ContainsKey(OnnxGraphNames.SentenceEmbedding))
+            throw new InvalidDataException($"{source}: the graph has no '{OnnxGraphNames.SentenceEmbedding}' output (is it a transformer-only export for sentence-transformers?).");
     }
 
     /// <summary>Loads an exported file (or a folder holding model.onnx); the tokenizer comes from the file's metadata.</summary>
@@ -46,7 +48,7 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
     public static OnnxSentenceEncoder Load(string path, SentenceEncoderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (Directory.Exists(path)) path = Path.Combine(path, OnnxExporter.DefaultFileName(OnnxPrecision.Float32));
+        if (Directory.Exists(path)) path = Path.Combine(path, OnnxGraphNames.DefaultFileName(OnnxPrecision.Float32));
         if (!File.Exists(path)) throw new FileNotFoundException($"ONNX file not found: {path}", path);
         options = Check((options ?? new SentenceEncoderOptions()).Clone().Validate());
         using var sessionOptions = SessionOptionsFor(options);
@@ -62,20 +64,6 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
         using var sessionOptions = SessionOptionsFor(options);
         var session = new InferenceSession(model, sessionOptions);
         return Create(session, tokenizer, options, source);
-    }
-
-    /// <summary>
-    /// Exports <paramref name="encoder"/> in memory and runs it on ONNX Runtime (TorchSharp is only needed to read the
-    /// weights). <paramref name="options"/> defaults to the encoder's own.
-    /// </summary>
-    public static OnnxSentenceEncoder FromEncoder(SentenceEncoder encoder, OnnxPrecision precision = OnnxPrecision.Float32, SentenceEncoderOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(encoder);
-        var bytes = OnnxExporter.ToBytes(OnnxExportPlan.FromEncoder(encoder),
-            new OnnxExportOptions { Precision = precision, IncludeVocabulary = false });
-        var o = options ?? encoder.Options;
-        if (options is null) { o.Pooling = null; o.Normalize = null; o.Precision = SentenceEmbeddings.Precision.Float32; }
-        return FromBytes(bytes, o, encoder.Tokenizer, $"{encoder.Source} (ONNX {(precision == OnnxPrecision.Int8 ? "int8" : "fp32")})");
     }
 
     /// <summary>The description stored in the file (pooling, dimension, maximum length, prompts, precision).</summary>
@@ -168,7 +156,7 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
         {
             foreach (var name in _inputNames)
             {
-                var data = name switch { OnnxExporter.InputIds => ids, OnnxExporter.AttentionMask => mask, _ => types };
+                var data = name switch { OnnxGraphNames.InputIds => ids, OnnxGraphNames.AttentionMask => mask, _ => types };
                 values.Add(OrtValue.CreateTensorValueFromMemory(data, shape));
             }
             using var outputs = _session.Run(_runOptions, _inputNames, values, _outputNames);
