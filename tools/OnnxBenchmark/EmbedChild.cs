@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using MLNet.SentenceEmbeddings.Onnx;
 
@@ -14,27 +15,32 @@ public static class EmbedChild
         string backend = args.Required("backend"), model = args.Required("model"), input = args.Required("input");
         var options = new SentenceEncoderOptions { Threads = args.Int("threads", 2), BatchSize = args.Int("batch", 32) };
         var lines = File.ReadAllLines(input).ToList<string?>();
-        float[][] vectors;
-        switch (backend)
+        float[][] vectors = backend switch
         {
-            case "torch":
-            {
-                using var encoder = SentenceEncoder.Load(model, options);
-                vectors = encoder.Encode(lines);
-                break;
-            }
-            case "onnx":
-            {
-                using var encoder = OnnxSentenceEncoder.Load(model, options);
-                vectors = encoder.Encode(lines);
-                break;
-            }
-            default: throw new ArgumentException($"--backend '{backend}': expected torch or onnx.");
-        }
+            "torch" => Torch(model, options, lines),
+            "onnx" => Onnx(model, options, lines),
+            _ => throw new ArgumentException($"--backend '{backend}': expected torch or onnx."),
+        };
         if (args.Optional("output") is { } output)
         {
             using var file = File.Create(output);
             foreach (var v in vectors) file.Write(MemoryMarshal.AsBytes(v.AsSpan()));
         }
+    }
+
+    // Separate methods, not inlined: the ONNX path must not load MLNet.SentenceEmbeddings.dll (whose module
+    // initializer loads libtorch), just as a serving app that references MLNet.SentenceEmbeddings.Onnx alone.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float[][] Torch(string model, SentenceEncoderOptions options, List<string?> lines)
+    {
+        using var encoder = SentenceEncoder.Load(model, options);
+        return encoder.Encode(lines);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static float[][] Onnx(string model, SentenceEncoderOptions options, List<string?> lines)
+    {
+        using var encoder = OnnxSentenceEncoder.Load(model, options);
+        return encoder.Encode(lines);
     }
 }

@@ -49,10 +49,11 @@ public static class OnnxExporter
         var o = options ?? encoder.Options;
         if (options is null)
         {
-            // The graph bakes in pooling and normalisation; precision is the export's.
+            // The graph bakes in pooling and normalisation; precision is the export's; ONNX Runtime runs on the CPU.
             o.Pooling = null;
             o.Normalize = null;
             o.Precision = Precision.Float32;
+            o.Device = "cpu";
         }
         return OnnxSentenceEncoder.FromBytes(bytes, o, encoder.Tokenizer,
             $"{encoder.Source} (ONNX {(precision == OnnxPrecision.Int8 ? "int8" : "fp32")})");

@@ -27,7 +27,7 @@ public static class LocalPackages
         var (code, output) = Dotnet(RepositoryRoot, TimeSpan.FromMinutes(5),
             "pack", Path.Combine(RepositoryRoot, "MLNet.SentenceEmbeddings.sln"), "-c", Configuration, "--no-build");
         if (code != 0) throw new InvalidOperationException($"dotnet pack failed ({code}):\n{output}");
-        foreach (var id in new[] { "MLNet.SentenceEmbeddings", "MLNet.SentenceEmbeddings.MLNet" })
+        foreach (var id in new[] { "MLNet.SentenceEmbeddings.Onnx", "MLNet.SentenceEmbeddings", "MLNet.SentenceEmbeddings.MLNet" })
         {
             string nupkg = Path.Combine(Feed, $"{id}.{Version}.nupkg");
             if (!File.Exists(nupkg)) throw new FileNotFoundException($"dotnet pack did not write {nupkg}:\n{output}", nupkg);
