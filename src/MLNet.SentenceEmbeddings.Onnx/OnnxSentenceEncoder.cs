@@ -57,11 +57,16 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
     }
 
     /// <summary>Runs an exported model held in memory; <paramref name="tokenizer"/> replaces the one in its metadata.</summary>
-    public static OnnxSentenceEncoder FromBytes(byte[] model, SentenceEncoderOptions? options = null, SentenceTokenizer? tokenizer = null, string source = "memory")
+    public static OnnxSentenceEncoder FromBytes(byte[] model, SentenceEncoderOptions? options = null, SentenceTokenizer? tokenizer = null, string source = "memory") =>
+        FromBytes(model, options, tokenizer, source, configure: null);
+
+    /// <summary><see cref="FromBytes(byte[], SentenceEncoderOptions?, SentenceTokenizer?, string)"/> with extra session settings (profiling in tools/OnnxBenchmark).</summary>
+    internal static OnnxSentenceEncoder FromBytes(byte[] model, SentenceEncoderOptions? options, SentenceTokenizer? tokenizer, string source, Action<SessionOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(model);
         options = Check((options ?? new SentenceEncoderOptions()).Clone().Validate());
         using var sessionOptions = SessionOptionsFor(options);
+        configure?.Invoke(sessionOptions);
         var session = new InferenceSession(model, sessionOptions);
         return Create(session, tokenizer, options, source);
     }
@@ -168,6 +173,12 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
         {
             foreach (var v in values) v.Dispose();
         }
+    }
+
+    /// <summary>Ends ONNX Runtime profiling (when a session was configured for it); returns the profile file.</summary>
+    internal string EndProfiling()
+    {
+        lock (_gate) return _session.EndProfiling();
     }
 
     public void Dispose()

@@ -68,7 +68,9 @@ public static class Footprint
                 Dotnet(dir, env, "publish", "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", output);
                 long published = Bytes(output);
                 var torch = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f).Contains("torch", StringComparison.OrdinalIgnoreCase)).ToList();
-                var largest = Directory.EnumerateDirectories(packages).Select(d => (Name: Path.GetFileName(d), Size: Bytes(d))).OrderByDescending(x => x.Size).Take(4);
+                var largest = Directory.EnumerateDirectories(packages)
+                    .Select(d => (Name: $"{Path.GetFileName(d)} {string.Join("+", Directory.EnumerateDirectories(d).Select(Path.GetFileName))}", Size: Bytes(d)))
+                    .OrderByDescending(x => x.Size).Take(4);
                 Console.WriteLine($"{app.Name}: restored {restored / 1e6:F0} MB, published {published / 1e6:F0} MB, torch files {torch.Count}");
                 rows.Add(string.Create(CultureInfo.InvariantCulture,
                     $"| {app.Name} | {app.What} | {restored / 1e6:F0} | {string.Join(", ", largest.Select(x => $"{x.Name} {x.Size / 1e6:F0}"))} | {published / 1e6:F0} | {(torch.Count == 0 ? "none" : $"{torch.Count} files, {torch.Sum(f => new FileInfo(f).Length) / 1e6:F0} MB")} |"));

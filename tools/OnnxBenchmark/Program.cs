@@ -6,6 +6,7 @@ using MLNet.SentenceEmbeddings.OnnxBenchmark;
 //            whole processes (start to exit)                                                   -> docs/onnx.md
 //   node-check  onnxruntime-node (tools/onnx-node-check) embeds C#-tokenized STSb with an exported file  -> docs/onnx.md
 //   footprint   what an embed-only and a training console app restore and publish (linux-x64)     -> docs/onnx.md
+//   profile     ONNX Runtime per-operator time of the fp32 and int8 graphs                          -> docs/onnx.md
 //   embed    one embedding run as a process (what `speed` times); not for direct use
 var args2 = BenchArgs.Parse(args);
 try
@@ -17,8 +18,9 @@ try
         case "embed": EmbedChild.Run(args2); break;
         case "node-check": NodeCheck.Run(args2); break;
         case "footprint": Footprint.Run(args2); break;
+        case "profile": OperatorProfile.Run(args2); break;
         default:
-            Console.Error.WriteLine("usage: OnnxBenchmark kernels|speed|node-check|footprint [--threads N] [--rounds N] [--sentences N] [--data DIR] [--output FILE]");
+            Console.Error.WriteLine("usage: OnnxBenchmark kernels|speed|node-check|footprint|profile [--threads N] [--rounds N] [--sentences N] [--data DIR] [--output FILE]");
             return 2;
     }
     return 0;
