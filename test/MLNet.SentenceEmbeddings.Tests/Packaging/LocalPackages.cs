@@ -32,7 +32,7 @@ public static class LocalPackages
     private static string Pack()
     {
         // The libraries only: the tool cannot be packed --no-build (see PackedTool).
-        foreach (var (id, project) in new[] { ("MLNet.SentenceEmbeddings", "MLNet.SentenceEmbeddings"), ("MLNet.SentenceEmbeddings.MLNet", "MLNet.SentenceEmbeddings.MLNet") })
+        foreach (var (id, project) in new[] { ("MLNet.SentenceEmbeddings.Onnx", "MLNet.SentenceEmbeddings.Onnx"), ("MLNet.SentenceEmbeddings", "MLNet.SentenceEmbeddings"), ("MLNet.SentenceEmbeddings.MLNet", "MLNet.SentenceEmbeddings.MLNet") })
         {
             var (code, output) = Dotnet(RepositoryRoot, TimeSpan.FromMinutes(5),
                 "pack", Path.Combine(RepositoryRoot, "src", project, project + ".csproj"), "-c", Configuration, "--no-build");

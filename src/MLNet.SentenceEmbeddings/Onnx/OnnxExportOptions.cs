@@ -1,0 +1,37 @@
+namespace MLNet.SentenceEmbeddings.Onnx;
+
+/// <summary>What the exported ONNX graph ends with.</summary>
+public enum OnnxExportOutput
+{
+    /// <summary>The whole encoder: output <c>sentence_embedding</c> (batch, dimension), pooling, Dense and Normalize inside.</summary>
+    SentenceEmbedding,
+    /// <summary>
+    /// The transformer alone: output <c>last_hidden_state</c> (batch, sequence, hidden), what sentence-transformers'
+    /// ONNX backend (through optimum) loads from <c>onnx/model.onnx</c> and pools itself.
+    /// </summary>
+    TokenEmbeddings,
+}
+
+/// <summary>How <see cref="OnnxExporter"/> writes a graph. Every property has a working default.</summary>
+public sealed class OnnxExportOptions
+{
+    /// <summary>float32 (default) or dynamic int8.</summary>
+    public OnnxPrecision Precision { get; set; } = OnnxPrecision.Float32;
+
+    /// <summary>The sentence embedding (default) or the transformer's token vectors.</summary>
+    public OnnxExportOutput Output { get; set; } = OnnxExportOutput.SentenceEmbedding;
+
+    /// <summary>
+    /// Store the WordPiece vocabulary in the metadata (default true), so that <see cref="OnnxSentenceEncoder.Load"/>
+    /// needs nothing but the file. About 230 KB for a BERT vocabulary.
+    /// </summary>
+    public bool IncludeVocabulary { get; set; } = true;
+
+    /// <summary>
+    /// int8 only: 7-bit weights for x86 CPUs without VNNI, whose int8 instruction (AVX2 vpmaddubsw) can saturate with
+    /// full-range weights. Off by default: CPUs with AVX512-VNNI / AVX-VNNI and ARM compute exactly either way.
+    /// </summary>
+    public bool ReduceRange { get; set; }
+
+    internal OnnxExportOptions Clone() => (OnnxExportOptions)MemberwiseClone();
+}
