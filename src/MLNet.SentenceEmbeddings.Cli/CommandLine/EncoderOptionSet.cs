@@ -14,7 +14,7 @@ public sealed class EncoderOptionSet
 
     public Option<string> Model { get; } = new("--model")
     {
-        Description = "default | minilm | arctic-xs | PATH of a sentence-transformers folder",
+        Description = "default | minilm | arctic-xs | a Hugging Face Hub id (org/name) | PATH of a sentence-transformers folder",
         DefaultValueFactory = _ => "default",
     };
 
@@ -38,6 +38,18 @@ public sealed class EncoderOptionSet
         DefaultValueFactory = _ => Defaults.Device,
     };
 
+    public Option<string?> Revision { get; } = new("--revision")
+    {
+        Description = "branch, tag or commit of a Hub id (default: main); HF_TOKEN, HF_ENDPOINT, HF_HUB_OFFLINE are honoured",
+    };
+
+    public Option<string?> PromptName { get; } = new("--prompt-name")
+    {
+        Description = "one of the model's prompts (for example query), put before each text",
+    };
+
+    public Option<string?> PromptText { get; } = new("--prompt") { Description = "a literal prompt put before each text" };
+
     /// <param name="pooling">false for a cross-encoder, which has no pooling or normalisation to choose.</param>
     public EncoderOptionSet(bool pooling = true) => _pooling = pooling;
 
@@ -46,8 +58,8 @@ public sealed class EncoderOptionSet
     /// <summary>Adds every option to <paramref name="command"/> (and returns it, for chaining).</summary>
     public Command AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Pooling, Normalize, BatchSize, Precision, Threads, MaxSequenceLength, Device })
-            if (_pooling || (option != Pooling && option != Normalize)) command.Options.Add(option);
+        foreach (var option in new Option[] { Model, Revision, Pooling, Normalize, BatchSize, Precision, Threads, MaxSequenceLength, Device, PromptName, PromptText })
+            if (_pooling || (option != Pooling && option != Normalize && option != PromptName && option != PromptText)) command.Options.Add(option);
         return command;
     }
 
@@ -62,7 +74,16 @@ public sealed class EncoderOptionSet
             Threads = result.GetValue(Threads),
             MaxSequenceLength = result.GetValue(MaxSequenceLength),
             Device = result.GetValue(Device)!,
+            Hub = result.GetValue(Revision) is string revision ? new Hub.HubDownloadOptions { Revision = revision } : null,
         });
+
+    /// <summary>The prompt <c>--prompt-name</c> or <c>--prompt</c> asks for (not both); unset keeps the model's default.</summary>
+    public Prompt BindPrompt(ParseResult result)
+    {
+        string? name = result.GetValue(PromptName), text = result.GetValue(PromptText);
+        if (name is not null && text is not null) throw new UsageException("--prompt-name and --prompt: give one of them, not both.");
+        return name is not null ? Prompt.Named(name) : text is not null ? Prompt.Literal(text) : default;
+    }
 
     /// <summary>A <c>fp32 | bf16</c> option (training uses it too, for autocast).</summary>
     public static Option<string> PrecisionOption(string name, string description)

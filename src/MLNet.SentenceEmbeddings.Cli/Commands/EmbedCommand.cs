@@ -55,7 +55,10 @@ public static class EmbedCommand
             EmbeddingFormats.FromPath(args.GetValue(Output)!);
         }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
-        var settings = new EmbedSettings(input, reader, args.GetValue(Output)!, args.GetValue(Window), args.GetValue(Resume), args.GetValue(Shard), model, options);
+        var settings = new EmbedSettings(input, reader, args.GetValue(Output)!, args.GetValue(Window), args.GetValue(Resume), args.GetValue(Shard), model, options)
+        {
+            Prompt = Encoder.BindPrompt(args),
+        };
 
         var clock = Stopwatch.StartNew();
         var result = CorpusEmbedder.Run(settings, log, cancellationToken);

@@ -38,7 +38,7 @@ public static class CorpusEmbedder
                 else
                 {
                     var vectors = buffer.AsSpan(0, window.Texts.Count * encoder.Dimension);
-                    encoder.Encode(window.Texts, vectors, cancellationToken);
+                    encoder.Encode(window.Texts, s.Prompt, vectors, cancellationToken);
                     if (writer is not null) writer.Write(vectors);
                     else parts!.Write(window.Index, vectors, window.Texts.Count);
                 }

@@ -12,7 +12,11 @@ namespace MLNet.SentenceEmbeddings.Cli.Embedding;
 /// <param name="Model">Model name or folder.</param>
 /// <param name="Encoder">Encoder options.</param>
 public sealed record EmbedSettings(string Input, CorpusReaderOptions Reader, string Output, int Window, bool Resume, ShardRange Shard,
-    string Model, SentenceEncoderOptions Encoder);
+    string Model, SentenceEncoderOptions Encoder)
+{
+    /// <summary>The prompt before each text (--prompt-name / --prompt); unset: the model's default prompt, if any.</summary>
+    public Prompt Prompt { get; init; }
+}
 
 /// <summary>What a run did.</summary>
 public sealed record EmbedResult(long FirstRow, long Rows, int Dimension, long WindowsReused, string Model, long Truncated, int MaxSequenceLength);

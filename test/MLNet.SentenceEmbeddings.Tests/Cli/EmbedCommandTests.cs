@@ -30,6 +30,34 @@ public class EmbedCommandTests
     }
 
     [TestMethod]
+    public void PromptNameAndLiteralPromptGoBeforeEachLine()
+    {
+        string dir = Fixtures.NewTempDir();
+        string model = Path.Combine(dir, "model");
+        using (var tiny = Fixtures.Tiny()) tiny.Save(model);
+        File.WriteAllText(Path.Combine(model, SentenceEncoderConfig.FileName), """{"prompts":{"query":"find: "}}""");
+        string input = Path.Combine(dir, "in.txt");
+        File.WriteAllText(input, "a red car\nthe sky\n");
+        using var encoder = SentenceEncoder.Load(model);
+        var expected = encoder.Encode(new[] { "find: a red car", "find: the sky" });
+        var plain = encoder.Encode(new[] { "a red car", "the sky" });
+        foreach (var args in new[] { new[] { "--prompt-name", "query" }, new[] { "--prompt", "find: " } })
+        {
+            string output = Path.Combine(dir, $"out{args[0].Length}.tsv");
+            var (code, _, stderr) = RunSbert(new[] { "embed", "--model", model, "--input", input, "--output", output }.Concat(args).ToArray());
+            Assert.AreEqual(0, code, stderr);
+            var rows = File.ReadAllLines(output).Select(l => l.Split('\t').Select(f => float.Parse(f, CultureInfo.InvariantCulture)).ToArray()).ToList();
+            for (int i = 0; i < 2; i++)
+            {
+                for (int j = 0; j < expected[i].Length; j++) Assert.AreEqual(expected[i][j], rows[i][j], 1e-5f, $"{args[0]}, line {i + 1}");
+                Assert.IsLessThan(0.99999, Fixtures.Cos(plain[i], rows[i]), "the prompt changed the vector");
+            }
+        }
+        var (both, _, err) = RunSbert("embed", "--model", model, "--input", input, "--output", Path.Combine(dir, "x.tsv"), "--prompt-name", "query", "--prompt", "x");
+        Assert.AreEqual(2, both, err);
+    }
+
+    [TestMethod]
     public void PoolingAndNormalizeOptionsApply()
     {
         string dir = Fixtures.NewTempDir();
