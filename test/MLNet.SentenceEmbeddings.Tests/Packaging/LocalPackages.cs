@@ -31,6 +31,11 @@ public static class LocalPackages
 
     private static string Pack()
     {
+        // A project packed on its own resolves the ML.NET publicizer (a build tool it references, outside the solution)
+        // in this configuration, while the solution build made it in Debug: build that one small tool here first.
+        var (toolCode, toolOutput) = Dotnet(RepositoryRoot, TimeSpan.FromMinutes(5),
+            "build", Path.Combine(RepositoryRoot, "tools", "MLNetPublicizer", "MLNetPublicizer.csproj"), "-c", Configuration);
+        if (toolCode != 0) throw new InvalidOperationException($"building tools/MLNetPublicizer failed ({toolCode}):\n{toolOutput}");
         // The libraries only: the tool cannot be packed --no-build (see PackedTool).
         foreach (var (id, project) in new[] { ("MLNet.SentenceEmbeddings.Onnx", "MLNet.SentenceEmbeddings.Onnx"), ("MLNet.SentenceEmbeddings", "MLNet.SentenceEmbeddings"), ("MLNet.SentenceEmbeddings.MLNet", "MLNet.SentenceEmbeddings.MLNet") })
         {
