@@ -99,7 +99,7 @@ public static class EvalSentEvalCommand
         }
     }
 
-    /// <summary>Where sbert bench senteval and sbert reproduce keep sentence vectors: senteval/ under the library's cache root.</summary>
+    /// <summary>Where sbert-bench senteval and sbert reproduce keep sentence vectors: senteval/ under the library's cache root.</summary>
     public static string DefaultCache => Path.Combine(PretrainedModels.CacheRoot, "senteval");
 
     public static EncoderFeatureSource Encoder(string model, SentenceEncoderOptions o, string? cache) => new(new SentenceEmbeddingOptions

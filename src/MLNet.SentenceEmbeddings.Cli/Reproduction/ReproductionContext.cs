@@ -15,7 +15,7 @@ public sealed class ReproductionContext
     public string? StsYears { get; init; }
     /// <summary>Folder for what the tables produce besides Markdown (Table 2's trained encoder).</summary>
     public required string Artifacts { get; init; }
-    /// <summary>Folder of the SentEval sentence-vector cache shared with <c>sbert bench senteval</c>; null: memory only.</summary>
+    /// <summary>Folder of the SentEval sentence-vector cache shared with <c>sbert-bench senteval</c>; null: memory only.</summary>
     public string? SentEvalCache { get; init; }
     /// <summary>The encoder Table 2 trained in this run, which Table 5 then evaluates (the paper's tuned row); null until then.</summary>
     public string? StsbTunedModel { get; set; }

@@ -8,7 +8,7 @@ namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 
 /// <summary>
 /// Table 2 of SBERT: STSb test Spearman x100 after training on STSb train with the regression objective (SBERT
-/// Section 4.2: 4 epochs, batch 16, the best of the dev evaluations kept), as <c>sbert bench training</c> runs it.
+/// Section 4.2: 4 epochs, batch 16, the best of the dev evaluations kept), as <c>sbert-bench training</c> runs it.
 /// </summary>
 public static class Table2SupervisedSts
 {
@@ -41,7 +41,7 @@ public static class Table2SupervisedSts
         {
             Epochs = epochs,
             Evaluator = new EmbeddingSimilarityEvaluator(devPairs),
-            // Twice per epoch, as sbert bench training does.
+            // Twice per epoch, as sbert-bench training does.
             EvaluationSteps = Math.Max(1, train.Count / SiameseTrainingOptions.PaperBatchSize / 2),
             Log = ctx.Log.WriteLine,
         };

@@ -64,7 +64,7 @@ public static class Table5SentEval
         foreach (var (row, report) in rows)
             md.AppendLine($"| ours: {row} | " + string.Join(" | ", SentEvalTasks.All.Select(t => ReproductionContext.F(report[t]?.Accuracy))) + $" | {ReproductionContext.F(report.Average)} |");
         md.AppendLine();
-        md.AppendLine("More configurations (MAX, MEAN+MAX, both encoders together, FeaturizeText, tuned encoders) are in docs/senteval.md (`sbert bench senteval`).");
+        md.AppendLine("More configurations (MAX, MEAN+MAX, both encoders together, FeaturizeText, tuned encoders) are in docs/senteval.md (`sbert-bench senteval`).");
         return md;
     }
 

@@ -7,7 +7,7 @@ namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 /// <summary>
 /// Table 7 of SBERT: sentences/s on the STSb sentences (Section 7), with and without smart batching (length-sorted
 /// batches), for this library's encoder in fp32 and bf16 and ONNX Runtime beside it (<see cref="EncoderSpeedVariants"/>,
-/// the code of <c>sbert bench encoder</c>).
+/// the code of <c>sbert-bench encoder</c>).
 /// </summary>
 public static class Table7Speed
 {

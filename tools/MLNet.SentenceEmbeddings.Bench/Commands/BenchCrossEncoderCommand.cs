@@ -13,7 +13,7 @@ using MLNet.SentenceEmbeddings.Training;
 namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
-/// <c>sbert bench cross-encoder</c>: the accuracy side of the efficiency trade-off (SBERT Table 2). Fine-tunes a
+/// <c>sbert-bench cross-encoder</c>: the accuracy side of the efficiency trade-off (SBERT Table 2). Fine-tunes a
 /// cross-encoder and, from the same start and with the same data and schedule, a bi-encoder (regression objective)
 /// on STSb train, and reports both on STSb test.
 /// </summary>

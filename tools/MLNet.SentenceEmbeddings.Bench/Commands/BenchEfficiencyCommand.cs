@@ -13,7 +13,7 @@ using MLNet.SentenceEmbeddings.Search;
 namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
-/// <c>sbert bench efficiency</c>: the paper's efficiency argument (SBERT Section 1: the most similar pair among
+/// <c>sbert-bench efficiency</c>: the paper's efficiency argument (SBERT Section 1: the most similar pair among
 /// 10,000 sentences takes a cross-encoder ~65 h, SBERT ~5 s), its speed table (Table 7: smart batching), and
 /// semantic search on Quora dev with float, int8 and binary indexes. Writes docs/efficiency.md.
 /// </summary>

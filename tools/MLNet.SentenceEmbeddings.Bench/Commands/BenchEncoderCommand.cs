@@ -13,7 +13,7 @@ using MLNet.SentenceEmbeddings.Evaluation;
 namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
-/// <c>sbert bench encoder</c>: sentences/s on unique STSb sentences for this encoder in fp32 and bf16 and for ONNX
+/// <c>sbert-bench encoder</c>: sentences/s on unique STSb sentences for this encoder in fp32 and bf16 and for ONNX
 /// Runtime on the same ONNX file, in interleaved rounds of the same process (median reported), plus the cost of
 /// no length sorting and the STSb-test Spearman of each variant.
 /// </summary>

@@ -11,7 +11,7 @@ using TorchSharp;
 namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
-/// <c>sbert bench memory</c>: embeds many sentences in chunks and records the process's resident memory after each,
+/// <c>sbert-bench memory</c>: embeds many sentences in chunks and records the process's resident memory after each,
 /// to show that it stays flat after warm-up (no tensor leak) and under budget.
 /// </summary>
 public static class BenchMemoryCommand

@@ -13,7 +13,7 @@ using MLNet.SentenceEmbeddings.Evaluation;
 namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
-/// <c>sbert bench plots</c>: the STS scatter (predicted cosine vs gold on STSb test, computed now: accuracy only, safe
+/// <c>sbert-bench plots</c>: the STS scatter (predicted cosine vs gold on STSb test, computed now: accuracy only, safe
 /// to run on a busy machine) and the speed chart (drawn from the figures `bench encoder` last wrote to the report; no
 /// timing is measured here). PNGs beside the report, plus a section of it that shows them.
 /// </summary>
@@ -71,7 +71,7 @@ public static class BenchPlotsCommand
             SpeedChart.Save(speedPng, "all-MiniLM-L6-v2: sentences/s, batch 32 (bench encoder)", speed, measured);
             log.WriteLine($"wrote {speedPng} from the '{section}' section of {report}");
         }
-        else log.WriteLine($"no '{section}' section in {report}: run 'sbert bench encoder' first for the speed chart");
+        else log.WriteLine($"no '{section}' section in {report}: run 'sbert-bench encoder' first for the speed chart");
 
         var md = new StringBuilder();
         md.AppendLine("## Plots");

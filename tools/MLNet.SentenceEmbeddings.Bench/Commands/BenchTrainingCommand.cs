@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
-/// <c>sbert bench training</c>: the paper's training experiments on the data and encoders available here, each with
+/// <c>sbert-bench training</c>: the paper's training experiments on the data and encoders available here, each with
 /// before/after figures, throughput, and a PNG of loss and dev metric per step; writes docs/training.md.
 /// </summary>
 public static class BenchTrainingCommand

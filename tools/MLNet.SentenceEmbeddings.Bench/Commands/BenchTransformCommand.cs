@@ -11,7 +11,7 @@ using MLNet.SentenceEmbeddings.MLNet;
 namespace MLNet.SentenceEmbeddings.Bench.Commands;
 
 /// <summary>
-/// <c>sbert bench transform</c>: throughput of the ML.NET transform (reading every vector through a cursor) against
+/// <c>sbert-bench transform</c>: throughput of the ML.NET transform (reading every vector through a cursor) against
 /// the core encoder called directly, and of the same transform after mlContext.Model.Save/Load, in interleaved rounds.
 /// </summary>
 public static class BenchTransformCommand
