@@ -44,7 +44,7 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
 
     /// <summary>Loads an exported file (or a folder holding model.onnx); the tokenizer comes from the file's metadata.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">Not an ONNX file exported by this library, or one without its vocabulary.</exception>
+    /// <exception cref="InvalidDataException">Not an ONNX file ONNX Runtime loads, not one exported by this library, or one without its vocabulary; the message names the file.</exception>
     public static OnnxSentenceEncoder Load(string path, SentenceEncoderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -52,8 +52,7 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
         if (!File.Exists(path)) throw new FileNotFoundException($"ONNX file not found: {path}", path);
         options = Check(EncoderOptions.Checked(options));
         using var sessionOptions = SessionOptionsFor(options);
-        var session = new InferenceSession(path, sessionOptions);
-        return Create(session, null, options, path);
+        return Create(OpenSession(() => new InferenceSession(path, sessionOptions), path), null, options, path);
     }
 
     /// <summary>Runs an exported model held in memory; <paramref name="tokenizer"/> replaces the one in its metadata.</summary>
@@ -67,8 +66,7 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
         options = Check(EncoderOptions.Checked(options));
         using var sessionOptions = SessionOptionsFor(options);
         configure?.Invoke(sessionOptions);
-        var session = new InferenceSession(model, sessionOptions);
-        return Create(session, tokenizer, options, source);
+        return Create(OpenSession(() => new InferenceSession(model, sessionOptions), source), tokenizer, options, source);
     }
 
     /// <summary>The description stored in the file (pooling, dimension, maximum length, prompts, precision).</summary>
@@ -218,6 +216,13 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
             session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>ONNX Runtime's load errors (not protobuf, unknown operator, ...) as InvalidDataException naming the file.</summary>
+    private static InferenceSession OpenSession(Func<InferenceSession> open, string source)
+    {
+        try { return open(); }
+        catch (OnnxRuntimeException e) { throw new InvalidDataException($"{source}: ONNX Runtime cannot load this model ({e.Message}).", e); }
     }
 
     private static SentenceEncoderOptions Check(SentenceEncoderOptions options)

@@ -12,7 +12,7 @@ public static class BenchmarkData
     public static string ReportPath(BenchArgs args) =>
         args.Optional("output") ?? Path.Combine(MarkdownReport.FindRepositoryRoot() ?? ".", "docs", "onnx.md");
 
-    /// <summary>The unique sentences of STSb train, dev and test in file order (the 10k-sentence pool of SBERT's Table 7).</summary>
+    /// <summary>The unique sentences of STSb train, dev and test in file order (15.5k; SBERT's Table 7 takes the first 10k).</summary>
     public static List<string?> UniqueStsbSentences(string data) =>
         StsBenchmarkReader.UniqueSentences(new[] { "sts-train.csv", "sts-dev.csv", "sts-test.csv" }
             .SelectMany(f => StsBenchmarkReader.Read(Path.Combine(data, "stsb", f)))).ToList<string?>();

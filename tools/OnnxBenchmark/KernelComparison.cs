@@ -17,15 +17,18 @@ public static class KernelComparison
     private static readonly Variant[] Variants =
     {
         new("fp32", "float32 graph (standard ops)", OnnxPrecision.Float32, null),
-        new("int8 (default)", "DynamicQuantizeLinear + MatMulInteger + Cast + Mul (standard ops), per-channel weights", OnnxPrecision.Int8, new Int8Settings()),
-        new("int8-dqmm", "DynamicQuantizeMatMul (contrib), per-channel weights, bias folded", OnnxPrecision.Int8, new Int8Settings(Kernel: Int8Kernel.DynamicQuantizeMatMul)),
-        new("int8-dqmm-qkv", "DynamicQuantizeMatMul, query/key/value as one (H, 3H) product + Split", OnnxPrecision.Int8, new Int8Settings(Kernel: Int8Kernel.DynamicQuantizeMatMul, MergeProjections: true)),
-        new("int8-qkv", "standard ops, query/key/value as one (H, 3H) product + Split", OnnxPrecision.Int8, new Int8Settings(MergeProjections: true)),
-        new("int8-tensor", "standard ops, one scale per weight matrix", OnnxPrecision.Int8, new Int8Settings(PerChannel: false)),
-        new("int8-7bit", "standard ops, per-channel 7-bit weights (ReduceRange, for AVX2 without VNNI)", OnnxPrecision.Int8, new Int8Settings(ReduceRange: true)),
-        new("int8+attention", "standard ops, plus Q·K and P·V as uint8 MatMulInteger", OnnxPrecision.Int8, new Int8Settings(QuantizeAttention: true)),
+        new("int8 (default)", "QAttention (contrib) for each self-attention, DynamicQuantizeLinear + MatMulInteger + Cast + Mul (standard ops) for the other products, per-channel weights", OnnxPrecision.Int8, new Int8Settings(FusedAttention: true)),
+        new("int8-standard", "standard ops only (StandardOperatorsOnly): DynamicQuantizeLinear + MatMulInteger + Cast + Mul, per-channel weights", OnnxPrecision.Int8, new Int8Settings()),
+        new("int8-dqmm", "standard-op attention, DynamicQuantizeMatMul (contrib) products, per-channel weights, bias folded", OnnxPrecision.Int8, new Int8Settings(Kernel: Int8Kernel.DynamicQuantizeMatMul)),
+        new("int8-qkv", "standard ops only, query/key/value as one (H, 3H) product + Split", OnnxPrecision.Int8, new Int8Settings(MergeProjections: true)),
+        new("int8-tensor", "standard ops only, one scale per weight matrix", OnnxPrecision.Int8, new Int8Settings(PerChannel: false)),
+        new("int8-7bit", "default with per-channel 7-bit weights (ReduceRange, for AVX2 without VNNI)", OnnxPrecision.Int8, new Int8Settings(FusedAttention: true, ReduceRange: true)),
+        new("int8+attention", "standard ops only, plus Q·K and P·V as uint8 MatMulInteger", OnnxPrecision.Int8, new Int8Settings(QuantizeAttention: true)),
         new("fp32-attention", "float32 with the contrib Attention operator", OnnxPrecision.Float32, new Int8Settings(FusedAttention: true)),
-        new("int8-qattention", "QAttention (contrib) + standard ops for the other products", OnnxPrecision.Int8, new Int8Settings(FusedAttention: true)),
+        new("fp32-mha", "float32 with the contrib MultiHeadAttention operator for the attention core", OnnxPrecision.Float32, new Int8Settings(MultiHeadAttention: true)),
+        new("int8-mha", "standard-op int8 products, contrib MultiHeadAttention for the attention core", OnnxPrecision.Int8, new Int8Settings(MultiHeadAttention: true)),
+        new("int8-skipln", "default + residual and LayerNorm as the contrib SkipLayerNormalization", OnnxPrecision.Int8, new Int8Settings(FusedAttention: true, SkipLayerNormalization: true)),
+        new("fp32-skipln", "float32, residual + LayerNorm as the contrib SkipLayerNormalization", OnnxPrecision.Float32, new Int8Settings(SkipLayerNormalization: true)),
     };
 
     public static void Run(BenchArgs args)

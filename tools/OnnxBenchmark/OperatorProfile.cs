@@ -15,6 +15,14 @@ public static class OperatorProfile
     public static void Run(BenchArgs args)
     {
         int threads = args.Int("threads", 1), count = args.Int("sentences", 1000);
+        string variant = args.Optional("int8") ?? "default";
+        var int8Settings = variant switch
+        {
+            "default" => new Int8Settings(),
+            "qattention" => new Int8Settings(FusedAttention: true),
+            "mha" => new Int8Settings(MultiHeadAttention: true),
+            _ => throw new ArgumentException($"--int8 '{variant}': expected default, qattention or mha."),
+        };
         var sentences = BenchmarkData.UniqueStsbSentences(BenchmarkData.DataFolder(args)).Take(count).ToList();
         using var torch = SentenceEncoder.Load("default");
         var plan = OnnxExportPlan.FromEncoder(torch);
@@ -29,7 +37,8 @@ public static class OperatorProfile
         foreach (var precision in new[] { OnnxPrecision.Float32, OnnxPrecision.Int8 })
         {
             string prefix = Path.Combine(Path.GetTempPath(), $"ort-profile-{Guid.NewGuid():N}");
-            var bytes = OnnxExporter.ToBytes(plan, new OnnxExportOptions { Precision = precision });
+            var bytes = Onnx.OnnxFiles.ToBytes(OnnxExporter.Build(plan, new OnnxExportOptions { Precision = precision },
+                precision == OnnxPrecision.Int8 ? int8Settings : null));
             // The profile covers everything the session runs: a 64-sentence warm-up, then the sentences (counted together).
             using var measured = OnnxSentenceEncoder.FromBytes(bytes, new SentenceEncoderOptions { Threads = threads, BatchSize = 32 }, torch.Tokenizer, precision.ToString(),
                 s => { s.EnableProfiling = true; s.ProfileOutputPathPrefix = prefix; });
@@ -61,7 +70,7 @@ public static class OperatorProfile
             md.AppendLine();
         }
         string report = BenchmarkData.ReportPath(args);
-        MarkdownReport.WriteSection(report, "onnx-profile", "ONNX export", md.ToString());
-        Console.WriteLine($"wrote the onnx-profile section of {report}");
+        MarkdownReport.WriteSection(report, $"onnx-profile-threads{threads}", "ONNX export", md.ToString());
+        Console.WriteLine($"wrote the onnx-profile-threads{threads} section of {report}");
     }
 }

@@ -25,15 +25,22 @@ internal static class BertOnnxGraph
     /// Write each self-attention as ONNX Runtime's contrib Attention operator (one (H, 3H) projection, the mask as int32)
     /// instead of standard operators; the int8 quantizer turns it into QAttention.
     /// </param>
+    /// <param name="skipLayerNormalization">Residual Add + LayerNormalization as ONNX Runtime's contrib SkipLayerNormalization.</param>
+    /// <param name="multiHeadAttention">
+    /// Write the attention core (after the query, key and value projections) as ONNX Runtime's contrib
+    /// MultiHeadAttention operator: no head reshapes and transposes, which ONNX Runtime runs slowly on two threads.
+    /// </param>
     public static string Write(OnnxGraphBuilder g, BertConfig c, IReadOnlyDictionary<string, NamedArray> w,
-        string inputIds, string attentionMask, string? tokenTypeIds, bool fusedAttention = false)
+        string inputIds, string attentionMask, string? tokenTypeIds, bool fusedAttention = false, bool multiHeadAttention = false,
+        bool skipLayerNormalization = false)
     {
         var weights = new WeightReader(w, c);
         var h = Embeddings(g, c, weights, inputIds, tokenTypeIds);
-        var mask = fusedAttention
+        var mask = fusedAttention || multiHeadAttention
             ? g.Node("Cast", "mask_int32", new[] { attentionMask }, Int("to", (long)global::Onnx.TensorProto.Types.DataType.Int32))
             : AdditiveMask(g, attentionMask);
-        for (int i = 0; i < c.NumHiddenLayers; i++) h = Layer(g, c, weights, $"encoder.layer.{i}", h, mask, fusedAttention);
+        var kind = fusedAttention ? AttentionKind.Fused : multiHeadAttention ? AttentionKind.MultiHead : AttentionKind.Standard;
+        for (int i = 0; i < c.NumHiddenLayers; i++) h = Layer(g, c, weights, $"encoder.layer.{i}", h, mask, kind, skipLayerNormalization);
         weights.CheckAllUsed();
         return h;
     }
@@ -62,15 +69,20 @@ internal static class BertOnnxGraph
         return g.Node("Mul", "mask_additive", new[] { inverted, g.Scalar(MaskedScore) });
     }
 
-    private static string Layer(OnnxGraphBuilder g, BertConfig c, WeightReader w, string p, string x, string mask, bool fusedAttention)
+    private enum AttentionKind { Standard, Fused, MultiHead }
+
+    private static string Layer(OnnxGraphBuilder g, BertConfig c, WeightReader w, string p, string x, string mask, AttentionKind kind, bool skipLn)
     {
-        var context = fusedAttention
-            ? FusedSelfAttention(g, c, w, $"{p}.attention.self", x, mask)
-            : SelfAttention(g, c, w, $"{p}.attention.self", x, mask);
-        var attended = ResidualOutput(g, c, w, $"{p}.attention.output", context, x);
+        var context = kind switch
+        {
+            AttentionKind.Fused => FusedSelfAttention(g, c, w, $"{p}.attention.self", x, mask),
+            AttentionKind.MultiHead => MultiHeadSelfAttention(g, c, w, $"{p}.attention.self", x, mask),
+            _ => SelfAttention(g, c, w, $"{p}.attention.self", x, mask),
+        };
+        var attended = ResidualOutput(g, c, w, $"{p}.attention.output", context, x, skipLn);
         var inner = Linear(g, w, $"{p}.intermediate.dense", attended); // (B, T, I)
         inner = Activation(g, c.HiddenAct, inner);
-        return ResidualOutput(g, c, w, $"{p}.output", inner, attended);
+        return ResidualOutput(g, c, w, $"{p}.output", inner, attended, skipLn);
     }
 
     private static string SelfAttention(OnnxGraphBuilder g, BertConfig c, WeightReader w, string p, string x, string mask)
@@ -104,10 +116,23 @@ internal static class BertOnnxGraph
             Int("num_heads", c.NumAttentionHeads))[0];
     }
 
+    /// <summary>The three projections as MatMul+Add, then com.microsoft MultiHeadAttention on (B, T, H) query, key and value.</summary>
+    private static string MultiHeadSelfAttention(OnnxGraphBuilder g, BertConfig c, WeightReader w, string p, string x, string mask32)
+    {
+        var q = Linear(g, w, $"{p}.query", x);
+        var k = Linear(g, w, $"{p}.key", x);
+        var v = Linear(g, w, $"{p}.value", x);
+        return g.Node("MultiHeadAttention", $"{p}.context", new[] { q, k, v, "", mask32 }, 1, MicrosoftDomain,
+            Int("num_heads", c.NumAttentionHeads))[0];
+    }
+
     /// <summary>dense -> + residual -> LayerNorm (BERT is post-LN); dropout is the identity at inference.</summary>
-    private static string ResidualOutput(OnnxGraphBuilder g, BertConfig c, WeightReader w, string p, string hidden, string residual)
+    private static string ResidualOutput(OnnxGraphBuilder g, BertConfig c, WeightReader w, string p, string hidden, string residual, bool skipLn)
     {
         var y = Linear(g, w, $"{p}.dense", hidden);
+        if (skipLn)
+            return g.Node("SkipLayerNormalization", $"{p}.LayerNorm", new[] { y, residual, w.Named($"{p}.LayerNorm.weight", g), w.Named($"{p}.LayerNorm.bias", g) },
+                1, MicrosoftDomain, Float("epsilon", (float)c.LayerNormEps))[0];
         y = g.Node("Add", $"{p}.residual", new[] { y, residual });
         return LayerNorm(g, c, w, $"{p}.LayerNorm", y);
     }

@@ -113,8 +113,8 @@ public static class OnnxExporter
     /// <summary>Builds the ModelProto (exposed to the tests and the quantizer measurements).</summary>
     internal static ModelProto Build(OnnxExportPlan plan, OnnxExportOptions options, Int8Settings? int8 = null)
     {
-        int8 ??= new Int8Settings(ReduceRange: options.ReduceRange);
         ArgumentNullException.ThrowIfNull(plan);
+        int8 ??= options.Precision == OnnxPrecision.Int8 ? Int8Settings.For(options) : new Int8Settings();
         plan.Validate();
         bool tokensOnly = options.Output == OnnxExportOutput.TokenEmbeddings;
         var g = new OnnxGraphBuilder(tokensOnly ? "transformer" : "sentence_encoder");
@@ -123,7 +123,7 @@ public static class OnnxExporter
         var mask = g.Input(AttentionMask, Int64, "batch", "sequence");
         // BERT reads segment ids; a sentence encoder feeds zeros, but sentence-transformers and optimum pass them.
         var types = g.Input(TokenTypeIds, Int64, "batch", "sequence");
-        var hidden = BertOnnxGraph.Write(g, plan.Config, plan.Weights, ids, mask, types, int8.FusedAttention);
+        var hidden = BertOnnxGraph.Write(g, plan.Config, plan.Weights, ids, mask, types, int8.FusedAttention, int8.MultiHeadAttention, int8.SkipLayerNormalization);
         int dimension;
         if (tokensOnly)
         {
@@ -169,7 +169,7 @@ public static class OnnxExporter
         foreach (var (k, v) in metadata.ToProperties()) model.MetadataProps.Add(new StringStringEntryProto { Key = k, Value = v });
         if (options.Precision == OnnxPrecision.Int8)
             OnnxInt8Quantizer.Quantize(model, int8);
-        else if (int8.FusedAttention)
+        else if (int8.FusedAttention || int8.MultiHeadAttention || int8.SkipLayerNormalization)
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxGraphBuilder.MicrosoftDomain, Version = 1 });
         return model;
     }

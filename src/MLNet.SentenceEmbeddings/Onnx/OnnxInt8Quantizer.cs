@@ -25,6 +25,11 @@ internal enum Int8Kernel
 /// Write attention as the contrib Attention operator (float32 graphs too); int8 turns it into QAttention, which
 /// multiplies the int8 (H, 3H) projection and runs the attention core in one kernel.
 /// </param>
+/// <param name="MultiHeadAttention">
+/// Write the attention core as the contrib MultiHeadAttention operator (float32 graphs too): the projections stay
+/// (quantized) MatMuls, the head reshapes, transposes, masked softmax and products become one kernel.
+/// </param>
+/// <param name="SkipLayerNormalization">Residual Add + LayerNormalization as the contrib SkipLayerNormalization.</param>
 /// <param name="MergeProjections">
 /// Multiply sibling projections of one input (query, key, value) as one (H, 3H) product, then Split: one activation
 /// quantization and one wider GEMM instead of three.
@@ -35,7 +40,17 @@ internal sealed record Int8Settings(
     bool ReduceRange = false,
     bool QuantizeAttention = false,
     bool FusedAttention = false,
-    bool MergeProjections = false);
+    bool MergeProjections = false,
+    bool MultiHeadAttention = false,
+    bool SkipLayerNormalization = false)
+{
+    /// <summary>
+    /// What an int8 export writes: QAttention for each self-attention (measured fastest on two threads: it avoids the
+    /// head reshapes and transposes) and standard MatMulInteger products elsewhere, or standard operators only.
+    /// </summary>
+    public static Int8Settings For(OnnxExportOptions options) =>
+        new(FusedAttention: !options.StandardOperatorsOnly, ReduceRange: options.ReduceRange);
+}
 
 /// <summary>
 /// Dynamic int8 quantization of a float32 graph, written here because no Python quantizer is reachable: every MatMul
@@ -86,7 +101,7 @@ internal static class OnnxInt8Quantizer
         }
         foreach (var name in unusedInitializers)
             if (!graph.Node.Any(n => n.Input.Contains(name))) graph.Initializer.Remove(initializers[name]);
-        if ((settings.Kernel == Int8Kernel.DynamicQuantizeMatMul || settings.FusedAttention) && !model.OpsetImport.Any(o => o.Domain == MicrosoftDomain))
+        if ((settings.Kernel == Int8Kernel.DynamicQuantizeMatMul || settings.FusedAttention || settings.MultiHeadAttention || settings.SkipLayerNormalization) && !model.OpsetImport.Any(o => o.Domain == MicrosoftDomain))
             model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
     }
 

@@ -35,13 +35,28 @@ public class OnnxInt8QuantizerTests
     }
 
     [TestMethod]
-    public void DefaultInt8GraphUsesStandardOperatorsOnly()
+    public void DefaultInt8GraphQuantizesAttentionWithQAttentionAndTheRestWithStandardOperators()
     {
         var model = OnnxExporter.Build(OnnxExportPlan.FromEncoder(Fixtures.Tiny()), new OnnxExportOptions { Precision = OnnxPrecision.Int8 });
+        int layers = Fixtures.TinyConfig.NumHiddenLayers;
+        Assert.AreEqual(layers, model.Graph.Node.Count(n => n.OpType == "QAttention" && n.Domain == "com.microsoft"));
+        // Attention output, FFN up and FFN down per layer.
+        Assert.AreEqual(3 * layers, model.Graph.Node.Count(n => n.OpType == "MatMulInteger"));
+        Assert.IsFalse(model.Graph.Node.Any(n => n.OpType == "MatMul"), "every product with a constant weight is int8");
+        Assert.AreEqual("int8", model.MetadataProps.Single(p => p.Key == "precision").Value);
+    }
+
+    [TestMethod]
+    public void StandardOperatorsOnlyInt8GraphNeedsNoContribOperators()
+    {
+        var options = new OnnxExportOptions { Precision = OnnxPrecision.Int8, StandardOperatorsOnly = true };
+        var model = OnnxExporter.Build(OnnxExportPlan.FromEncoder(Fixtures.Tiny()), options);
         Assert.IsTrue(model.Graph.Node.All(n => n.Domain == ""), "a standard-op graph runs on any ONNX runtime");
         Assert.AreEqual(Fixtures.TinyConfig.NumHiddenLayers * 6, model.Graph.Node.Count(n => n.OpType == "MatMulInteger"));
         Assert.IsFalse(model.OpsetImport.Any(o => o.Domain == "com.microsoft"));
-        Assert.AreEqual("int8", model.MetadataProps.Single(p => p.Key == "precision").Value);
+        // float32 graphs are standard whatever the int8 options say.
+        var fp32 = OnnxExporter.Build(OnnxExportPlan.FromEncoder(Fixtures.Tiny()), new OnnxExportOptions());
+        Assert.IsTrue(fp32.Graph.Node.All(n => n.Domain == ""));
     }
 
     [TestMethod]
@@ -63,6 +78,8 @@ public class OnnxInt8QuantizerTests
                      new Int8Settings(Kernel: Int8Kernel.DynamicQuantizeMatMul),
                      new Int8Settings(Kernel: Int8Kernel.DynamicQuantizeMatMul, MergeProjections: true),
                      new Int8Settings(FusedAttention: true),
+                     new Int8Settings(MultiHeadAttention: true),
+                     Int8Settings.For(new OnnxExportOptions { Precision = OnnxPrecision.Int8 }),
                  })
         {
             var other = Run(s);

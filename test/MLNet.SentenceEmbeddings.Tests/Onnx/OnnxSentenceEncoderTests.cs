@@ -120,6 +120,9 @@ public class OnnxSentenceEncoderTests
         Assert.AreEqual(Fixtures.TinyConfig.HiddenSize, withTokenizer.Encode("works").Length);
 
         Assert.ThrowsExactly<FileNotFoundException>(() => OnnxSentenceEncoder.Load(Path.Combine(Fixtures.NewTempDir(), "missing.onnx")));
+        string garbage = WriteTemp(new byte[] { 1, 2, 3, 4, 5 }, "garbage.onnx");
+        e = Assert.ThrowsExactly<InvalidDataException>(() => OnnxSentenceEncoder.Load(garbage));
+        StringAssert.Contains(e.Message, garbage);
     }
 
     [TestMethod]
