@@ -70,12 +70,7 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <returns>(B, T, H) context vectors.</returns>
     public override Tensor forward(Tensor x, Tensor mask)
     {
-        using var scope = NewDisposeScope();
-        long b = x.shape[0], t = x.shape[1];
-        Tensor Heads(Linear proj) => proj.forward(x).view(b, t, _heads, _headSize).transpose(1, 2); // (B, nh, T, hs)
-        var context = nn.functional.scaled_dot_product_attention(
-            Heads(query), Heads(key), Heads(value), mask, p: training ? _attentionDropout : 0.0); // (B, nh, T, hs)
-        return context.transpose(1, 2).reshape(b, t, _heads * _headSize).MoveToOuterDisposeScope(); // (B, T, H)
+        return MultiHeadAttention.Context(x, query, key, value, mask, _heads, _headSize, training ? _attentionDropout : 0.0);
     }
 }
 
@@ -179,17 +174,7 @@ public sealed class BertLayerStack : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor mask)
-    {
-        var h = x;
-        foreach (var l in layer)
-        {
-            var next = l.forward(h, mask);
-            if (!ReferenceEquals(h, x)) h.Dispose();
-            h = next;
-        }
-        return ReferenceEquals(h, x) ? h.alias() : h;
-    }
+    public override Tensor forward(Tensor x, Tensor mask) => LayerStack.Run(x, layer, mask);
 }
 
 /// <summary>
@@ -229,8 +214,7 @@ public sealed class BertModel : TransformerModel
     /// <summary>Accepts BertForX checkpoints ("bert." prefix) and drops the pooler, MLM/NSP heads and position_ids.</summary>
     public override string? MapCheckpointKey(string key)
     {
-        if (key.StartsWith("bert.", StringComparison.Ordinal)) key = key["bert.".Length..];
-        return IgnoredPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)) ? null : key;
+        return MapPrefixedKey(key, "bert.", IgnoredPrefixes);
     }
 
     /// <param name="inputIds">(B, T) int64.</param>
@@ -240,7 +224,7 @@ public sealed class BertModel : TransformerModel
     public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var keyMask = attentionMask.to_type(ScalarType.Bool).unsqueeze(1).unsqueeze(2); // (B, 1, 1, T)
+        var keyMask = MultiHeadAttention.KeyMask(attentionMask); // (B, 1, 1, T)
         var h = embeddings.forward(inputIds, tokenTypeIds);
         return encoder.forward(h, keyMask).MoveToOuterDisposeScope();
     }

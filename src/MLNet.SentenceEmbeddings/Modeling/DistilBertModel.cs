@@ -90,12 +90,8 @@ internal sealed class DistilBertSelfAttention : nn.Module<Tensor, Tensor, Tensor
     /// <returns>(B, T, H), projected by out_lin (no dropout here: DistilBERT has none before the residual).</returns>
     public override Tensor forward(Tensor x, Tensor mask)
     {
-        using var scope = NewDisposeScope();
-        long b = x.shape[0], t = x.shape[1];
-        Tensor Heads(Linear proj) => proj.forward(x).view(b, t, _heads, _headSize).transpose(1, 2); // (B, nh, T, hs)
-        var context = nn.functional.scaled_dot_product_attention(
-            Heads(q_lin), Heads(k_lin), Heads(v_lin), mask, p: training ? _attentionDropout : 0.0); // (B, nh, T, hs)
-        return out_lin.forward(context.transpose(1, 2).reshape(b, t, _heads * _headSize)).MoveToOuterDisposeScope(); // (B, T, H)
+        using var context = MultiHeadAttention.Context(x, q_lin, k_lin, v_lin, mask, _heads, _headSize, training ? _attentionDropout : 0.0);
+        return out_lin.forward(context);
     }
 }
 
@@ -161,18 +157,7 @@ internal sealed class DistilBertTransformer : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor mask)
-    {
-        // Each block's output replaces the previous one at once, so inference holds one layer's activations.
-        var h = x;
-        foreach (var block in layer)
-        {
-            var next = block.forward(h, mask);
-            if (!ReferenceEquals(h, x)) h.Dispose();
-            h = next;
-        }
-        return ReferenceEquals(h, x) ? h.alias() : h;
-    }
+    public override Tensor forward(Tensor x, Tensor mask) => LayerStack.Run(x, layer, mask);
 }
 
 /// <summary>
@@ -211,8 +196,7 @@ public sealed class DistilBertModel : TransformerModel
 
     public override string? MapCheckpointKey(string key)
     {
-        if (key.StartsWith(Prefix, StringComparison.Ordinal)) key = key[Prefix.Length..];
-        return IgnoredPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)) ? null : key;
+        return MapPrefixedKey(key, Prefix, IgnoredPrefixes);
     }
 
     /// <param name="inputIds">(B, T) int64.</param>
@@ -222,7 +206,7 @@ public sealed class DistilBertModel : TransformerModel
     public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var keyMask = attentionMask.to_type(ScalarType.Bool).unsqueeze(1).unsqueeze(2); // (B, 1, 1, T)
+        var keyMask = MultiHeadAttention.KeyMask(attentionMask); // (B, 1, 1, T)
         return transformer.forward(embeddings.forward(inputIds), keyMask).MoveToOuterDisposeScope();
     }
 }

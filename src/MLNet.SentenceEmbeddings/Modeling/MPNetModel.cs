@@ -69,13 +69,9 @@ internal sealed class MPNetSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <returns>(B, T, H), projected by o.</returns>
     public override Tensor forward(Tensor x, Tensor scoreBias)
     {
-        using var scope = NewDisposeScope();
-        long b = x.shape[0], t = x.shape[1];
-        Tensor Heads(Linear proj) => proj.forward(x).view(b, t, _heads, _headSize).transpose(1, 2); // (B, nh, T, hs)
         // A float attn_mask is added to the scaled scores, which is exactly MPNet's scores + position_bias + mask.
-        var context = nn.functional.scaled_dot_product_attention(
-            Heads(q), Heads(k), Heads(v), scoreBias, p: training ? _attentionDropout : 0.0); // (B, nh, T, hs)
-        return o.forward(context.transpose(1, 2).reshape(b, t, _heads * _headSize)).MoveToOuterDisposeScope(); // (B, T, H)
+        using var context = MultiHeadAttention.Context(x, q, k, v, scoreBias, _heads, _headSize, training ? _attentionDropout : 0.0);
+        return o.forward(context);
     }
 }
 
@@ -195,15 +191,7 @@ internal sealed class MPNetEncoder : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor attentionMask)
     {
         using var scoreBias = ScoreBias(x.shape[1], attentionMask);
-        // Each layer's output replaces the previous one at once, so inference holds one layer's activations.
-        var h = x;
-        foreach (var l in layer)
-        {
-            var next = l.forward(h, scoreBias);
-            if (!ReferenceEquals(h, x)) h.Dispose();
-            h = next;
-        }
-        return ReferenceEquals(h, x) ? h.alias() : h;
+        return LayerStack.Run(x, layer, scoreBias);
     }
 }
 
@@ -244,8 +232,7 @@ public sealed class MPNetModel : TransformerModel
 
     public override string? MapCheckpointKey(string key)
     {
-        if (key.StartsWith(Prefix, StringComparison.Ordinal)) key = key[Prefix.Length..];
-        return IgnoredPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)) ? null : key;
+        return MapPrefixedKey(key, Prefix, IgnoredPrefixes);
     }
 
     /// <param name="inputIds">(B, T) int64.</param>

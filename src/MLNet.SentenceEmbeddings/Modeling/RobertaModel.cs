@@ -97,8 +97,7 @@ public sealed class RobertaModel : TransformerModel
 
     public override string? MapCheckpointKey(string key)
     {
-        if (key.StartsWith(Prefix, StringComparison.Ordinal)) key = key[Prefix.Length..];
-        return IgnoredPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)) ? null : key;
+        return MapPrefixedKey(key, Prefix, IgnoredPrefixes);
     }
 
     /// <param name="inputIds">(B, T) int64.</param>
@@ -108,7 +107,7 @@ public sealed class RobertaModel : TransformerModel
     public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var keyMask = attentionMask.to_type(ScalarType.Bool).unsqueeze(1).unsqueeze(2); // (B, 1, 1, T)
+        var keyMask = MultiHeadAttention.KeyMask(attentionMask); // (B, 1, 1, T)
         var h = embeddings.forward(inputIds, attentionMask);
         return encoder.forward(h, keyMask).MoveToOuterDisposeScope();
     }

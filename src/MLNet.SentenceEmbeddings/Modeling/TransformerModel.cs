@@ -43,6 +43,16 @@ public abstract class TransformerModel : nn.Module<Tensor, Tensor, Tensor, Tenso
     /// </summary>
     public abstract string? MapCheckpointKey(string key);
 
+    /// <summary>
+    /// The usual mapping: a task model's <paramref name="prefix"/> ("bert.") is removed, and keys starting with one of
+    /// <paramref name="ignoredPrefixes"/> (poolers, heads, buffers) map to null.
+    /// </summary>
+    protected static string? MapPrefixedKey(string key, string prefix, IReadOnlyList<string> ignoredPrefixes)
+    {
+        if (key.StartsWith(prefix, StringComparison.Ordinal)) key = key[prefix.Length..];
+        return ignoredPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal)) ? null : key;
+    }
+
     /// <summary>The prefix of this body's keys inside a task model (BertForSequenceClassification: "bert.").</summary>
     public virtual string CheckpointPrefix => ModelType + ".";
 
