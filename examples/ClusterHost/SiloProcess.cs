@@ -21,11 +21,12 @@ public sealed class SiloProcess : IDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     /// <summary>Starts "dotnet ClusterHost.dll silo --redis ... --silo-port P --gateway-port G extra..." and waits until it has joined.</summary>
-    public static async Task<SiloProcess> StartAsync(string redis, IEnumerable<string> extraArgs, TimeSpan timeout)
+    /// <param name="hostPath">ClusterHost.dll; null: this program.</param>
+    public static async Task<SiloProcess> StartAsync(string redis, IEnumerable<string> extraArgs, TimeSpan timeout, string? hostPath = null)
     {
         int siloPort = RedisServer.FreePort(), gatewayPort = RedisServer.FreePort();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(typeof(SiloProcess).Assembly.Location);
+        psi.ArgumentList.Add(hostPath ?? typeof(SiloProcess).Assembly.Location);
         foreach (var a in new[] { "silo", "--redis", redis, "--silo-port", siloPort.ToString(), "--gateway-port", gatewayPort.ToString(), "--fast-failure-detection" }.Concat(extraArgs))
             psi.ArgumentList.Add(a);
         var silo = new SiloProcess(Process.Start(psi)!, siloPort);

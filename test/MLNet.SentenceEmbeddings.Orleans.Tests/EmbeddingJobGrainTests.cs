@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MLNet.SentenceEmbeddings.Corpora;
 using Orleans.TestingHost;
 
@@ -8,26 +7,6 @@ namespace MLNet.SentenceEmbeddings.Orleans.Tests;
 public sealed class EmbeddingJobGrainTests
 {
     private const int Window = 16;
-
-    /// <summary>Checks a finished job: one output per shard, each row once and in order, equal to the single-process run.</summary>
-    private static void AssertExactlyOnce(EmbeddingJobSpec spec, List<string>[] rows, EmbeddingJobProgress final)
-    {
-        Assert.IsTrue(final.Succeeded, final.ToString());
-        Assert.AreEqual(rows.Sum(r => (long)r.Count), final.RowsDone);
-        var outputs = Directory.GetFiles(spec.OutputDirectory).Select(Path.GetFileName).Where(n => !n!.StartsWith('.') && n != "_job.json").Order().ToArray();
-        CollectionAssert.AreEqual(Enumerable.Range(0, rows.Length).Select(i => Path.GetFileName(spec.OutputPath(i))).ToArray(), outputs, "one output per shard, nothing else");
-        for (int i = 0; i < rows.Length; i++)
-        {
-            var written = EmbeddingFileReader.Read(spec.OutputPath(i));
-            Assert.AreEqual(rows[i].Count, written.Rows, spec.OutputPath(i));
-            CollectionAssert.AreEqual(ShardCorpus.Bits(ShardCorpus.Expected(rows[i], Window)), ShardCorpus.Bits(written.Data),
-                $"{spec.OutputPath(i)} differs from the single-process embedding of {spec.Shards[i]}");
-        }
-        using var manifest = JsonDocument.Parse(File.ReadAllText(spec.ManifestPath));
-        Assert.AreEqual(final.RowsDone, manifest.RootElement.GetProperty("rows").GetInt64());
-        CollectionAssert.AreEqual(rows.Select(r => (long)r.Count).ToArray(),
-            manifest.RootElement.GetProperty("shards").EnumerateArray().Select(s => s.GetProperty("rows").GetInt64()).ToArray());
-    }
 
     [TestMethod]
     public async Task AJobOnThreeSilosWritesEveryRowOnceEqualToOneProcess()
@@ -42,7 +21,7 @@ public sealed class EmbeddingJobGrainTests
         Assert.AreEqual(7, again.Shards);
         await Assert.ThrowsExactlyAsync<InvalidOperationException>(() => cluster.Client.SubmitEmbeddingJobAsync(job, spec with { Window = 8 }));
         var final = await cluster.Client.WaitForEmbeddingJobAsync(job, pollInterval: TimeSpan.FromMilliseconds(100)).WaitAsync(TimeSpan.FromMinutes(3));
-        AssertExactlyOnce(spec, rows, final);
+        JobAssertions.ExactlyOnce(spec, rows, final, Window);
         Assert.AreEqual(0, final.Reassignments);
     }
 
@@ -83,7 +62,7 @@ public sealed class EmbeddingJobGrainTests
         else await cluster.StopSiloAsync(victim);
 
         var final = await cluster.Client.WaitForEmbeddingJobAsync(job, pollInterval: TimeSpan.FromMilliseconds(100)).WaitAsync(TimeSpan.FromMinutes(3));
-        AssertExactlyOnce(spec, rows, final);
+        JobAssertions.ExactlyOnce(spec, rows, final, Window);
         Assert.IsTrue(final.Reassignments >= 1, $"the lost silo's shard was reassigned: {final}");
     }
 }

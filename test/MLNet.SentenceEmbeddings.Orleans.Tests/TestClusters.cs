@@ -10,14 +10,6 @@ namespace MLNet.SentenceEmbeddings.Orleans.Tests;
 /// <summary>In-process Orleans clusters whose silos run <see cref="SiloBuilderEmbeddingExtensions.AddSentenceEmbeddings"/>.</summary>
 internal static class TestClusters
 {
-    /// <summary>Detects a killed silo in seconds rather than the production default (about half a minute).</summary>
-    public static void FastFailureDetection(ClusterMembershipOptions o)
-    {
-        o.ProbeTimeout = TimeSpan.FromSeconds(2);
-        o.NumMissedProbesLimit = 2;
-        o.NumVotesForDeathDeclaration = 1;
-    }
-
     /// <summary>A started cluster of <paramref name="silos"/> silos with job storage that outlives each of them.</summary>
     public static async Task<InProcessTestCluster> StartAsync(int silos, Action<SiloEmbeddingOptions>? configure = null, SharedGrainStorage? storage = null)
     {
@@ -28,7 +20,7 @@ internal static class TestClusters
         {
             silo.AddSentenceEmbeddings(configure);
             silo.Services.AddKeyedSingleton<IGrainStorage>(SiloBuilderEmbeddingExtensions.JobStorageName, storage);
-            silo.Configure<ClusterMembershipOptions>(FastFailureDetection);
+            silo.Configure<ClusterMembershipOptions>(ClusterHost.ClusterConnection.FastFailureDetection);   // seconds, not half a minute
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
