@@ -134,7 +134,7 @@ public static class ScaleOutBenchmark
 
     private static async Task<long> RedisCommandsAsync(string redis)
     {
-        using var mux = await ConnectionMultiplexer.ConnectAsync(redis);
+        using var mux = await ConnectionMultiplexer.ConnectAsync(redis + ",allowAdmin=true");   // INFO is an admin command
         var info = await mux.GetServer(mux.GetEndPoints()[0]).InfoAsync("stats");
         return long.Parse(info.SelectMany(g => g).First(kv => kv.Key == "total_commands_processed").Value, CultureInfo.InvariantCulture);
     }
