@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.IO;
 using MLNet.SentenceEmbeddings.Orleans;
+using Orleans.Runtime;
 using StackExchange.Redis;
 
 namespace ClusterHost;
@@ -106,12 +107,16 @@ public static class ScaleOutBenchmark
         }
     }
 
-    /// <summary>Calls the embedding grain until every silo has answered once (its encoder loaded).</summary>
+    /// <summary>Waits until membership lists every silo as active (each loaded its model before joining).</summary>
     private static async Task WarmUpAsync(IClusterClient grains, int silos)
     {
-        var seen = new HashSet<string>();
-        for (int i = 0; i < 200 && seen.Count < silos; i++) seen.Add((await grains.GetGrain<IEmbeddingGrain>(0).DescribeAsync()).Silo);
-        if (seen.Count < silos) throw new InvalidOperationException($"only {seen.Count} of {silos} silo(s) answered.");
+        var management = grains.GetGrain<IManagementGrain>(0);
+        for (int i = 0; i < 600; i++)
+        {
+            if ((await management.GetHosts(onlyActive: true)).Count >= silos) return;
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"fewer than {silos} silo(s) became active.");
     }
 
     private static async Task KillOneSiloMidJobAsync(IClusterClient grains, string job, List<SiloProcess> processes)
@@ -179,7 +184,7 @@ public static class ScaleOutBenchmark
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine(Start);
-        sb.AppendLine(inv, $"Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Machine()} by `{command}`.");
+        sb.AppendLine(inv, $"Generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Machine()} by `{command}`; load average at the end {LoadAverage()} (other work shares the machine when this is above its core count).");
         sb.AppendLine();
         sb.AppendLine("Batch job (all-MiniLM-L6-v2, .txt shards of STSb sentences, window 256, .npy outputs; silos are separate processes with Redis membership and job storage; threads per silo = cores / silos):");
         sb.AppendLine();
@@ -208,6 +213,12 @@ public static class ScaleOutBenchmark
         try { cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu; }
         catch (IOException) { }
         return $"{cpu}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+    }
+
+    private static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
     }
 
     private static void WriteSection(string doc, string section)

@@ -127,13 +127,11 @@ internal sealed class EmbeddingJobGrain(
         {
             var running = _calls.Where(c => !c.WrittenOff).ToList();
             var busy = running.Select(c => c.Silo).ToHashSet();
-            var pending = new Queue<int>(Enumerable.Range(0, Job.Shards.Length)
-                .Where(i => !Job.Shards[i].Done && running.All(c => c.Shard != i)));
-            foreach (var silo in active.Where(s => !busy.Contains(s)).OrderBy(s => s.ToParsableString(), StringComparer.Ordinal))
-            {
-                if (pending.Count == 0) break;
-                Start(spec, pending.Dequeue(), silo);
-            }
+            var taken = running.Select(c => c.Shard).ToHashSet();
+            // One pass over the shards per turn (O(shards)), stopping as soon as every idle silo has one.
+            var idle = new Queue<SiloAddress>(active.Where(s => !busy.Contains(s)).OrderBy(s => s.ToParsableString(), StringComparer.Ordinal));
+            for (int i = 0; i < Job.Shards.Length && idle.Count > 0; i++)
+                if (!Job.Shards[i].Done && !taken.Contains(i)) Start(spec, i, idle.Dequeue());
         }
 
         // 4. The end: a manifest beside the outputs, written whole.

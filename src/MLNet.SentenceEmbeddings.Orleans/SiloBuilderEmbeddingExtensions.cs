@@ -11,13 +11,14 @@ public static class SiloBuilderEmbeddingExtensions
     /// </summary>
     public const string JobStorageName = "sbert-jobs";
 
-    /// <summary>Registers the silo's encoder (loaded on first use) and the options of its dynamic batching.</summary>
+    /// <summary>Registers the silo's encoder (loaded while the silo starts) and the options of its dynamic batching.</summary>
     public static ISiloBuilder AddSentenceEmbeddings(this ISiloBuilder builder, Action<SiloEmbeddingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<SiloEmbeddingOptions>();
         if (configure is not null) options.Configure(configure);
         builder.Services.AddSingleton<SiloEncoder>();
+        builder.Services.AddHostedService<SiloEncoderWarmup>();
         return builder;
     }
 }

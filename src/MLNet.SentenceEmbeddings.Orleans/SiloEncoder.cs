@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace MLNet.SentenceEmbeddings.Orleans;
 
 /// <summary>
-/// The one encoder of a silo, loaded on first use and shared by the online embedding grain (through its batcher) and
+/// The one encoder of a silo, loaded once (at start, by <see cref="SiloEncoderWarmup"/>) and shared by the online embedding grain (through its batcher) and
 /// the shard workers of batch jobs, so a silo holds one copy of the weights whatever the load.
 /// </summary>
 internal sealed class SiloEncoder : IDisposable
