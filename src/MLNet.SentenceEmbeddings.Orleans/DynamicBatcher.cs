@@ -21,7 +21,7 @@ internal sealed class DynamicBatcher : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _waitingTexts;
-    private long _batches;
+    private long _batches, _texts;
 
     /// <param name="encode">Texts in, one vector per text out, in order; called from one thread at a time.</param>
     /// <param name="window">How long a batch's first request waits for others.</param>
@@ -41,6 +41,9 @@ internal sealed class DynamicBatcher : IDisposable
 
     /// <summary>Encoder calls made so far (each serves one or more requests).</summary>
     public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Texts embedded so far; over <see cref="Batches"/>, the mean batch.</summary>
+    public long Texts => Interlocked.Read(ref _texts);
 
     /// <summary>The vectors of <paramref name="texts"/>, computed in a batch shared with the requests around it.</summary>
     /// <exception cref="EmbeddingQueueFullException">The texts would not fit in the queue.</exception>
@@ -113,6 +116,7 @@ internal sealed class DynamicBatcher : IDisposable
         {
             var vectors = _encode(all);
             Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _texts, all.Count);
             int offset = 0;
             foreach (var r in batch)
             {

@@ -18,5 +18,6 @@ internal sealed class EmbeddingGrain(SiloEncoder silo, ILocalSiloDetails local) 
     }
 
     public Task<EmbeddingModelInfo> DescribeAsync() =>
-        Task.FromResult(new EmbeddingModelInfo(silo.Options.Model, silo.Encoder.Dimension, local.SiloAddress.ToString()));
+        Task.FromResult(new EmbeddingModelInfo(silo.Options.Model, silo.Encoder.Dimension, local.SiloAddress.ToParsableString(),
+            silo.Batcher.Batches, silo.Batcher.Texts));
 }

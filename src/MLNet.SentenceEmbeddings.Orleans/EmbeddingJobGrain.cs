@@ -101,9 +101,8 @@ internal sealed class EmbeddingJobGrain(
             {
                 var error = call.Task.Exception?.GetBaseException();
                 log.LogWarning(error, "Job {Job}: shard {Shard} failed on {Silo}", this.GetPrimaryKeyString(), call.Shard, call.Silo);
-                // A silo that shut down under the call is a lost silo, not a failed shard.
-                if (active.Contains(call.Silo) && error is not OperationCanceledException) record.Failures++;
-                else Job.Reassignments++;
+                if (IsSiloLoss(error) || !active.Contains(call.Silo)) Job.Reassignments++;
+                else record.Failures++;
                 if (record.Failures >= spec.MaxAttempts)
                     Job.Error = $"shard {call.Shard} ({spec.Shards[call.Shard]}) failed {record.Failures} time(s); last: {error?.Message}";
                 changed = true;
@@ -151,6 +150,13 @@ internal sealed class EmbeddingJobGrain(
         if (changed) await state.WriteStateAsync(cancellationToken);
         if (Job.Finished is not null) { _timer?.Dispose(); _timer = null; }
     }
+
+    /// <summary>
+    /// Whether a call failed because its silo went away rather than because of the shard: the runtime's own errors
+    /// (connection lost, silo unavailable, message rejected; often before membership declares the silo dead), a
+    /// cancellation (the silo shut down) or a timeout. A lost silo does not use up the shard's attempts.
+    /// </summary>
+    private static bool IsSiloLoss(Exception? error) => error is OrleansException or OperationCanceledException or TimeoutException;
 
     private void Start(EmbeddingJobSpec spec, int shard, SiloAddress silo)
     {
