@@ -199,6 +199,8 @@ public static class ScaleOutBenchmark
         sb.AppendLine();
         sb.AppendLine(inv, $"The kill -9 run's outputs are {(identical ? "byte-for-byte identical to" : "DIFFERENT from")} the undisturbed 2-silo run's.");
         sb.AppendLine();
+        RenderModel(sb, one);
+        sb.AppendLine();
         sb.AppendLine("Online (one silo, 32 concurrent clients each sending one sentence per call, 10 s per window):");
         sb.AppendLine();
         sb.AppendLine("| batch window, ms | texts/s | p50 latency, ms | p95 latency, ms | texts per encoder call |");
@@ -206,6 +208,40 @@ public static class ScaleOutBenchmark
         foreach (var o in online) sb.AppendLine(inv, $"| {o.WindowMs} | {o.TextsPerSecond:F0} | {o.P50Ms:F1} | {o.P95Ms:F1} | {o.TextsPerBatch:F1} |");
         sb.Append(End);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The 100-machine model, fitted to the 1-silo run: r rows per busy silo-second, c seconds around each shard, and
+    /// the job state's bytes per shard (serialised here as JSON, an upper bound for the Redis provider). For N machines
+    /// like this one and S shards of a 10^9-row corpus: shard time t = R / r (R = 10^9 / S), utilisation u = t / (t + c),
+    /// rate N r u, one state write of S x b bytes per finished shard, N / (t + c) of them per second, S^2 b bytes in all.
+    /// </summary>
+    private static void RenderModel(StringBuilder sb, JobRun one)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        double r = one.Rows / one.ShardSeconds, c = Math.Max(0, (one.Seconds - one.ShardSeconds) / one.Shards);
+        double b = StateBytesPerShard();
+        const double corpus = 1e9, bytesPerRow = 384 * 4;
+        sb.AppendLine();
+        sb.AppendLine(inv, $"Model fitted to the 1-silo row: r = {r:F0} rows per busy silo-second, c = {c:F2} s around each shard, b = {b:F0} bytes of job state per shard (JSON). A corpus of 10^9 rows, N machines like this one:");
+        sb.AppendLine();
+        sb.AppendLine("| machines N | shards S | rows per shard | shard time, s | utilisation | rows/s | days | output MB/s | state writes/s | bytes per state write | state written in all, GB |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var (n, shards) in new[] { (1, 10_000), (10, 10_000), (100, 1_000), (100, 10_000), (100, 100_000), (100, 1_000_000) })
+        {
+            double rows = corpus / shards, t = rows / r, u = t / (t + c), rate = n * r * u;
+            sb.AppendLine(inv, $"| {n} | {shards:N0} | {rows:N0} | {t:F0} | {u:P1} | {rate:N0} | {corpus / rate / 86400:F1} | {rate * bytesPerRow / 1e6:F1} | {n / (t + c):F2} | {shards * b:N0} | {(double)shards * shards * b / 1e9:F1} |");
+        }
+    }
+
+    /// <summary>JSON bytes per shard record of a job state with many shards (the spec's own bytes excluded).</summary>
+    private static double StateBytesPerShard()
+    {
+        var state = new EmbeddingJobState
+        {
+            Shards = Enumerable.Range(0, 1000).Select(i => new ShardRecord { Done = true, Rows = 100_000, Silo = "10.0.0.1:11111@155168437", Seconds = 300.123 }).ToArray(),
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(state).Length / 1000.0;
     }
 
     private static string Machine()
