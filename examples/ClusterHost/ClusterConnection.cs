@@ -33,7 +33,8 @@ public static class ClusterConnection
             else if (redis is not null)
             {
                 silo.UseRedisClustering(redis);
-                silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort);
+                // Other machines reach this silo at --advertise (its own address); loopback suits one machine.
+                silo.ConfigureEndpoints(IPAddress.Parse(s.Get("advertise", IPAddress.Loopback.ToString())), siloPort, gatewayPort);
             }
             else silo.UseLocalhostClustering(siloPort, gatewayPort);
             if (redis is not null) silo.AddRedisGrainStorage(SiloBuilderEmbeddingExtensions.JobStorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));

@@ -21,7 +21,7 @@ public sealed class HostSettings
     }
 
     public const string Usage = """
-        usage: ClusterHost silo   [--redis HOST:PORT] [--silo-port 11111] [--gateway-port 30000] [--cluster-id sbert]
+        usage: ClusterHost silo   [--redis HOST:PORT] [--advertise IP] [--silo-port 11111] [--gateway-port 30000] [--cluster-id sbert]
                                   [--model default] [--threads N] [--batch-window-ms 5] [--queue 4096] [--kubernetes]
                                   [--fast-failure-detection]
                ClusterHost submit [--redis HOST:PORT] [--cluster-id sbert] --job ID --out DIR [--format npy|tsv|parquet|safetensors]
