@@ -222,7 +222,6 @@ public static class ScaleOutBenchmark
         double r = one.Rows / one.ShardSeconds, c = Math.Max(0, (one.Seconds - one.ShardSeconds) / one.Shards);
         double b = StateBytesPerShard();
         const double corpus = 1e9, bytesPerRow = 384 * 4;
-        sb.AppendLine();
         sb.AppendLine(inv, $"Model fitted to the 1-silo row: r = {r:F0} rows per busy silo-second, c = {c:F2} s around each shard, b = {b:F0} bytes of job state per shard (JSON). A corpus of 10^9 rows, N machines like this one:");
         sb.AppendLine();
         sb.AppendLine("| machines N | shards S | rows per shard | shard time, s | utilisation | rows/s | days | output MB/s | state writes/s | bytes per state write | state written in all, GB |");
