@@ -20,9 +20,12 @@ internal static class ShardCorpus
 
     private static readonly string[] Extensions = [".txt", ".tsv", ".csv", ".jsonl", ".parquet"];
 
+    /// <summary>This run's scratch folder, deleted at the end of the run (<see cref="SharedCluster.StopAsync"/>).</summary>
+    public static readonly string RunTempRoot = Path.Combine(Path.GetTempPath(), "sbert-orleans-tests", Guid.NewGuid().ToString("N"));
+
     public static string NewTempDir()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "sbert-orleans-tests", Guid.NewGuid().ToString("N"));
+        string dir = Path.Combine(RunTempRoot, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
     }

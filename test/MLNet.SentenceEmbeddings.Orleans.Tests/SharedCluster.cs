@@ -14,9 +14,12 @@ public static class SharedCluster
 
     public static Task<InProcessTestCluster> GetAsync() => ClusterLazy.Value;
 
+    /// <summary>Stops the shared cluster and removes the run's scratch files.</summary>
     [AssemblyCleanup]
     public static async Task StopAsync()
     {
         if (ClusterLazy.IsValueCreated) await (await ClusterLazy.Value).DisposeAsync();
+        try { if (Directory.Exists(ShardCorpus.RunTempRoot)) Directory.Delete(ShardCorpus.RunTempRoot, recursive: true); }
+        catch (IOException) { }   // a file still held by a silo process that is exiting
     }
 }
