@@ -52,8 +52,9 @@ public static class OnnxExporter
             // The graph bakes in pooling and normalisation; precision is the export's; ONNX Runtime runs on the CPU.
             o.Pooling = null;
             o.Normalize = null;
-            o.Precision = Precision.Float32;
+            o.Precision = precision == OnnxPrecision.Int8 ? Precision.Int8 : Precision.Float32;
             o.Device = "cpu";
+            o.Backend = InferenceBackend.OnnxRuntime;
         }
         return OnnxSentenceEncoder.FromBytes(bytes, o, encoder.Tokenizer,
             $"{encoder.Source} (ONNX {(precision == OnnxPrecision.Int8 ? "int8" : "fp32")})");
