@@ -81,7 +81,7 @@ public static class OnnxExporter
         OnnxFiles.ToBytes(Build(plan, options ?? new OnnxExportOptions()));
 
     /// <summary>
-    /// Writes sentence-transformers' ONNX layout into a saved model folder (<see cref="SentenceEncoder.Save"/>):
+    /// Writes sentence-transformers' ONNX layout into a saved model folder (<see cref="SentenceEncoder.Save(string)"/>):
     /// <c>onnx/model.onnx</c> (the transformer alone, output last_hidden_state) and, with <paramref name="int8"/>,
     /// <c>onnx/model_qint8_avx512_vnni.onnx</c>. Python then loads the folder with
     /// <c>SentenceTransformer(folder, backend="onnx")</c> (add <c>model_kwargs={"file_name": "onnx/model_qint8_avx512_vnni.onnx"}</c>
