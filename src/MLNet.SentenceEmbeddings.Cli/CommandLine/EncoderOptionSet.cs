@@ -25,8 +25,8 @@ public sealed class EncoderOptionSet
 
     public Option<int> BatchSize { get; } = CliOptions.Int("--batch-size", "sentences per forward pass", Defaults.BatchSize);
 
-    public Option<string> Precision { get; } = PrecisionOption("--precision",
-        "forward-pass precision: fp32; bf16 (--backend torch; faster only on some CPUs); int8 (--backend onnx)", "fp32", "bf16", "int8");
+    /// <summary>fp32 | bf16, and int8 where <c>--backend onnx</c> is offered (bi-encoders).</summary>
+    public Option<string> Precision { get; }
 
     public Option<string> Backend { get; } = BackendOption();
 
@@ -54,7 +54,13 @@ public sealed class EncoderOptionSet
     public Option<string?> PromptText { get; } = new("--prompt") { Description = "a literal prompt put before each text" };
 
     /// <param name="pooling">false for a cross-encoder, which has no pooling or normalisation to choose.</param>
-    public EncoderOptionSet(bool pooling = true) => _pooling = pooling;
+    public EncoderOptionSet(bool pooling = true)
+    {
+        _pooling = pooling;
+        Precision = pooling
+            ? PrecisionOption("--precision", "forward-pass precision: fp32; bf16 (--backend torch; faster only on some CPUs); int8 (--backend onnx)", "fp32", "bf16", "int8")
+            : PrecisionOption("--precision", "forward-pass precision: fp32, or bf16 (faster only on some CPUs)");
+    }
 
     private readonly bool _pooling;
 

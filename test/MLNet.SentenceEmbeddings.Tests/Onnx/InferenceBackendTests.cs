@@ -111,6 +111,8 @@ public class InferenceBackendTests
         e = Assert.ThrowsExactly<ArgumentException>(() => SentenceEncoder.Load("default",
             new SentenceEncoderOptions { Backend = InferenceBackend.OnnxRuntime, Device = "cuda" }));
         Assert.AreEqual("Device", e.ParamName);
+        e = Assert.ThrowsExactly<ArgumentException>(() => SentenceEmbeddings.CrossEncoding.CrossEncoder.Load("default", options: new SentenceEncoderOptions { Backend = InferenceBackend.OnnxRuntime }));
+        Assert.AreEqual("Backend", e.ParamName);
         e = Assert.ThrowsExactly<ArgumentException>(() => new TrainingOptions { Precision = Precision.Int8 }.Validate());
         Assert.AreEqual("Precision", e.ParamName);
         // The torch-free encoder takes Int8 whatever Backend says, and refuses it for a float32 file.
