@@ -31,7 +31,8 @@ public class EncoderOptions
 
     /// <summary>
     /// Intra-op threads for TorchSharp (torch.set_num_threads); null leaves libtorch's default (one per core).
-    /// This is a process-wide libtorch setting: the last encoder created with a value wins.
+    /// This is a process-wide libtorch setting: the last encoder created with a value wins. With
+    /// <see cref="SentenceEncoderOptions.Backend"/> OnnxRuntime it is also the ONNX Runtime session's intra-op thread count.
     /// </summary>
     public int? Threads { get; set; }
 
