@@ -22,7 +22,11 @@ public sealed class SentenceEmbeddingOptions
     /// <summary>"default", "minilm", "arctic-xs", a Hugging Face Hub id, or the path of a sentence-transformers folder. Ignored when <see cref="EncoderInstance"/> is set.</summary>
     public string Model { get; set; } = Defaults.Model;
 
-    /// <summary>How the encoder named by <see cref="Model"/> is loaded and runs.</summary>
+    /// <summary>
+    /// How the encoder named by <see cref="Model"/> is loaded and runs, including the inference backend
+    /// (<see cref="SentenceEncoderOptions.Backend"/>: TorchSharp, or ONNX Runtime in float32 or int8), which the saved
+    /// model zip keeps.
+    /// </summary>
     public SentenceEncoderOptions Encoder { get; set; } = new();
 
     /// <summary>An encoder instance to use as is (for example one just fine-tuned). The transformer does not dispose it.</summary>

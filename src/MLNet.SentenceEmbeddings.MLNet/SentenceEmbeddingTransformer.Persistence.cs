@@ -23,16 +23,18 @@ public sealed partial class SentenceEmbeddingTransformer
     internal const string LoaderSignature = "SentenceEmbeddingXf"; // at most 24 ASCII characters (ML.NET model header)
     private const string EncoderFilePrefix = "Encoder_";
 
-    // 0x00010002 adds the prompt after the files; 0x00010001 zips (no prompt) still load.
+    // 0x00010002 adds the prompt after the files; 0x00010003 the inference backend after the prompt (precision Int8
+    // needs it). Older zips still load: 0x00010001 without a prompt, both on TorchSharp.
     private const uint VersionWithPrompt = 0x00010002;
+    private const uint VersionWithBackend = 0x00010003;
 
     /// <summary>A model file larger than this in a zip is refused before it is read (MiniLM's weights are 90 MB).</summary>
     internal const long MaxFileBytes = 8L << 30;
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "SBERTEMB", // exactly 8 ASCII characters
-        verWrittenCur: VersionWithPrompt,
-        verReadableCur: VersionWithPrompt,
+        verWrittenCur: VersionWithBackend,
+        verReadableCur: VersionWithBackend,
         verWeCanReadBack: 0x00010001,
         loaderSignature: LoaderSignature,
         loaderAssemblyName: typeof(SentenceEmbeddingTransformer).Assembly.FullName);
@@ -72,6 +74,8 @@ public sealed partial class SentenceEmbeddingTransformer
         ctx.Writer.Write(prompt.IsNone ? 3 : prompt.Name is not null ? 1 : prompt.Text is not null ? 2 : 0);
         if (prompt.Name is not null) ctx.SaveNonEmptyString(prompt.Name);
         else if (prompt.Text is not null) ctx.SaveString(prompt.Text);
+        // The backend: 0 TorchSharp, 1 ONNX Runtime (the graph is exported again from the saved weights on load).
+        ctx.Writer.Write((int)options.Backend);
     }
 
     /// <summary>Writes each file of the encoder into its own zip entry, numbered in write order.</summary>
@@ -155,6 +159,13 @@ public sealed partial class SentenceEmbeddingTransformer
                 _ => throw env.ExceptDecode($"SentenceEmbeddingTransformer: unknown prompt kind {kind}."),
             };
         }
+        if (ctx.Header.ModelVerWritten >= VersionWithBackend)
+        {
+            int backend = ctx.Reader.ReadInt32();
+            env.CheckDecode(Enum.IsDefined((InferenceBackend)backend), $"SentenceEmbeddingTransformer: unknown inference backend {backend}.");
+            options.Backend = (InferenceBackend)backend;
+        }
+        env.CheckDecode(Enum.IsDefined(options.Precision), $"SentenceEmbeddingTransformer: unknown precision {(int)options.Precision}.");
         var encoder = SentenceEncoder.Load(new InMemoryFileSource(files, $"model zip {ctx.Directory}"), options);
         return new SentenceEmbeddingTransformer(env, encoder, ownsEncoder: true, columns, prompt);
     }

@@ -14,6 +14,8 @@ namespace MLNet.SentenceEmbeddings.Onnx;
 /// Of <see cref="SentenceEncoderOptions"/> it honours BatchSize, Threads (ONNX Runtime intra-op threads; null: one per
 /// physical core), MaxSequenceLength (at most the exported one), SortByLength and Log. Pooling and Normalize are part
 /// of the graph: setting them to other values than the file's is an error, as are bf16 and a device other than cpu.
+/// The graph runs in the precision it was exported in: Precision Float32 (the default) accepts either file, Int8 asks
+/// for an int8 file. Backend is ignored (this is the ONNX Runtime backend).
 /// </remarks>
 public sealed class OnnxSentenceEncoder : ISentenceEmbedder
 {
@@ -50,7 +52,7 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (Directory.Exists(path)) path = Path.Combine(path, OnnxGraphNames.DefaultFileName(OnnxPrecision.Float32));
         if (!File.Exists(path)) throw new FileNotFoundException($"ONNX file not found: {path}", path);
-        options = Check(EncoderOptions.Checked(options));
+        options = Check(options);
         using var sessionOptions = SessionOptionsFor(options);
         return Create(OpenSession(() => new InferenceSession(path, sessionOptions), path), null, options, path);
     }
@@ -63,7 +65,7 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
     internal static OnnxSentenceEncoder FromBytes(byte[] model, SentenceEncoderOptions? options, SentenceTokenizer? tokenizer, string source, Action<SessionOptions>? configure)
     {
         ArgumentNullException.ThrowIfNull(model);
-        options = Check(EncoderOptions.Checked(options));
+        options = Check(options);
         using var sessionOptions = SessionOptionsFor(options);
         configure?.Invoke(sessionOptions);
         return Create(OpenSession(() => new InferenceSession(model, sessionOptions), source), tokenizer, options, source);
@@ -195,6 +197,8 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
         try
         {
             var metadata = OnnxModelMetadata.FromProperties(session.ModelMetadata.CustomMetadataMap, source);
+            if (options.Precision == SentenceEmbeddings.Precision.Int8 && metadata.Precision != OnnxPrecision.Int8)
+                throw new ArgumentException($"{source}: Precision Int8, but the graph was exported in float32; export it with OnnxExportOptions.Precision = Int8.", nameof(options));
             if (options.Pooling is { } pooling && pooling != metadata.Pooling)
                 throw new ArgumentException($"{source}: the graph pools with {Pooling.PoolingModes.ToName(metadata.Pooling)}; Pooling = {Pooling.PoolingModes.ToName(pooling)} needs a new export.", nameof(options));
             if (options.Normalize is { } normalize && normalize != metadata.Normalize)
@@ -225,13 +229,12 @@ public sealed class OnnxSentenceEncoder : ISentenceEmbedder
         catch (OnnxRuntimeException e) { throw new InvalidDataException($"{source}: ONNX Runtime cannot load this model ({e.Message}).", e); }
     }
 
-    private static SentenceEncoderOptions Check(SentenceEncoderOptions options)
+    /// <summary>A validated copy, checked as ONNX Runtime options (bf16 and non-CPU devices fail, naming the property).</summary>
+    private static SentenceEncoderOptions Check(SentenceEncoderOptions? options)
     {
-        if (options.Precision != SentenceEmbeddings.Precision.Float32)
-            throw new ArgumentException($"Precision {options.Precision} is a TorchSharp precision; an ONNX graph runs as exported (fp32 or int8: OnnxExportOptions.Precision).", nameof(options));
-        if (!string.Equals(options.Device, "cpu", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"Device '{options.Device}': the ONNX Runtime backend runs on the CPU only.", nameof(options));
-        return options;
+        var copy = (options ?? new SentenceEncoderOptions()).Clone();
+        copy.Backend = InferenceBackend.OnnxRuntime;
+        return EncoderOptions.Checked(copy);
     }
 
     private static SessionOptions SessionOptionsFor(SentenceEncoderOptions options)

@@ -28,6 +28,10 @@ public sealed class SentenceEncoder : IDisposable
     private readonly SentenceEncoderOptions _options;
     private long _forwardPasses;
     private bool _disposed;
+    // Backend = OnnxRuntime: the graph Encode runs, exported from these modules; re-exported after training touched them.
+    private Onnx.OnnxSentenceEncoder? _onnx;
+    private bool _onnxStale;
+    private long _onnxPassesBefore;
 
     private SentenceEncoder(SentenceModuleList modules, SentenceEncoderConfig config, SentenceEncoderOptions options, string source)
     {
@@ -81,7 +85,22 @@ public sealed class SentenceEncoder : IDisposable
                 if (list[i] is PoolingModule p && p.Mode != mode) list[i] = p.WithMode(mode);
         if (options.Normalize == false) list.RemoveAll(m => m is NormalizeModule);
         else if (options.Normalize == true && list[^1] is not NormalizeModule) list.Add(new NormalizeModule());
-        return new SentenceEncoder(new SentenceModuleList(list), config ?? new SentenceEncoderConfig(), options, source);
+        var encoder = new SentenceEncoder(new SentenceModuleList(list), config ?? new SentenceEncoderConfig(), options, source);
+        if (options.Backend == InferenceBackend.OnnxRuntime)
+        {
+            try { encoder._onnx = encoder.ExportForOnnxRuntime(); }
+            catch (NotSupportedException e)
+            {
+                encoder.Dispose();
+                throw new NotSupportedException($"Backend = OnnxRuntime: {e.Message} Use Backend = TorchSharp for this model.", e);
+            }
+            catch
+            {
+                encoder.Dispose();
+                throw;
+            }
+        }
+        return encoder;
     }
 
     /// <summary>A randomly initialised BERT encoder (for tests and training from scratch); <paramref name="seed"/> fixes the weights.</summary>
@@ -124,8 +143,14 @@ public sealed class SentenceEncoder : IDisposable
     /// <summary>Width of the sentence vectors.</summary>
     public int Dimension => Modules.Dimension;
 
-    /// <summary>Forward passes run so far (one per batch); lets callers check that batching happened.</summary>
-    public long ForwardPasses => Interlocked.Read(ref _forwardPasses);
+    /// <summary>What runs <see cref="Encode(IReadOnlyList{string?}, CancellationToken)"/> (<see cref="SentenceEncoderOptions.Backend"/>).</summary>
+    public InferenceBackend Backend => _options.Backend;
+
+    /// <summary>Forward passes run so far (one per batch, on either backend); lets callers check that batching happened.</summary>
+    public long ForwardPasses
+    {
+        get => Interlocked.Read(ref _forwardPasses) + Interlocked.Read(ref _onnxPassesBefore) + (Volatile.Read(ref _onnx)?.ForwardPasses ?? 0);
+    }
 
     /// <summary>Inputs truncated to the maximum sequence length so far.</summary>
     public long TruncatedCount => Tokenizer.TruncatedCount;
@@ -199,8 +224,40 @@ public sealed class SentenceEncoder : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            BatchedInference.Run(inputs, Dimension, _options, Tokenizer.PadTokenId, Device, t => Forward(t, promptLength), destination, cancellationToken);
+            if (_onnx is null)
+            {
+                BatchedInference.Run(inputs, Dimension, _options, Tokenizer.PadTokenId, Device, t => Forward(t, promptLength), destination, cancellationToken);
+                return;
+            }
+            // The graph pools over every token; a model that leaves its prompt out of pooling needs TorchSharp.
+            if (promptLength > 0 && Modules.Items.OfType<PoolingModule>().Any(p => !p.IncludePrompt))
+                throw new NotSupportedException($"{Source}: this model's Pooling leaves the prompt out (include_prompt false), which the ONNX graph does not; use Backend = TorchSharp for prompted inputs.");
+            if (_onnxStale)
+            {
+                var fresh = ExportForOnnxRuntime();
+                Interlocked.Add(ref _onnxPassesBefore, _onnx.ForwardPasses);
+                _onnx.Dispose();
+                _onnx = fresh;
+                _onnxStale = false;
+            }
+            _onnx.EncodeTokenized(inputs, destination, cancellationToken);
         }
+    }
+
+    /// <summary>The ONNX Runtime encoder of <see cref="SentenceEncoderOptions.Backend"/>: these modules exported in memory, sharing the tokenizer.</summary>
+    private Onnx.OnnxSentenceEncoder ExportForOnnxRuntime()
+    {
+        var o = _options.Clone();
+        o.Pooling = null;   // the modules already carry the overrides, and the graph is written from them
+        o.Normalize = null;
+        var precision = o.Precision == Precision.Int8 ? Onnx.OnnxPrecision.Int8 : Onnx.OnnxPrecision.Float32;
+        return Onnx.OnnxExporter.ToOnnxEncoder(this, precision, o);
+    }
+
+    /// <summary>The weights may change (a training step, loaded weights): the ONNX graph is exported again before the next Encode.</summary>
+    private void MarkOnnxStale()
+    {
+        if (_onnx is not null) _onnxStale = true;
     }
 
     /// <summary>Embeds into a new (n, <see cref="Dimension"/>) float32 CPU tensor that the caller owns.</summary>
@@ -220,10 +277,13 @@ public sealed class SentenceEncoder : IDisposable
     /// </summary>
     public Tensor Forward(TokenBatch batch) => Forward(batch, 0);
 
+    // Training runs Forward / ForwardUnnormalized with gradients on; those are the calls after which weights may change.
+
     /// <summary>The modules' output before any trailing Normalize (what objectives that need raw vectors see).</summary>
     internal Tensor ForwardUnnormalized(TokenBatch batch)
     {
         Interlocked.Increment(ref _forwardPasses);
+        if (torch.is_grad_enabled()) MarkOnnxStale();
         var features = new SentenceFeatures(batch);
         foreach (var m in Modules.Items.Reverse().SkipWhile(m => m is NormalizeModule).Reverse()) features = m.forward(features);
         return features.SentenceEmbedding!;
@@ -232,6 +292,7 @@ public sealed class SentenceEncoder : IDisposable
     private Tensor Forward(TokenBatch batch, int promptLength)
     {
         Interlocked.Increment(ref _forwardPasses);
+        if (torch.is_grad_enabled()) MarkOnnxStale();
         return Modules.forward(new SentenceFeatures(batch, promptLength)).SentenceEmbedding!;
     }
 
@@ -266,6 +327,7 @@ public sealed class SentenceEncoder : IDisposable
                 throw new InvalidDataException($"{folder}: weight '{name}' does not match this encoder's modules.");
             t.copy_(p);
         }
+        lock (_gate) MarkOnnxStale();
     }
 
     public void Dispose()
@@ -274,6 +336,7 @@ public sealed class SentenceEncoder : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            _onnx?.Dispose();
             Modules.Dispose();
         }
     }

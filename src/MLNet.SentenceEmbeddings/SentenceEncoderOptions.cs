@@ -11,6 +11,26 @@ public sealed class SentenceEncoderOptions : EncoderOptions
     /// <summary>true appends a Normalize module when the model has none; false removes it; null keeps the model's.</summary>
     public bool? Normalize { get; set; }
 
+    /// <summary>
+    /// What runs inference: TorchSharp (default) or ONNX Runtime (the encoder exported in memory when it is loaded;
+    /// <see cref="EncoderOptions.Precision"/> Float32 or Int8, CPU only). Training always runs on TorchSharp. To run an
+    /// exported file without TorchSharp, use <see cref="Onnx.OnnxSentenceEncoder"/>, which ignores this property.
+    /// </summary>
+    public InferenceBackend Backend { get; set; } = InferenceBackend.TorchSharp;
+
+    internal override bool RunsOnOnnxRuntime => Backend == InferenceBackend.OnnxRuntime;
+
+    internal override void Validate()
+    {
+        if (!Enum.IsDefined(Backend)) throw new ArgumentOutOfRangeException(nameof(Backend), Backend, "Backend must be TorchSharp or OnnxRuntime.");
+        base.Validate();
+        if (Backend != InferenceBackend.OnnxRuntime) return;
+        if (Precision == Precision.BFloat16)
+            throw new ArgumentException("Precision BFloat16 runs on TorchSharp only; with Backend = OnnxRuntime use Float32 or Int8.", nameof(Precision));
+        if (!string.Equals(Device, "cpu", StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"Device '{Device}': Backend = OnnxRuntime runs on the CPU only.", nameof(Device));
+    }
+
     /// <summary>A copy (the encoder keeps its own).</summary>
     public new SentenceEncoderOptions Clone() => (SentenceEncoderOptions)MemberwiseClone();
 }

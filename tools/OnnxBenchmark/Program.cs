@@ -3,7 +3,7 @@ using MLNet.SentenceEmbeddings.OnnxBenchmark;
 // dotnet run -c Release --project tools/OnnxBenchmark -- <command> [options]
 //   kernels  int8 kernel variants: ONNX Runtime's fused ops, speed and agreement with fp32  -> docs/onnx.md
 //   speed    ORT int8 vs ORT fp32 (10k STSb sentences, interleaved), STSb Spearman, and TorchSharp vs ORT as
-//            whole processes (start to exit)                                                   -> docs/onnx.md
+//            whole processes (start to exit), with the targets met or missed                -> docs/benchmarks.md
 //   node-check  onnxruntime-node (tools/onnx-node-check) embeds C#-tokenized STSb with an exported file  -> docs/onnx.md
 //   footprint   what an embed-only and a training console app restore and publish (linux-x64)     -> docs/onnx.md
 //   profile     ONNX Runtime per-operator time of the fp32 and int8 graphs                          -> docs/onnx.md

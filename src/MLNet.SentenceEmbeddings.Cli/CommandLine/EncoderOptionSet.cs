@@ -25,7 +25,10 @@ public sealed class EncoderOptionSet
 
     public Option<int> BatchSize { get; } = CliOptions.Int("--batch-size", "sentences per forward pass", Defaults.BatchSize);
 
-    public Option<string> Precision { get; } = PrecisionOption("--precision", "forward-pass precision: fp32, or bf16 (faster only on some CPUs)");
+    /// <summary>fp32 | bf16, and int8 where <c>--backend onnx</c> is offered (bi-encoders).</summary>
+    public Option<string> Precision { get; }
+
+    public Option<string> Backend { get; } = BackendOption();
 
     public Option<int?> Threads { get; } = CliOptions.OptionalInt("--threads", "libtorch intra-op threads (default: one per core)");
 
@@ -51,15 +54,21 @@ public sealed class EncoderOptionSet
     public Option<string?> PromptText { get; } = new("--prompt") { Description = "a literal prompt put before each text" };
 
     /// <param name="pooling">false for a cross-encoder, which has no pooling or normalisation to choose.</param>
-    public EncoderOptionSet(bool pooling = true) => _pooling = pooling;
+    public EncoderOptionSet(bool pooling = true)
+    {
+        _pooling = pooling;
+        Precision = pooling
+            ? PrecisionOption("--precision", "forward-pass precision: fp32; bf16 (--backend torch; faster only on some CPUs); int8 (--backend onnx)", "fp32", "bf16", "int8")
+            : PrecisionOption("--precision", "forward-pass precision: fp32, or bf16 (faster only on some CPUs)");
+    }
 
     private readonly bool _pooling;
 
     /// <summary>Adds every option to <paramref name="command"/> (and returns it, for chaining).</summary>
     public Command AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Revision, Pooling, Normalize, BatchSize, Precision, Threads, MaxSequenceLength, Device, PromptName, PromptText })
-            if (_pooling || (option != Pooling && option != Normalize && option != PromptName && option != PromptText)) command.Options.Add(option);
+        foreach (var option in new Option[] { Model, Revision, Pooling, Normalize, Backend, BatchSize, Precision, Threads, MaxSequenceLength, Device, PromptName, PromptText })
+            if (_pooling || (option != Pooling && option != Normalize && option != PromptName && option != PromptText && option != Backend)) command.Options.Add(option);
         return command;
     }
 
@@ -67,6 +76,7 @@ public sealed class EncoderOptionSet
     public (string Model, SentenceEncoderOptions Options) Bind(ParseResult result) =>
         (result.GetValue(Model)!, new SentenceEncoderOptions
         {
+            Backend = _pooling ? BindBackend(result) : InferenceBackend.TorchSharp,
             Pooling = result.GetValue(Pooling),
             Normalize = result.GetValue(Normalize) ? true : null,
             BatchSize = result.GetValue(BatchSize),
@@ -77,6 +87,20 @@ public sealed class EncoderOptionSet
             Hub = result.GetValue(Revision) is string revision ? new Hub.HubDownloadOptions { Revision = revision } : null,
         });
 
+    /// <summary><c>--backend</c>, checked against <c>--precision</c> and <c>--device</c> (a wrong pair fails naming both options).</summary>
+    private InferenceBackend BindBackend(ParseResult result)
+    {
+        string backend = result.GetValue(Backend)!, precision = result.GetValue(Precision)!, device = result.GetValue(Device)!;
+        if (backend == "onnx")
+        {
+            if (precision == "bf16") throw new UsageException("--precision bf16 runs on TorchSharp only: use --backend torch, or --precision fp32 or int8 with --backend onnx.");
+            if (!string.Equals(device, "cpu", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--device {device}: --backend onnx runs on the CPU only.");
+            return InferenceBackend.OnnxRuntime;
+        }
+        if (precision == "int8") throw new UsageException("--precision int8 runs on ONNX Runtime only: add --backend onnx.");
+        return InferenceBackend.TorchSharp;
+    }
+
     /// <summary>The prompt <c>--prompt-name</c> or <c>--prompt</c> asks for (not both); unset keeps the model's default.</summary>
     public Prompt BindPrompt(ParseResult result)
     {
@@ -85,13 +109,30 @@ public sealed class EncoderOptionSet
         return name is not null ? Prompt.Named(name) : text is not null ? Prompt.Literal(text) : default;
     }
 
-    /// <summary>A <c>fp32 | bf16</c> option (training uses it too, for autocast).</summary>
-    public static Option<string> PrecisionOption(string name, string description)
+    /// <summary>A precision option, <c>fp32 | bf16</c> unless <paramref name="values"/> say otherwise (training uses it too, for autocast).</summary>
+    public static Option<string> PrecisionOption(string name, string description, params string[] values)
     {
         var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => "fp32" };
-        option.AcceptOnlyFromAmong("fp32", "bf16");
+        option.AcceptOnlyFromAmong(values.Length > 0 ? values : ["fp32", "bf16"]);
         return option;
     }
 
-    public static Precision ParsePrecision(string text) => text == "bf16" ? SentenceEmbeddings.Precision.BFloat16 : SentenceEmbeddings.Precision.Float32;
+    /// <summary><c>--backend torch | onnx</c>: what runs inference (<see cref="SentenceEncoderOptions.Backend"/>).</summary>
+    private static Option<string> BackendOption()
+    {
+        var option = new Option<string>("--backend")
+        {
+            Description = "what runs inference: torch (TorchSharp, default) or onnx (ONNX Runtime on the CPU, the model exported in memory at load; fp32 or int8)",
+            DefaultValueFactory = _ => "torch",
+        };
+        option.AcceptOnlyFromAmong("torch", "onnx");
+        return option;
+    }
+
+    public static Precision ParsePrecision(string text) => text switch
+    {
+        "bf16" => SentenceEmbeddings.Precision.BFloat16,
+        "int8" => SentenceEmbeddings.Precision.Int8,
+        _ => SentenceEmbeddings.Precision.Float32,
+    };
 }

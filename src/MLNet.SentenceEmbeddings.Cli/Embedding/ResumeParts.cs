@@ -135,6 +135,7 @@ public sealed class ResumeParts
             ["normalize"] = o.Normalize,
             ["max_seq_length"] = o.MaxSequenceLength,
             ["precision"] = o.Precision.ToString(),
+            ["backend"] = o.Backend.ToString(),
             ["batch_size"] = o.BatchSize,
             ["device"] = o.Device,
             ["window"] = s.Window,

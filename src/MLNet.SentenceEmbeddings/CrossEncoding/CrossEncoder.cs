@@ -38,6 +38,15 @@ public sealed class CrossEncoder : IDisposable
         Device = ModelSetup.Place(options, transformer.Model, transformer, head);
     }
 
+    /// <summary>Validated options; ONNX Runtime (SentenceEncoderOptions.Backend, Precision.Int8) is for bi-encoders only.</summary>
+    private static EncoderOptions CheckedOptions(EncoderOptions? options)
+    {
+        var checkedOptions = EncoderOptions.Checked(options);
+        if (checkedOptions.RunsOnOnnxRuntime)
+            throw new ArgumentException("Backend = OnnxRuntime: the cross-encoder runs on TorchSharp only (ONNX export covers bi-encoders).", "Backend");
+        return checkedOptions;
+    }
+
     /// <summary>
     /// Loads a cross-encoder folder (written by <see cref="Save"/> or a Hugging Face BertForSequenceClassification
     /// folder), or starts one from an encoder ("default", "arctic-xs", or a sentence-transformers / BERT folder) with a
@@ -52,7 +61,7 @@ public sealed class CrossEncoder : IDisposable
     public static CrossEncoder Load(string modelNameOrPath, int? numLabels = null, EncoderOptions? options = null, long seed = 42)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelNameOrPath);
-        options = EncoderOptions.Checked(options);
+        options = CheckedOptions(options);
         return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), numLabels, options, seed);
     }
 
@@ -60,7 +69,7 @@ public sealed class CrossEncoder : IDisposable
     public static CrossEncoder Load(IModelFileSource source, int? numLabels = null, EncoderOptions? options = null, long seed = 42)
     {
         ArgumentNullException.ThrowIfNull(source);
-        options = EncoderOptions.Checked(options);
+        options = CheckedOptions(options);
         string folder = CrossEncoderFolder.TransformerFolder(source);
         int? saved = CrossEncoderFolder.ReadNumLabels(source, folder);
         if (saved is int s && numLabels is int n && n != s)
@@ -84,7 +93,7 @@ public sealed class CrossEncoder : IDisposable
     public static CrossEncoder CreateRandom(BertConfig config, string vocabText, int numLabels = 1, bool pooler = true, int maxSequenceLength = 128,
         bool doLowerCase = true, long seed = 42, EncoderOptions? options = null)
     {
-        options = EncoderOptions.Checked(options);
+        options = CheckedOptions(options);
         config.Validate("config");
         torch.manual_seed(seed);
         var wordPiece = WordPieceTokenizer.FromVocab(vocabText, doLowerCase, "vocab");

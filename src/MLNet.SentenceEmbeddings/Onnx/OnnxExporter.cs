@@ -52,8 +52,9 @@ public static class OnnxExporter
             // The graph bakes in pooling and normalisation; precision is the export's; ONNX Runtime runs on the CPU.
             o.Pooling = null;
             o.Normalize = null;
-            o.Precision = Precision.Float32;
+            o.Precision = precision == OnnxPrecision.Int8 ? Precision.Int8 : Precision.Float32;
             o.Device = "cpu";
+            o.Backend = InferenceBackend.OnnxRuntime;
         }
         return OnnxSentenceEncoder.FromBytes(bytes, o, encoder.Tokenizer,
             $"{encoder.Source} (ONNX {(precision == OnnxPrecision.Int8 ? "int8" : "fp32")})");
@@ -80,7 +81,7 @@ public static class OnnxExporter
         OnnxFiles.ToBytes(Build(plan, options ?? new OnnxExportOptions()));
 
     /// <summary>
-    /// Writes sentence-transformers' ONNX layout into a saved model folder (<see cref="SentenceEncoder.Save"/>):
+    /// Writes sentence-transformers' ONNX layout into a saved model folder (<see cref="SentenceEncoder.Save(string)"/>):
     /// <c>onnx/model.onnx</c> (the transformer alone, output last_hidden_state) and, with <paramref name="int8"/>,
     /// <c>onnx/model_qint8_avx512_vnni.onnx</c>. Python then loads the folder with
     /// <c>SentenceTransformer(folder, backend="onnx")</c> (add <c>model_kwargs={"file_name": "onnx/model_qint8_avx512_vnni.onnx"}</c>

@@ -10,7 +10,7 @@ public abstract record OnnxPostStep;
 
 /// <summary>
 /// Pooling of the (B, T, H) token vectors with the attention mask into (B, k*H) sentence vectors: the modes in
-/// <paramref name="Mode"/> are concatenated in the order CLS, MAX, MEAN, MEAN-SQRT-LEN, as <see cref="PoolingLayer"/> does.
+/// <paramref name="Mode"/> are concatenated in the order CLS, MAX, MEAN, MEAN-SQRT-LEN, as <see cref="Modules.PoolingModule"/> does.
 /// sentence-transformers' include_prompt has no effect here: the exported graph pools every real token it is given.
 /// </summary>
 public sealed record OnnxPoolingStep(PoolingMode Mode) : OnnxPostStep;

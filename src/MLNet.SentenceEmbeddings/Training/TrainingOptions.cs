@@ -52,6 +52,7 @@ public class TrainingOptions
         if (!(WarmupFraction is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(WarmupFraction), WarmupFraction, "WarmupFraction must be in [0, 1].");
         if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be non-negative.");
         if (!(MaxGradNorm > 0)) throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), MaxGradNorm, "MaxGradNorm must be positive.");
+        if (Precision == Precision.Int8) throw new ArgumentException("Precision Int8 is an ONNX Runtime inference precision; training runs in Float32 or BFloat16.", nameof(Precision));
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be at least 1.");
         if (EvaluationSteps < 0) throw new ArgumentOutOfRangeException(nameof(EvaluationSteps), EvaluationSteps, "EvaluationSteps must be 0 or more.");
         if (CheckpointSteps < 0 || (CheckpointSteps > 0 && string.IsNullOrWhiteSpace(CheckpointDirectory)))

@@ -54,7 +54,7 @@ public class SbertCommandTests
     {
         var (code, stdout, _) = RunSbert("[suggest:18]", "embed --precision ");
         Assert.AreEqual(0, code);
-        CollectionAssert.AreEquivalent(new[] { "bf16", "fp32" }, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        CollectionAssert.AreEquivalent(new[] { "bf16", "fp32", "int8" }, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     [TestMethod]

@@ -88,4 +88,27 @@ public class SaveLoadRoundTripTests
             Assert.IsNotNull(schema.GetColumnOrNull("Text"));
         }
     }
+
+    [TestMethod]
+    public void OnnxRuntimeBackendAndInt8AreKeptByTheZip()
+    {
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(new[] { new LabeledText { Text = "A man is playing a guitar." }, new LabeledText { Text = "Shares fell." } });
+        string dir = Fixtures.NewTempDir(), folder = Path.Combine(dir, "tiny");
+        using (var tiny = Fixtures.Tiny()) tiny.Save(folder);
+        using var transformer = ml.Transforms.SentenceEmbedding(new SentenceEmbeddingOptions
+        {
+            Columns = new[] { new InputOutputColumnPair("E", "Text") }, Model = folder,
+            Encoder = new SentenceEncoderOptions { Backend = InferenceBackend.OnnxRuntime, Precision = Precision.Int8 },
+        }).Fit(data);
+        Assert.AreEqual(InferenceBackend.OnnxRuntime, transformer.Encoder.Backend);
+        string zip = Path.Combine(dir, "t.zip");
+        ml.Model.Save(transformer, data.Schema, zip);
+        using var loaded = (SentenceEmbeddingTransformer)ml.Model.Load(zip, out _);
+        Assert.AreEqual(InferenceBackend.OnnxRuntime, loaded.Encoder.Backend);
+        Assert.AreEqual(Precision.Int8, loaded.Encoder.Options.Precision);
+        var a = transformer.Transform(data).GetColumn<float[]>("E").ToList();
+        var b = loaded.Transform(data).GetColumn<float[]>("E").ToList();
+        for (int i = 0; i < a.Count; i++) CollectionAssert.AreEqual(a[i], b[i], $"row {i}");
+    }
 }
