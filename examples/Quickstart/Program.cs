@@ -2,13 +2,16 @@
 // 1. Embed sentences and find nearest neighbours by cosine (the core API, no ML.NET). The sentences ship with this
 //    example (sentences.txt): no data folder and no network needed.
 // 2. An ML.NET pipeline: SentenceEmbedding -> L-BFGS logistic regression on MR (movie-review polarity, a SentEval
-//    task), fitted, evaluated, saved to a zip and loaded back. MR is found in the folder named by $SBERT_DATA_DIR, or
-//    in ../shared/data; without it this part prints how to get MR and the example ends after part 1.
+//    task), fitted, evaluated, saved to a zip and loaded back. MR is found in the folder named by $SBERT_DATA_DIR, in
+//    ../shared/data, or downloaded from the Hugging Face Hub; without any of them this part prints how to get MR and
+//    the example ends after part 1.
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Trainers;
 using MLNet.SentenceEmbeddings;
 using MLNet.SentenceEmbeddings.Data;
+using MLNet.SentenceEmbeddings.DataSets;
+using MLNet.SentenceEmbeddings.Hub;
 using MLNet.SentenceEmbeddings.MLNet;
 
 // --- 1. Nearest neighbours ---------------------------------------------------------------------------------
@@ -31,15 +34,21 @@ using (var encoder = SentenceEncoder.Load("default"))
 }
 
 // --- 2. ML.NET: MR sentiment with a logistic regression on sentence embeddings -----------------------------
-string? mr = SharedData.TryFind() is string found && File.Exists(Path.Combine(found, "senteval", "MR", "rt-polarity.pos"))
-    ? Path.Combine(found, "senteval", "MR") : null;
+// MR is looked for in $SBERT_DATA_DIR, then ../shared/data, then downloaded once from the Hugging Face Hub
+// (cornell-movie-review-data/rotten_tomatoes, the same sentences; HF_HUB_OFFLINE=1 forbids it) into the Hub cache.
+var mrSet = DataSetCatalog.Find("mr");
+var located = DataSetLocator.Locate(mrSet, new HubDownloadOptions { Log = line => Console.WriteLine($"  hub: {line}") });
+string? mr = located.Path;
 if (mr is null)
 {
     Console.WriteLine($"""
 
         Part 2 (ML.NET classification) needs MR, the movie-review polarity set (Pang & Lee 2005, "sentence polarity
         dataset v1.0": rt-polarity.pos and rt-polarity.neg, 5,331 lines each). It was not found in $SBERT_DATA_DIR
-        ({Environment.GetEnvironmentVariable(SharedData.EnvironmentVariable) ?? "not set"}) nor in a shared/data folder above this one. To get it:
+        ({Environment.GetEnvironmentVariable(SharedData.EnvironmentVariable) ?? "not set"}) nor in a shared/data folder above this one,
+        and the download from the Hugging Face Hub ({mrSet.Hub!.RepoId}) failed:
+          {located.HubError}
+        With network access, run this example again (or `sbert data locate mr --download`). Without it, get MR by hand:
 
           curl -LO https://www.cs.cornell.edu/people/pabo/movie-review-data/rt-polaritydata.tar.gz
           tar xzf rt-polaritydata.tar.gz
@@ -50,6 +59,7 @@ if (mr is null)
         """);
     return;
 }
+Console.WriteLine($"\nMR found via {located.Via}: {mr}");
 var ml = new MLContext(seed: 1);
 var rows = File.ReadLines(Path.Combine(mr, "rt-polarity.pos")).Select(t => new Review { Text = t, Label = true })
     .Concat(File.ReadLines(Path.Combine(mr, "rt-polarity.neg")).Select(t => new Review { Text = t, Label = false }))

@@ -25,6 +25,7 @@ namespace MLNet.SentenceEmbeddings;
 public sealed class SentenceEncoder : IDisposable
 {
     private readonly object _gate = new();
+    private int _trainingThread;   // the managed thread of a Train in progress (see BeginTraining); 0 when none, guarded by _gate
     private readonly SentenceEncoderOptions _options;
     private long _forwardPasses;
     private bool _disposed;
@@ -224,6 +225,7 @@ public sealed class SentenceEncoder : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfTrainingElsewhere();
             if (_onnx is null)
             {
                 BatchedInference.Run(inputs, Dimension, _options, Tokenizer.PadTokenId, Device, t => Forward(t, promptLength), destination, cancellationToken);
@@ -294,6 +296,38 @@ public sealed class SentenceEncoder : IDisposable
         Interlocked.Increment(ref _forwardPasses);
         if (torch.is_grad_enabled()) MarkOnnxStale();
         return Modules.forward(new SentenceFeatures(batch, promptLength)).SentenceEmbedding!;
+    }
+
+    /// <summary>
+    /// Marks this encoder as being trained by the calling thread until the result is disposed. Encoding from that thread
+    /// (a dev evaluation) goes on; from any other thread it is refused, since it would run in the middle of weight
+    /// updates (with dropout on, between two optimizer steps). Waits for an encoding already under way to finish.
+    /// </summary>
+    internal IDisposable BeginTraining()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_trainingThread != 0)
+                throw new InvalidOperationException($"{Source}: this encoder is already being trained (managed thread {_trainingThread}); train one at a time.");
+            _trainingThread = Environment.CurrentManagedThreadId;
+        }
+        return new TrainingScope(this);
+    }
+
+    private sealed class TrainingScope(SentenceEncoder encoder) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (encoder._gate) encoder._trainingThread = 0;
+        }
+    }
+
+    private void ThrowIfTrainingElsewhere()
+    {
+        if (_trainingThread != 0 && _trainingThread != Environment.CurrentManagedThreadId)
+            throw new InvalidOperationException($"{Source}: this encoder is being trained on another thread; encoding now would mix in " +
+                "half-updated weights and dropout. Encode after Train returns, or from another instance (load the model again).");
     }
 
     /// <summary>Writes the encoder as a sentence-transformers folder, whole or not at all (built aside, then swapped in).</summary>

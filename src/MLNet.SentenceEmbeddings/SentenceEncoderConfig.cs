@@ -25,7 +25,7 @@ public sealed record SentenceEncoderConfig
     /// <exception cref="InvalidDataException">Malformed values; the message names the file and key.</exception>
     public static SentenceEncoderConfig Read(IModelFileSource source)
     {
-        var json = ConfigJson.TryRead(source, FileName);
+        var json = JsonConfigFile.TryRead(source, FileName);
         if (json is null) return new SentenceEncoderConfig();
         var prompts = new Dictionary<string, string>(StringComparer.Ordinal);
         switch (json.Object["prompts"])
@@ -37,14 +37,14 @@ public sealed record SentenceEncoderConfig
                 break;
             case var other: throw json.Expected("prompts", "an object of name -> prompt text", other);
         }
-        string? defaultName = json.String("default_prompt_name");
+        string? defaultName = json.GetString("default_prompt_name");
         if (defaultName is not null && !prompts.ContainsKey(defaultName))
-            throw new InvalidDataException($"{json.File}: default_prompt_name '{defaultName}' is not one of the prompts ({string.Join(", ", prompts.Keys)}).");
+            throw new InvalidDataException($"{json.Path}: default_prompt_name '{defaultName}' is not one of the prompts ({string.Join(", ", prompts.Keys)}).");
         var similarity = SimilarityFunction.Cosine;
-        if (json.String("similarity_fn_name") is string fn)
+        if (json.GetString("similarity_fn_name") is string fn)
         {
             try { similarity = SimilarityFunctions.Parse(fn, "similarity_fn_name"); }
-            catch (ArgumentException e) { throw new InvalidDataException($"{json.File}: {e.Message}", e); }
+            catch (ArgumentException e) { throw new InvalidDataException($"{json.Path}: {e.Message}", e); }
         }
         return new SentenceEncoderConfig { Prompts = prompts, DefaultPromptName = defaultName, SimilarityFunction = similarity };
     }
@@ -53,7 +53,7 @@ public sealed record SentenceEncoderConfig
     {
         var prompts = new JsonObject();
         foreach (var (k, v) in Prompts) prompts[k] = v;
-        ConfigJson.Write(sink, FileName, new JsonObject
+        JsonConfigFile.Write(sink, FileName, new JsonObject
         {
             ["__version__"] = new JsonObject { ["mlnet_sentence_embeddings"] = typeof(SentenceEncoderConfig).Assembly.GetName().Version?.ToString() },
             ["model_type"] = "SentenceTransformer",

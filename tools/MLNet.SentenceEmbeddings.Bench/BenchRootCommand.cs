@@ -21,7 +21,7 @@ public static class BenchRootCommand
     {
         BenchEncoderCommand.Create(), BenchMemoryCommand.Create(), BenchTransformCommand.Create(), BenchTrainingCommand.Create(),
         BenchEfficiencyCommand.Create(), BenchCrossEncoderCommand.Create(), BenchPlotsCommand.Create(), BenchSentEvalCommand.Create(),
-        BenchCorpusCommand.Create(),
+        BenchCorpusCommand.Create(), BenchSoakCommand.Create(),
         ReproduceCommand.Create("reproduction", "sbert reproduce writing docs/reproduction.md, with Table 2's encoder in artifacts/reproduction",
             () =>
             {

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
-using MLNet.SentenceEmbeddings.Cli.DataSets;
+using MLNet.SentenceEmbeddings.DataSets;
+using MLNet.SentenceEmbeddings.Hub;
 
 namespace MLNet.SentenceEmbeddings.Cli.Commands;
 
@@ -11,12 +12,12 @@ public static class DataCommand
     public static Command Create()
     {
         var listJson = new Option<bool>("--json") { Description = "print one JSON object per data set (JSON lines) instead of a table" };
-        var list = new Command("list", "every data set, what reads it, and where it was found ($SBERT_DATA_DIR, then ../shared/data)") { listJson };
+        var list = new Command("list", "every data set, what reads it, where it was found ($SBERT_DATA_DIR, then ../shared/data) and its Hugging Face Hub source") { listJson };
         list.SetRun((r, ct) => List(r.GetValue(listJson), Console.Out));
 
         var name = new Argument<string>("name") { Description = "a data set (see sbert data list)" };
         name.CompletionSources.Add(DataSetCatalog.All.Select(d => d.Name).ToArray());
-        var download = new Option<bool>("--download") { Description = "when it is not on disk, fetch it from the Hugging Face Hub (once the Hub client is wired in)" };
+        var download = new Option<bool>("--download") { Description = "when it is not on disk, download its Hub source (HF_ENDPOINT, HF_HUB_OFFLINE, HF_TOKEN and the Hub cache as for models) and write our files from it" };
         var locate = new Command("locate", "print the folder of one data set; exit 1 with the missing files when it is nowhere") { name, download };
         locate.SetRun((r, ct) => Locate(r.GetValue(name)!, r.GetValue(download), ct, Console.Out, Console.Error));
 
@@ -33,10 +34,12 @@ public static class DataCommand
                 {
                     ["name"] = d.Name, ["folder"] = d.Folder, ["path"] = where.Path, ["via"] = where.Via, ["used_by"] = d.UsedBy, ["origin"] = d.Origin,
                     ["missing"] = new JsonArray(where.Missing.Select(m => (JsonNode?)m).ToArray()),
+                    ["hub"] = d.Hub?.RepoId, ["hub_equality"] = d.Hub?.Equality,
                 }.ToJsonString());
             else
                 output.WriteLine($"{d.Name,-6} {(where.Path is null ? "MISSING" : where.Via),-14} {where.Path ?? d.Folder + "/: " + string.Join(", ", where.Missing)}\n" +
-                                 $"       {d.Origin}; used by {d.UsedBy}");
+                                 $"       {d.Origin}; used by {d.UsedBy}\n" +
+                                 $"       Hub: {(d.Hub is null ? "none with the same content" : $"{d.Hub.RepoId} ({d.Hub.Equality})")}");
         }
         return 0;
     }
@@ -46,14 +49,15 @@ public static class DataCommand
         DataSet dataSet;
         try { dataSet = DataSetCatalog.Find(name); }
         catch (ArgumentException e) { throw new UsageException(e.Message); }
-        var where = DataSetLocator.Locate(dataSet, download, cancellationToken);
+        var where = DataSetLocator.Locate(dataSet, download ? new HubDownloadOptions { Log = log.WriteLine } : null, cancellationToken);
         if (where.Path is not null)
         {
             output.WriteLine(where.Path);
             return 0;
         }
         log.WriteLine($"sbert: {dataSet.Name} not found: put {string.Join(", ", where.Missing)} in $SBERT_DATA_DIR/{dataSet.Folder}/ " +
-                      $"(or ../shared/data/{dataSet.Folder}/)" + (DataSetLocator.HubDownload is null && download ? "; the Hub download is not wired in this build." : "."));
+                      $"(or ../shared/data/{dataSet.Folder}/)" +
+                      (where.HubError is { } why ? $"; the Hub step failed: {why}" : dataSet.Hub is null ? "." : $", or add --download to fetch {dataSet.Hub.RepoId} from the Hugging Face Hub."));
         return CliRunner.Failure;
     }
 }

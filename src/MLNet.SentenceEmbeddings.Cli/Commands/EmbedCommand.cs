@@ -33,7 +33,7 @@ public static class EmbedCommand
                       "continues where it stopped and the output is the same as an uninterrupted run's",
     };
     private static readonly Option<ShardRange> Shard = CliOptions.Parsed("--shard", "embed only shard i of N (0-based), a contiguous run of " +
-        "windows; the N outputs concatenated in order are the single run's output", ShardRange.Parse, [], ShardRange.Whole);
+        "windows; 'sbert merge' joins the N outputs into the single run's output", ShardRange.Parse, [], ShardRange.Whole);
     private static readonly EncoderOptionSet Encoder = new();
     private static readonly Option<bool> Json = CliOptions.Json("rows, dimension, seconds, output");
 

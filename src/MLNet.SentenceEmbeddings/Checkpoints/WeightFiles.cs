@@ -40,7 +40,7 @@ public static class WeightFiles
 
     private static Dictionary<string, NamedArray> ReadShards(IModelFileSource source, string folder, string index)
     {
-        var json = ConfigJson.Read(source, index);
+        var json = JsonConfigFile.Read(source, index);
         var map = json.Object["weight_map"] as System.Text.Json.Nodes.JsonObject
                   ?? throw json.Expected("weight_map", "an object of tensor name -> shard file", json.Object["weight_map"]);
         var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -48,7 +48,7 @@ public static class WeightFiles
         {
             string shard = node is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s
                 : throw json.Expected($"weight_map.{name}", "a shard file name", node);
-            wanted[name] = ModelPath.CheckRelative(shard, json.File);
+            wanted[name] = ModelPath.CheckRelative(shard, json.Path);
         }
         var result = new Dictionary<string, NamedArray>(StringComparer.Ordinal);
         foreach (var shard in wanted.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
@@ -62,7 +62,7 @@ public static class WeightFiles
         }
         var missing = wanted.Keys.Where(k => !result.ContainsKey(k)).Take(3).ToList();
         if (missing.Count > 0 && missing.Any(k => !k.EndsWith("position_ids", StringComparison.Ordinal)))
-            throw new InvalidDataException($"{json.File}: tensor(s) {string.Join(", ", missing)} are not in the shard the index names.");
+            throw new InvalidDataException($"{json.Path}: tensor(s) {string.Join(", ", missing)} are not in the shard the index names.");
         return result;
     }
 }

@@ -24,21 +24,21 @@ internal static class CrossEncoderFolder
     public static string TransformerFolder(IModelFileSource source)
     {
         if (source.Exists(TransformerModule.ConfigFile) || !source.Exists(SentenceModuleList.ModulesFile)) return "";
-        var modules = ConfigJson.Read(source, SentenceModuleList.ModulesFile);
+        var modules = JsonConfigFile.Read(source, SentenceModuleList.ModulesFile);
         var first = (modules.Root as JsonArray)?.FirstOrDefault() as JsonObject;
         string path = first?["path"] is JsonValue v && v.TryGetValue<string>(out var p) ? p : "";
-        return ModelPath.CheckRelative(path, modules.File);
+        return ModelPath.CheckRelative(path, modules.Path);
     }
 
     /// <summary>The number of labels config.json declares, or null when it is not a sequence classifier.</summary>
     public static int? ReadNumLabels(IModelFileSource source, string folder)
     {
-        var json = ConfigJson.Read(source, ModelPath.Join(folder, TransformerModule.ConfigFile));
+        var json = JsonConfigFile.Read(source, ModelPath.Join(folder, TransformerModule.ConfigFile));
         bool classifier = json.Object["architectures"] is JsonArray a
                           && a.Any(x => x is JsonValue v && v.TryGetValue<string>(out var s) && s.EndsWith("ForSequenceClassification", StringComparison.Ordinal));
         if (!classifier) return null;
         if (json.Object["id2label"] is JsonObject labels && labels.Count > 0) return labels.Count;
-        return json.Int("num_labels", 1, 1 << 16) ?? 2; // Hugging Face's PretrainedConfig default
+        return json.GetInt32("num_labels", 1, 1 << 16) ?? 2; // Hugging Face's PretrainedConfig default
     }
 
     /// <summary>Splits a sequence classifier's weights into the encoder's and the head's (keys dense.*, classifier.*).</summary>

@@ -56,23 +56,23 @@ public sealed record DistilBertConfig
     public static DistilBertConfig FromJson(JsonObject json, string path)
     {
         ArgumentNullException.ThrowIfNull(json);
-        string type = ConfigJson.ModelType(json, "distilbert", path);
+        string type = JsonConfigFile.ModelType(json, "distilbert", path);
         if (type != "distilbert")
             throw new InvalidDataException($"{path}: model_type '{type}' is not DistilBERT (expected \"distilbert\").");
         var d = new DistilBertConfig();
         var config = new DistilBertConfig
         {
-            VocabSize = ConfigJson.Int(json, "vocab_size", d.VocabSize, path),
-            Dim = ConfigJson.Int(json, "dim", d.Dim, path),
-            NLayers = ConfigJson.Int(json, "n_layers", d.NLayers, path),
-            NHeads = ConfigJson.Int(json, "n_heads", d.NHeads, path),
-            HiddenDim = ConfigJson.Int(json, "hidden_dim", d.HiddenDim, path),
-            Activation = ConfigJson.String(json, "activation", d.Activation, path),
-            Dropout = ConfigJson.Double(json, "dropout", d.Dropout, path),
-            AttentionDropout = ConfigJson.Double(json, "attention_dropout", d.AttentionDropout, path),
-            MaxPositionEmbeddings = ConfigJson.Int(json, "max_position_embeddings", d.MaxPositionEmbeddings, path),
-            SinusoidalPosEmbds = ConfigJson.Bool(json, "sinusoidal_pos_embds", d.SinusoidalPosEmbds, path),
-            PadTokenId = ConfigJson.Int(json, "pad_token_id", d.PadTokenId, path),
+            VocabSize = JsonConfigFile.Int(json, "vocab_size", d.VocabSize, path),
+            Dim = JsonConfigFile.Int(json, "dim", d.Dim, path),
+            NLayers = JsonConfigFile.Int(json, "n_layers", d.NLayers, path),
+            NHeads = JsonConfigFile.Int(json, "n_heads", d.NHeads, path),
+            HiddenDim = JsonConfigFile.Int(json, "hidden_dim", d.HiddenDim, path),
+            Activation = JsonConfigFile.String(json, "activation", d.Activation, path),
+            Dropout = JsonConfigFile.Double(json, "dropout", d.Dropout, path),
+            AttentionDropout = JsonConfigFile.Double(json, "attention_dropout", d.AttentionDropout, path),
+            MaxPositionEmbeddings = JsonConfigFile.Int(json, "max_position_embeddings", d.MaxPositionEmbeddings, path),
+            SinusoidalPosEmbds = JsonConfigFile.Bool(json, "sinusoidal_pos_embds", d.SinusoidalPosEmbds, path),
+            PadTokenId = JsonConfigFile.Int(json, "pad_token_id", d.PadTokenId, path),
         };
         config.Validate(path);
         return config;

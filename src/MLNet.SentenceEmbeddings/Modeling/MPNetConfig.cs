@@ -70,23 +70,23 @@ public sealed record MPNetConfig
     public static MPNetConfig FromJson(JsonObject json, string path)
     {
         ArgumentNullException.ThrowIfNull(json);
-        string type = ConfigJson.ModelType(json, "mpnet", path);
+        string type = JsonConfigFile.ModelType(json, "mpnet", path);
         if (type != "mpnet") throw new InvalidDataException($"{path}: model_type '{type}' is not MPNet (expected \"mpnet\").");
         var d = new MPNetConfig();
         var config = new MPNetConfig
         {
-            VocabSize = ConfigJson.Int(json, "vocab_size", d.VocabSize, path),
-            HiddenSize = ConfigJson.Int(json, "hidden_size", d.HiddenSize, path),
-            NumHiddenLayers = ConfigJson.Int(json, "num_hidden_layers", d.NumHiddenLayers, path),
-            NumAttentionHeads = ConfigJson.Int(json, "num_attention_heads", d.NumAttentionHeads, path),
-            IntermediateSize = ConfigJson.Int(json, "intermediate_size", d.IntermediateSize, path),
-            HiddenAct = ConfigJson.String(json, "hidden_act", d.HiddenAct, path),
-            HiddenDropoutProb = ConfigJson.Double(json, "hidden_dropout_prob", d.HiddenDropoutProb, path),
-            AttentionProbsDropoutProb = ConfigJson.Double(json, "attention_probs_dropout_prob", d.AttentionProbsDropoutProb, path),
-            MaxPositionEmbeddings = ConfigJson.Int(json, "max_position_embeddings", d.MaxPositionEmbeddings, path),
-            LayerNormEps = ConfigJson.Double(json, "layer_norm_eps", d.LayerNormEps, path),
-            RelativeAttentionNumBuckets = ConfigJson.Int(json, "relative_attention_num_buckets", d.RelativeAttentionNumBuckets, path),
-            PadTokenId = ConfigJson.Int(json, "pad_token_id", d.PadTokenId, path),
+            VocabSize = JsonConfigFile.Int(json, "vocab_size", d.VocabSize, path),
+            HiddenSize = JsonConfigFile.Int(json, "hidden_size", d.HiddenSize, path),
+            NumHiddenLayers = JsonConfigFile.Int(json, "num_hidden_layers", d.NumHiddenLayers, path),
+            NumAttentionHeads = JsonConfigFile.Int(json, "num_attention_heads", d.NumAttentionHeads, path),
+            IntermediateSize = JsonConfigFile.Int(json, "intermediate_size", d.IntermediateSize, path),
+            HiddenAct = JsonConfigFile.String(json, "hidden_act", d.HiddenAct, path),
+            HiddenDropoutProb = JsonConfigFile.Double(json, "hidden_dropout_prob", d.HiddenDropoutProb, path),
+            AttentionProbsDropoutProb = JsonConfigFile.Double(json, "attention_probs_dropout_prob", d.AttentionProbsDropoutProb, path),
+            MaxPositionEmbeddings = JsonConfigFile.Int(json, "max_position_embeddings", d.MaxPositionEmbeddings, path),
+            LayerNormEps = JsonConfigFile.Double(json, "layer_norm_eps", d.LayerNormEps, path),
+            RelativeAttentionNumBuckets = JsonConfigFile.Int(json, "relative_attention_num_buckets", d.RelativeAttentionNumBuckets, path),
+            PadTokenId = JsonConfigFile.Int(json, "pad_token_id", d.PadTokenId, path),
         };
         config.Validate(path);
         return config;

@@ -11,7 +11,7 @@ public static class TransformerModels
     public static IReadOnlyList<string> SupportedTypes { get; } = new[] { "bert", "minilm", "distilbert", "roberta", "xlm-roberta", "mpnet" };
 
     /// <summary>Whether config.json describes a BERT (model_type bert or minilm, or none).</summary>
-    internal static bool IsBert(JsonObject config, string source) => ConfigJson.ModelType(config, "bert", source) is "bert" or "minilm";
+    internal static bool IsBert(JsonObject config, string source) => JsonConfigFile.ModelType(config, "bert", source) is "bert" or "minilm";
 
     /// <summary>A randomly initialised model for <paramref name="config"/> (weights are loaded afterwards).</summary>
     /// <param name="config">The parsed config.json.</param>
@@ -20,7 +20,7 @@ public static class TransformerModels
     public static TransformerModel Create(JsonObject config, string source)
     {
         ArgumentNullException.ThrowIfNull(config);
-        string type = ConfigJson.ModelType(config, "bert", source);
+        string type = JsonConfigFile.ModelType(config, "bert", source);
         return type switch
         {
             "bert" or "minilm" => new BertModel(BertConfig.FromJson(config, source)),

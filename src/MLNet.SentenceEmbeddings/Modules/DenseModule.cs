@@ -68,7 +68,7 @@ public sealed class DenseModule : SentenceModule
 
     public override void Save(IModelFileSink sink, string folder)
     {
-        ConfigJson.Write(sink, ModelPath.Join(folder, ConfigFile), new JsonObject
+        JsonConfigFile.Write(sink, ModelPath.Join(folder, ConfigFile), new JsonObject
         {
             ["in_features"] = InFeatures,
             ["out_features"] = OutFeatures,
@@ -81,15 +81,15 @@ public sealed class DenseModule : SentenceModule
     /// <summary>Reads <c>{folder}/config.json</c> and its weights; the input width must equal <paramref name="inputDimension"/>.</summary>
     public static DenseModule Load(IModelFileSource source, string folder, int inputDimension)
     {
-        var json = ConfigJson.Read(source, ModelPath.Join(folder, ConfigFile));
-        int inFeatures = json.Int("in_features", 1, 1 << 20) ?? throw json.Expected("in_features", "an integer", null);
-        int outFeatures = json.Int("out_features", 1, 1 << 20) ?? throw json.Expected("out_features", "an integer", null);
+        var json = JsonConfigFile.Read(source, ModelPath.Join(folder, ConfigFile));
+        int inFeatures = json.GetInt32("in_features", 1, 1 << 20) ?? throw json.Expected("in_features", "an integer", null);
+        int outFeatures = json.GetInt32("out_features", 1, 1 << 20) ?? throw json.Expected("out_features", "an integer", null);
         if (inFeatures != inputDimension)
-            throw new InvalidDataException($"{json.File}: in_features {inFeatures}, but the module before it outputs {inputDimension}.");
-        string activation = json.String("activation_function") ?? Tanh;
+            throw new InvalidDataException($"{json.Path}: in_features {inFeatures}, but the module before it outputs {inputDimension}.");
+        string activation = json.GetString("activation_function") ?? Tanh;
         if (!Activations.ContainsKey(activation))
-            throw new InvalidDataException($"{json.File}: activation_function '{activation}' is not supported; expected one of {string.Join(", ", Activations.Keys)}.");
-        var dense = new DenseModule(inFeatures, outFeatures, json.Bool("bias") ?? true, activation);
+            throw new InvalidDataException($"{json.Path}: activation_function '{activation}' is not supported; expected one of {string.Join(", ", Activations.Keys)}.");
+        var dense = new DenseModule(inFeatures, outFeatures, json.GetBoolean("bias") ?? true, activation);
         try { StateDict.Load(dense, WeightFiles.Read(source, folder), source.Describe(folder.Length == 0 ? WeightsFile : folder)); }
         catch { dense.Dispose(); throw; }
         return dense;

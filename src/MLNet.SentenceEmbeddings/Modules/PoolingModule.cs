@@ -94,7 +94,7 @@ public sealed class PoolingModule : SentenceModule
     public override void Save(IModelFileSink sink, string folder)
     {
         // The legacy boolean keys: what every sentence-transformers version reads; Load also accepts "pooling_mode".
-        ConfigJson.Write(sink, ModelPath.Join(folder, ConfigFile), new JsonObject
+        JsonConfigFile.Write(sink, ModelPath.Join(folder, ConfigFile), new JsonObject
         {
             ["word_embedding_dimension"] = WordEmbeddingDimension,
             ["pooling_mode_cls_token"] = Mode.HasFlag(PoolingMode.Cls),
@@ -114,10 +114,10 @@ public sealed class PoolingModule : SentenceModule
         string path = ModelPath.Join(folder, ConfigFile);
         if (!source.Exists(path))
             throw new InvalidDataException($"{source.Describe(path)}: missing; modules.json lists a Pooling module here, and its config says which pooling (a missing one is never taken as MEAN).");
-        var json = ConfigJson.Read(source, path);
-        int? dim = json.Int("embedding_dimension", 1) ?? json.Int("word_embedding_dimension", 1);
+        var json = JsonConfigFile.Read(source, path);
+        int? dim = json.GetInt32("embedding_dimension", 1) ?? json.GetInt32("word_embedding_dimension", 1);
         if (dim is int d && d != wordEmbeddingDimension)
-            throw new InvalidDataException($"{json.File}: embedding dimension {d}, but the module before it outputs {wordEmbeddingDimension}.");
+            throw new InvalidDataException($"{json.Path}: embedding dimension {d}, but the module before it outputs {wordEmbeddingDimension}.");
         PoolingMode mode = 0;
         if (json.Object["pooling_mode"] is JsonNode v6)
         {
@@ -128,7 +128,7 @@ public sealed class PoolingModule : SentenceModule
                 mode = PoolingModes.Parse(string.Join("+", names));
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
-            { throw new InvalidDataException($"{json.File}: pooling_mode {v6.ToJsonString()}: {e.Message}", e); }
+            { throw new InvalidDataException($"{json.Path}: pooling_mode {v6.ToJsonString()}: {e.Message}", e); }
         }
         else
         {
@@ -138,9 +138,9 @@ public sealed class PoolingModule : SentenceModule
                          ("pooling_mode_mean_tokens", PoolingMode.Mean), ("pooling_mode_mean_sqrt_len_tokens", PoolingMode.MeanSqrtLen),
                          ("pooling_mode_weightedmean_tokens", PoolingMode.WeightedMean), ("pooling_mode_lasttoken", PoolingMode.LastToken),
                      })
-                if (json.Bool(key) == true) mode |= flag;
+                if (json.GetBoolean(key) == true) mode |= flag;
         }
-        if (mode == 0) throw new InvalidDataException($"{json.File}: no pooling mode enabled; expected pooling_mode or a pooling_mode_* flag set to true.");
-        return new PoolingModule(wordEmbeddingDimension, mode, json.Bool("include_prompt") ?? true);
+        if (mode == 0) throw new InvalidDataException($"{json.Path}: no pooling mode enabled; expected pooling_mode or a pooling_mode_* flag set to true.");
+        return new PoolingModule(wordEmbeddingDimension, mode, json.GetBoolean("include_prompt") ?? true);
     }
 }

@@ -62,7 +62,7 @@ public sealed class SentenceModuleList : nn.Module<SentenceFeatures, SentenceFea
             m.Save(sink, folder);
             list.Add(new JsonObject { ["idx"] = i, ["name"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture), ["path"] = folder, ["type"] = m.TypeName });
         }
-        ConfigJson.Write(sink, ModulesFile, list);
+        JsonConfigFile.Write(sink, ModulesFile, list);
     }
 
     /// <summary>
@@ -78,23 +78,23 @@ public sealed class SentenceModuleList : nn.Module<SentenceFeatures, SentenceFea
             log?.Invoke($"{source.Describe(ModulesFile)} not found: a plain transformer folder, pooled with MEAN (sentence-transformers' default).");
             return new SentenceModuleList(new SentenceModule[] { t, new PoolingModule(t.Model.HiddenSize, PoolingMode.Mean) });
         }
-        var json = ConfigJson.Read(source, ModulesFile);
-        var entries = json.Root as JsonArray ?? throw new InvalidDataException($"{json.File}: expected a JSON array of modules.");
+        var json = JsonConfigFile.Read(source, ModulesFile);
+        var entries = json.Root as JsonArray ?? throw new InvalidDataException($"{json.Path}: expected a JSON array of modules.");
         var loaded = new List<SentenceModule>();
         try
         {
             int dim = 0;
-            var ordered = entries.Select((e, i) => (Entry: e as JsonObject ?? throw new InvalidDataException($"{json.File}: entry {i} is not an object."), Index: i))
+            var ordered = entries.Select((e, i) => (Entry: e as JsonObject ?? throw new InvalidDataException($"{json.Path}: entry {i} is not an object."), Index: i))
                 .OrderBy(e => e.Entry["idx"] is JsonValue v && v.TryGetValue<int>(out var idx) ? idx : e.Index).ToList();
             foreach (var (entry, index) in ordered)
             {
                 string type = entry["type"] is JsonValue tv && tv.TryGetValue<string>(out var ts) ? ts
-                    : throw new InvalidDataException($"{json.File}: module {index} has no \"type\" string.");
+                    : throw new InvalidDataException($"{json.Path}: module {index} has no \"type\" string.");
                 string rawPath = entry["path"] is JsonValue pv && pv.TryGetValue<string>(out var ps) ? ps : "";
-                string path = ModelPath.CheckRelative(rawPath, $"{json.File} (module {index})");
+                string path = ModelPath.CheckRelative(rawPath, $"{json.Path} (module {index})");
                 string shortName = type[(type.LastIndexOf('.') + 1)..];
                 if (loaded.Count == 0 && shortName != "Transformer")
-                    throw new InvalidDataException($"{json.File}: module {index} is '{type}'; the first module must be a Transformer.");
+                    throw new InvalidDataException($"{json.Path}: module {index} is '{type}'; the first module must be a Transformer.");
                 SentenceModule module = shortName switch
                 {
                     "Transformer" when loaded.Count == 0 => TransformerModule.Load(source, path, maxSequenceLength),
@@ -102,14 +102,14 @@ public sealed class SentenceModuleList : nn.Module<SentenceFeatures, SentenceFea
                     "Dense" => DenseModule.Load(source, path, dim),
                     "Normalize" => new NormalizeModule(),
                     _ => throw new InvalidDataException(
-                        $"{json.File}: module {index} has type '{type}', which is not supported; supported: {string.Join(", ", SupportedTypes)} (a single Transformer, first)."),
+                        $"{json.Path}: module {index} has type '{type}', which is not supported; supported: {string.Join(", ", SupportedTypes)} (a single Transformer, first)."),
                 };
                 loaded.Add(module);
                 dim = module.OutputDimension(dim);
             }
-            if (loaded.Count == 0) throw new InvalidDataException($"{json.File}: no modules listed.");
+            if (loaded.Count == 0) throw new InvalidDataException($"{json.Path}: no modules listed.");
             if (!loaded.Any(m => m is PoolingModule))
-                throw new InvalidDataException($"{json.File}: no Pooling module; a sentence encoder needs one after the Transformer.");
+                throw new InvalidDataException($"{json.Path}: no Pooling module; a sentence encoder needs one after the Transformer.");
             return new SentenceModuleList(loaded);
         }
         catch

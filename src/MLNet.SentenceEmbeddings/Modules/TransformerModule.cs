@@ -83,13 +83,13 @@ public sealed class TransformerModule : SentenceModule
     {
         var config = auto_model.ToConfigJson();
         if (extraConfig is not null) foreach (var (k, v) in extraConfig) config[k] = v?.DeepClone();
-        ConfigJson.Write(sink, ModelPath.Join(folder, ConfigFile), config);
+        JsonConfigFile.Write(sink, ModelPath.Join(folder, ConfigFile), config);
         TokenizerFiles.Save(sink, folder);
         var tensors = weights ?? StateDict.Export(auto_model).Concat(ExtraWeights.Values).ToArray();
         sink.Write(ModelPath.Join(folder, WeightFiles.SafeTensorsFile),
             s => SafeTensors.Write(s, tensors, new Dictionary<string, string> { ["format"] = "pt" }));
         if (!sentenceBertConfig) return;
-        ConfigJson.Write(sink, ModelPath.Join(folder, SentenceBertConfigFile), new JsonObject
+        JsonConfigFile.Write(sink, ModelPath.Join(folder, SentenceBertConfigFile), new JsonObject
         {
             ["max_seq_length"] = MaxSequenceLength,
             ["do_lower_case"] = LowercaseInput,
@@ -118,29 +118,29 @@ public sealed class TransformerModule : SentenceModule
     public static TransformerModule Load(IModelFileSource source, string folder, int? maxSequenceLength = null,
         IReadOnlyDictionary<string, NamedArray>? weights = null)
     {
-        var config = ConfigJson.Read(source, ModelPath.Join(folder, ConfigFile));
+        var config = JsonConfigFile.Read(source, ModelPath.Join(folder, ConfigFile));
         var tokenizer = TokenizerFolder.Read(source, folder);
-        var st = ConfigJson.TryRead(source, ModelPath.Join(folder, SentenceBertConfigFile));
+        var st = JsonConfigFile.TryRead(source, ModelPath.Join(folder, SentenceBertConfigFile));
         var checkpoint = weights ?? WeightFiles.Read(source, folder);
         // A hostile config.json must not allocate a model far larger than the weights that came with it.
-        if (TransformerModels.IsBert(config.Object, config.File))
-            BertParameterCount.CheckAgainst(BertConfig.FromJson(config.Object, config.File), checkpoint, source.Describe(ModelPath.Join(folder, WeightFiles.SafeTensorsFile)));
-        var model = TransformerModels.Create(config.Object, config.File);
+        if (TransformerModels.IsBert(config.Object, config.Path))
+            BertParameterCount.CheckAgainst(BertConfig.FromJson(config.Object, config.Path), checkpoint, source.Describe(ModelPath.Join(folder, WeightFiles.SafeTensorsFile)));
+        var model = TransformerModels.Create(config.Object, config.Path);
         try
         {
             StateDict.Load(model, checkpoint, source.Describe(ModelPath.Join(folder, WeightFiles.SafeTensorsFile)), model.MapCheckpointKey);
             int limit = model.MaxSequenceLength;
             // sentence-transformers: max_seq_length if declared (it may be null), else the smaller of the tokenizer's
             // model_max_length (1e30 means none) and the position table.
-            int? declared = st?.Int("max_seq_length", 1, int.MaxValue);
+            int? declared = st?.GetInt32("max_seq_length", 1, int.MaxValue);
             if (declared > limit)
-                throw new InvalidDataException($"{st!.File}: max_seq_length {declared} exceeds what {config.File} allows ({limit} positions).");
+                throw new InvalidDataException($"{st!.Path}: max_seq_length {declared} exceeds what {config.Path} allows ({limit} positions).");
             int maxSeq = maxSequenceLength ?? declared ?? (int)Math.Min(limit, tokenizer.ModelMaxLength ?? long.MaxValue);
             if (maxSeq > limit)
-                throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSeq, $"MaxSequenceLength exceeds what {config.File} allows ({limit} positions).");
+                throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSeq, $"MaxSequenceLength exceeds what {config.Path} allows ({limit} positions).");
             if (tokenizer.Subwords.VocabSize > model.VocabSize)
-                throw new InvalidDataException($"{tokenizer.Source}: {tokenizer.Subwords.VocabSize} tokens, but {config.File} says vocab_size = {model.VocabSize}.");
-            return new TransformerModule(model, tokenizer, maxSeq, st?.Bool("do_lower_case") ?? false, Unused(model, checkpoint));
+                throw new InvalidDataException($"{tokenizer.Source}: {tokenizer.Subwords.VocabSize} tokens, but {config.Path} says vocab_size = {model.VocabSize}.");
+            return new TransformerModule(model, tokenizer, maxSeq, st?.GetBoolean("do_lower_case") ?? false, Unused(model, checkpoint));
         }
         catch { model.Dispose(); throw; }
     }

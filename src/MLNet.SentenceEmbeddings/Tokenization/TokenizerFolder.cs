@@ -49,8 +49,8 @@ public sealed record TokenizerFolder(ISubwordTokenizer Subwords, SpecialTokenTem
             files[name] = memory.ToArray();
         }
         var config = files.TryGetValue(TokenizerConfigFile, out var c)
-            ? ConfigJson.Parse(new MemoryStream(c), source.Describe(ModelPath.Join(folder, TokenizerConfigFile))) : null;
-        long? modelMaxLength = config?.Limit("model_max_length");
+            ? JsonConfigFile.Parse(new MemoryStream(c), source.Describe(ModelPath.Join(folder, TokenizerConfigFile))) : null;
+        long? modelMaxLength = config?.GetLimit("model_max_length");
 
         // tokenizer.json is the whole pipeline (what transformers' fast tokenizers run); vocab.txt alone is BERT's WordPiece.
         if (files.TryGetValue(TokenizerJsonFile, out var json))
@@ -63,9 +63,9 @@ public sealed record TokenizerFolder(ISubwordTokenizer Subwords, SpecialTokenTem
         {
             string vocabName = source.Describe(ModelPath.Join(folder, VocabFile));
             string text = Encoding.UTF8.GetString(vocab);
-            bool lower = config?.Bool("do_lower_case") ?? LooksUncased(text);
+            bool lower = config?.GetBoolean("do_lower_case") ?? LooksUncased(text);
             WordPieceTokenizer wordPiece;
-            try { wordPiece = WordPieceTokenizer.FromVocab(text, lower, vocabName, config?.Bool("strip_accents"), config?.Bool("tokenize_chinese_chars") ?? true); }
+            try { wordPiece = WordPieceTokenizer.FromVocab(text, lower, vocabName, config?.GetBoolean("strip_accents"), config?.GetBoolean("tokenize_chinese_chars") ?? true); }
             catch (ArgumentException e) { throw new InvalidDataException($"{vocabName}: not a usable WordPiece vocabulary ({e.Message}).", e); }
             int Special(string key, string fallback)
             {
@@ -110,7 +110,7 @@ public sealed record TokenizerFolder(ISubwordTokenizer Subwords, SpecialTokenTem
         !vocab.Split('\n').Take(5000).Any(t => !(t.StartsWith('[') && t.EndsWith(']')) && t.Any(c => c is >= 'A' and <= 'Z'));
 
     // A special token is a string or an AddedToken object {"content": "[CLS]", ...}.
-    private static string? SpecialToken(ConfigJson? config, string key) => config?.Object[key] switch
+    private static string? SpecialToken(JsonConfigFile? config, string key) => config?.Object[key] switch
     {
         JsonValue v when v.TryGetValue<string>(out var s) => s,
         JsonObject o when o["content"] is JsonValue c && c.TryGetValue<string>(out var s) => s,

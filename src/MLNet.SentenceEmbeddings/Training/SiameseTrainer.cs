@@ -11,7 +11,9 @@ namespace MLNet.SentenceEmbeddings.Training;
 /// encoder (shared weights, SBERT Section 3), the loss compares the embeddings, and AdamW updates the encoder and
 /// the loss's own parameters.
 /// </summary>
-/// <remarks>Do not call the encoder's Encode from another thread while it trains.</remarks>
+/// <remarks>While <see cref="Train"/> runs, the encoder refuses to encode from any other thread
+/// (<see cref="InvalidOperationException"/>): it would see weights between two updates, with dropout on. Its own dev
+/// evaluations run on the training thread and go on.</remarks>
 public sealed class SiameseTrainer
 {
     private readonly SentenceEncoder _encoder;
@@ -33,10 +35,11 @@ public sealed class SiameseTrainer
     /// <param name="resumeFrom">A checkpoint-STEP folder written by an earlier run with the same data and options:
     /// training continues after that step and ends with the weights an uninterrupted run would have.</param>
     /// <exception cref="ArgumentException">Bad data; the message names the row and column.</exception>
-    /// <exception cref="InvalidOperationException">The loss became NaN or infinite.</exception>
+    /// <exception cref="InvalidOperationException">The loss became NaN or infinite, or the encoder is already being trained.</exception>
     public TrainingResult Train(IReadOnlyList<TrainingExample> examples, string? resumeFrom = null)
     {
         CheckData(examples);
+        using var training = _encoder.BeginTraining();
         return TrainingLoop.Run(new Target(this), examples, _options, resumeFrom);
     }
 

@@ -8,7 +8,7 @@ namespace MLNet.SentenceEmbeddings.Tests.Bench;
 [TestClass]
 public class BenchRootCommandTests
 {
-    private static readonly string[] DocWriters = { "encoder", "memory", "transform", "training", "efficiency", "cross-encoder", "plots", "senteval", "reproduction" };
+    private static readonly string[] DocWriters = { "encoder", "memory", "transform", "training", "efficiency", "cross-encoder", "plots", "senteval", "reproduction", "soak" };
 
     [TestMethod]
     public void TheDocWritingCommandsAreInTheBenchToolOnly()

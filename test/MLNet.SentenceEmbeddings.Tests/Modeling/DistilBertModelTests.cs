@@ -93,7 +93,7 @@ public class DistilBertModelTests
         StringAssert.Contains(e.Message, "n_heads");
         e = Assert.ThrowsExactly<InvalidDataException>(() =>
             DistilBertConfig.FromJson(new() { ["model_type"] = "distilbert", ["n_layers"] = "six" }, "dir/config.json"));
-        StringAssert.Contains(e.Message, "'n_layers' must be an integer");
+        StringAssert.Contains(e.Message, "'n_layers' must be a 32-bit integer");
     }
 
     [TestMethod]

@@ -27,6 +27,43 @@ public class SiameseTrainerTests
         Assert.IsTrue(last < 0.5 * first, $"loss {first:F4} -> {last:F4}");
     }
 
+    /// <summary>Runs a callback on the training thread at each step.</summary>
+    private sealed class OnStep(Action<TrainingProgress> action) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => action(value);
+    }
+
+    [TestMethod]
+    public void EncodingFromAnotherThreadDuringTrainingIsRefusedAndFromTheTrainingThreadAllowed()
+    {
+        using var encoder = Fixtures.Tiny(seed: 3);
+        Exception? elsewhere = null;
+        float[]? onTrainingThread = null;
+        var options = Fast();
+        options.Progress = new OnStep(p =>
+        {
+            if (p.Step != 1) return;
+            onTrainingThread = encoder.Encode("the cat is here");
+            var other = new Thread(() =>
+            {
+                try { encoder.Encode("the cat is here"); }
+                catch (Exception e) { elsewhere = e; }
+            });
+            other.Start();
+            other.Join();
+        });
+        new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(Pairs(8));
+        Assert.IsNotNull(onTrainingThread, "the training thread may encode (dev evaluation)");
+        Assert.IsInstanceOfType<InvalidOperationException>(elsewhere);
+        StringAssert.Contains(elsewhere!.Message, "being trained on another thread");
+        // After Train returns, any thread may encode again.
+        float[]? after = null;
+        var later = new Thread(() => after = encoder.Encode("the cat is here"));
+        later.Start();
+        later.Join();
+        Assert.IsNotNull(after);
+    }
+
     [TestMethod]
     public void ShuffleAndDropoutSeedsAreTheSameInEveryProcess()
     {

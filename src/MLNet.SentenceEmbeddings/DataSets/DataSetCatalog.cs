@@ -1,12 +1,4 @@
-namespace MLNet.SentenceEmbeddings.Cli.DataSets;
-
-/// <summary>A data set the examples, eval and reproduce read, by its place in the data folder.</summary>
-/// <param name="Name">Short name (<c>sbert data locate NAME</c>).</param>
-/// <param name="Folder">Its folder below the data root (e.g. "stsb", "senteval/MR").</param>
-/// <param name="Files">The files that must be there.</param>
-/// <param name="UsedBy">Which commands or examples read it.</param>
-/// <param name="Origin">Where the team's copy came from (shared/data/SOURCES.md has the details).</param>
-public sealed record DataSet(string Name, string Folder, string[] Files, string UsedBy, string Origin);
+namespace MLNet.SentenceEmbeddings.DataSets;
 
 /// <summary>Every data set the repository's examples, evaluations and reproduction read.</summary>
 public static class DataSetCatalog
@@ -14,13 +6,13 @@ public static class DataSetCatalog
     public static readonly IReadOnlyList<DataSet> All =
     [
         new("stsb", "stsb", ["sts-train.csv", "sts-dev.csv", "sts-test.csv"], "eval sts, train, reproduce (Tables 1, 2, 7), bench",
-            "STS benchmark, original release (Cer et al. 2017)"),
+            "STS benchmark, original release (Cer et al. 2017)", HubDataSetSource.StsBenchmark),
         new("sick", "sick", ["SICK_train.txt", "SICK_trial.txt", "SICK_test_annotated.txt"], "eval sts --format sick, reproduce (Tables 1, 6)",
             "SICK, SemEval-2014 Task 1 release"),
         new("snli", "senteval/SNLI", ["s1.dev", "s2.dev", "labels.dev", "s1.test", "s2.test", "labels.test"], "eval triplet, reproduce (Table 6), notebooks",
             "SNLI 1.0 dev/test as SentEval prepares them"),
         new("mr", "senteval/MR", ["rt-polarity.pos", "rt-polarity.neg"], "examples/Quickstart part 2, eval senteval, reproduce (Table 5)",
-            "MR sentence polarity v1.0 (Pang & Lee 2005)"),
+            "MR sentence polarity v1.0 (Pang & Lee 2005)", HubDataSetSource.MovieReviews),
         new("cr", "senteval/CR", ["custrev.pos", "custrev.neg"], "eval senteval, reproduce (Table 5)", "CR customer reviews (Hu & Liu 2004)"),
         new("subj", "senteval/SUBJ", ["subj.objective", "subj.subjective"], "eval senteval, reproduce (Table 5)", "SUBJ (Pang & Lee 2004)"),
         new("mpqa", "senteval/MPQA", ["mpqa.pos", "mpqa.neg"], "eval senteval, reproduce (Table 5)", "MPQA opinion polarity"),
