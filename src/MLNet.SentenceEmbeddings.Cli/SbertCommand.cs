@@ -22,9 +22,9 @@ public static class SbertCommand
 
     public static RootCommand Create()
     {
-        var eval = new Command("eval", "evaluate an encoder: STS correlation, triplet accuracy, SentEval transfer tasks")
+        var eval = new Command("eval", "evaluate an encoder: STS correlation, triplet accuracy, SentEval transfer tasks, retrieval")
         {
-            EvalStsCommand.Create(), EvalTripletCommand.Create(), EvalSentEvalCommand.Create(),
+            EvalStsCommand.Create(), EvalTripletCommand.Create(), EvalSentEvalCommand.Create(), EvalRetrievalCommand.Create(),
         };
         return new RootCommand("sbert: Sentence-BERT sentence embeddings for .NET")
         {

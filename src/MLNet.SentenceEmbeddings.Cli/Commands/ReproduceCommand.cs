@@ -95,6 +95,7 @@ public static class ReproduceCommand
         bool quick = ctx.Quick;
         var total = Stopwatch.StartNew();
         var minutes = new System.Text.Json.Nodes.JsonObject();
+        ctx.TablesRun = string.Join(",", Tables.Select(t => t.Number).Where(tables.Contains));
         foreach (var (number, run) in Tables.Where(t => tables.Contains(t.Number)))
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -27,6 +27,10 @@ public static class TrainCommand
     private static readonly Option<int?> MaxExamples = CliOptions.OptionalInt("--max-examples", "use only the first N training examples");
     private static readonly Option<string> Output = new("--output") { Description = "folder to write the model to (sentence-transformers format)", Required = true };
     private static readonly Option<bool> Json = CliOptions.Json("the dev metric, steps and pairs/s");
+    private static readonly Option<bool> TrainNormalized = new("--train-normalized")
+    {
+        Description = "softmax, triplet: train on the encoder's normalised output instead of the vector before its Normalize module",
+    };
 
     public static Command Create()
     {
@@ -34,7 +38,7 @@ public static class TrainCommand
         return new Command("train", "fine-tune an encoder (Siamese / triplet network, shared weights) and save it as a " +
             "sentence-transformers folder, loadable by 'sbert embed --model DIR' and the ML.NET transform")
         {
-            Objective, Model, Train, Dev, Format, Epochs, BatchSize, LearningRate, Seed, Precision, EvaluationSteps, MaxExamples, Output, Json,
+            Objective, Model, Train, Dev, Format, Epochs, BatchSize, LearningRate, Seed, Precision, EvaluationSteps, MaxExamples, TrainNormalized, Output, Json,
         }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
     }
 
@@ -73,7 +77,8 @@ public static class TrainCommand
                       (options.Evaluator is null ? "" : $", evaluating on {dev}"));
 
         using var encoder = Models.LoadEncoder(model);
-        var loss = TrainingObjectives.Create(objective, encoder.Dimension, Math.Max(numLabels, 2), examples[0].Texts.Count);
+        var loss = TrainingObjectives.Create(objective, encoder.Dimension, Math.Max(numLabels, 2), examples[0].Texts.Count,
+            beforeNormalize: !args.GetValue(TrainNormalized));
         // The objective says what its examples must carry; errors name the file.
         TrainingExamples.Check(loss, examples, train);
         var result = new SiameseTrainer(encoder, loss, options).Train(examples);

@@ -33,13 +33,17 @@ public sealed class ReproductionContext
         return Enumerable.Range(0, m).Select(i => items[(int)(i * stride)]).ToList();
     }
 
+    /// <summary>Every table this invocation runs ("1,2,5"): a section records the command that wrote it, not a
+    /// <c>--tables N</c> that would not have (Table 5 evaluates Table 2's encoder only when both run together).</summary>
+    public string? TablesRun { get; set; }
+
     public StringBuilder Header(string title, string table)
     {
         var md = new StringBuilder();
         md.AppendLine($"### {title}");
         md.AppendLine();
         md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
-        md.AppendLine($"Command: `{string.Format(CultureInfo.InvariantCulture, Command, table)}`");
+        md.AppendLine($"Command: `{string.Format(CultureInfo.InvariantCulture, Command, TablesRun ?? table)}`");
         md.AppendLine();
         if (Quick)
         {

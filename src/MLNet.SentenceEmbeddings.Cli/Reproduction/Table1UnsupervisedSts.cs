@@ -17,6 +17,12 @@ public static class Table1UnsupervisedSts
 {
     public static readonly string[] Columns = { "STS12", "STS13", "STS14", "STS15", "STS16", "STSb", "SICK-R" };
 
+    /// <summary>The paper's Avg. column: the mean of the seven columns above.</summary>
+    public const string Average = "Avg.";
+
+    /// <summary>Where the data folder keeps STS12-16 in SentEval's layout (shared/data/sts/SOURCES.md).</summary>
+    public static readonly string[] DefaultStsYears = { "sts", "senteval" };
+
     // SBERT paper, Table 1 (Spearman x100; STS12-16 use the ALL protocol).
     private static readonly (string Model, double[] Figures)[] Paper =
     {
@@ -35,7 +41,9 @@ public static class Table1UnsupervisedSts
     {
         int? cap = ctx.Quick ? 300 : null;
         var datasets = new List<(string Column, List<StsSubset> Subsets)>();
-        if (ctx.StsYears is string root)
+        // --sts-years wins; else the data folder's own copy, when it has one.
+        string? root = ctx.StsYears ?? (Directory.Exists(ctx.Path(DefaultStsYears)) ? ctx.Path(DefaultStsYears) : null);
+        if (root is not null)
         {
             foreach (var year in Columns.Take(5))
             {
@@ -46,10 +54,13 @@ public static class Table1UnsupervisedSts
         }
         datasets.Add(("STSb", StsData.Load("stsb", ctx.Path("stsb"), "test")));
         datasets.Add(("SICK-R", StsData.Load("sick", ctx.Path("sick"), "test")));
-        datasets = datasets.Select(d => (d.Column, d.Subsets.Select(s => new StsSubset(s.Name, ReproductionContext.Subsample(s.Pairs, cap))).ToList())).ToList();
+        // --quick: STS12-16 have 25 sub-sets between them, so each keeps fewer pairs than STSb and SICK-R.
+        int? yearCap = ctx.Quick ? 60 : null;
+        datasets = datasets.Select(d => (d.Column, d.Subsets.Select(s => new StsSubset(s.Name,
+            ReproductionContext.Subsample(s.Pairs, d.Column.StartsWith("STS1", StringComparison.Ordinal) ? yearCap : cap))).ToList())).ToList();
 
         Dictionary<string, double> Evaluate(Func<IReadOnlyList<string?>, float[][]> embed) =>
-            datasets.ToDictionary(d => d.Column, d => 100 * new StsSubsetsEvaluator(d.Subsets).Evaluate(embed).All.Spearman);
+            WithAverage(datasets.ToDictionary(d => d.Column, d => 100 * new StsSubsetsEvaluator(d.Subsets).Evaluate(embed).All.Spearman));
 
         var rows = new List<(string Model, Dictionary<string, double> Figures)>();
         foreach (var model in new[] { PretrainedModels.AllMiniLmL6V2, PretrainedModels.ArcticEmbedXs })
@@ -71,14 +82,22 @@ public static class Table1UnsupervisedSts
         md.AppendLine("Spearman rank correlation x100 between the cosine similarity of the two sentence vectors and the gold score, on the test " +
                       "sets (STSb: original release, 1,379 pairs; SICK-R: SemEval-2014 test, 4,927 pairs). STS12-16 use the paper's protocol: " +
                       "one correlation over all sub-sets concatenated." +
-                      (ctx.StsYears is null ? " STS12-16 are not in the data folder here (pass `--sts-years DIR`, SentEval's data/downstream/STS, to fill them)." : ""));
+                      (root is null
+                          ? " STS12-16 are not in the data folder here (pass `--sts-years DIR`, SentEval's data/downstream/STS, to fill them)."
+                          : $" STS12-16: SentEval's copies (Moses-tokenised, lower-cased), from {StsSource(ctx, root)}; " +
+                            $"{string.Join(", ", datasets.Take(datasets.Count - 2).Select(d => $"{d.Column} {d.Subsets.Sum(s => s.Pairs.Count):N0}"))} scored pairs.") +
+                      $" {Average} is the mean of the seven columns, as in the paper (its rows recomputed here from the figures quoted); empty when a column is.");
         md.AppendLine();
-        md.AppendLine("| model | " + string.Join(" | ", Columns) + " |");
-        md.AppendLine("|---|" + string.Concat(Columns.Select(_ => "---:|")));
+        var header = Columns.Append(Average).ToArray();
+        md.AppendLine("| model | " + string.Join(" | ", header) + " |");
+        md.AppendLine("|---|" + string.Concat(header.Select(_ => "---:|")));
         foreach (var (model, figures) in Paper)
-            md.AppendLine($"| paper: {model} | " + string.Join(" | ", figures.Select(f => ReproductionContext.F(f))) + " |");
+        {
+            var byColumn = WithAverage(Columns.Zip(figures).ToDictionary(p => p.First, p => p.Second));
+            md.AppendLine($"| paper: {model} | " + string.Join(" | ", header.Select(c => ReproductionContext.F(byColumn[c]))) + " |");
+        }
         foreach (var (model, figures) in rows)
-            md.AppendLine($"| ours: {model} | " + string.Join(" | ", Columns.Select(c => ReproductionContext.F(figures.TryGetValue(c, out var v) ? v : null))) + " |");
+            md.AppendLine($"| ours: {model} | " + string.Join(" | ", header.Select(c => ReproductionContext.F(figures.TryGetValue(c, out var v) ? v : null))) + " |");
         md.AppendLine();
         var ours = rows[0].Figures;
         var ortFigures = rows[^1].Figures;
@@ -90,4 +109,15 @@ public static class Table1UnsupervisedSts
         }
         return md;
     }
+
+    /// <summary>The figures plus <see cref="Average"/>, the mean of all seven columns, when every column is there.</summary>
+    public static Dictionary<string, double> WithAverage(Dictionary<string, double> figures)
+    {
+        if (Columns.All(figures.ContainsKey)) figures[Average] = Columns.Average(c => figures[c]);
+        return figures;
+    }
+
+    // The docs name the data folder's copy by its place in the data folder, not by this machine's path.
+    private static string StsSource(ReproductionContext ctx, string root) =>
+        ctx.StsYears is null ? "the data folder's " + string.Join("/", DefaultStsYears) : "--sts-years";
 }

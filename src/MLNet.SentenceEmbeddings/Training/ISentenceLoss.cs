@@ -18,6 +18,13 @@ public interface ISentenceLoss
     /// <summary>Null when <paramref name="label"/> suits this objective, else what was expected (for error messages).</summary>
     string? CheckLabel(double label);
 
+    /// <summary>
+    /// True: the trainer hands this loss the sentence vectors before a trailing Normalize module (the pooled, or Dense,
+    /// output), as SBERT's classification and triplet objectives were defined on unnormalised vectors. False (the
+    /// default): the encoder's full output. Cosine-based losses are unaffected by the choice.
+    /// </summary>
+    bool BeforeNormalize => false;
+
     /// <summary>The loss's own trainable parameters (for example the softmax classifier); empty for most.</summary>
     IEnumerable<TorchSharp.Modules.Parameter> Parameters { get; }
 

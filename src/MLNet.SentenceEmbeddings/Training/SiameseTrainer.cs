@@ -72,7 +72,7 @@ public sealed class SiameseTrainer
             {
                 var inputs = batch.Select(e => encoder.Transformer.Tokenize(e.Texts[c])).ToList();
                 using var tokens = TokenBatch.Pad(inputs, encoder.Tokenizer.PadTokenId, encoder.Device);
-                embeddings.Add(encoder.Forward(tokens));
+                embeddings.Add(_t._loss.BeforeNormalize ? encoder.ForwardUnnormalized(tokens) : encoder.Forward(tokens));
             }
             Tensor? labels = null;
             if (_t._loss.Labels != LabelKind.None)

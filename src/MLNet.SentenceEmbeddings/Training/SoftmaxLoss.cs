@@ -9,6 +9,12 @@ namespace MLNet.SentenceEmbeddings.Training;
 /// cross-entropy over k labels (NLI: entailment, neutral, contradiction). The flags reproduce the concatenation
 /// ablation of Table 6 (u*v added, u/v or |u−v| dropped). Inputs: pairs with an int64 class label in [0, k).
 /// </summary>
+/// <remarks>
+/// By default the loss sees the vector before the encoder's Normalize module (<see cref="BeforeNormalize"/>): the
+/// paper's vectors were never normalised, and on unit vectors the entries of u, v and |u−v| are so small that W barely
+/// learns while the encoder drifts (measured on all-MiniLM-L6-v2 and SNLI: docs/training.md, "Normalisation and the
+/// classification objective"). Pass <c>beforeNormalize: false</c> for the encoder's normalised output, the behaviour before.
+/// </remarks>
 public sealed class SoftmaxLoss : nn.Module, ISentenceLoss
 {
     private readonly Linear classifier;
@@ -20,8 +26,10 @@ public sealed class SoftmaxLoss : nn.Module, ISentenceLoss
     /// <param name="concatenateMultiplication">Include u * v (off in the paper's best configuration).</param>
     /// <param name="seed">Seeds the head's initial weights, so that two runs with the same options train the same model
     /// whatever ran before in the process.</param>
+    /// <param name="beforeNormalize">True (default): train on the vector before a trailing Normalize module; false: on the
+    /// encoder's output as it is.</param>
     public SoftmaxLoss(int dimension, int numLabels, bool concatenateRep = true, bool concatenateDifference = true,
-        bool concatenateMultiplication = false, long seed = 42) : base(nameof(SoftmaxLoss))
+        bool concatenateMultiplication = false, long seed = 42, bool beforeNormalize = true) : base(nameof(SoftmaxLoss))
     {
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "dimension must be positive.");
         if (numLabels < 2) throw new ArgumentOutOfRangeException(nameof(numLabels), numLabels, "numLabels must be at least 2.");
@@ -32,6 +40,7 @@ public sealed class SoftmaxLoss : nn.Module, ISentenceLoss
         ConcatenateDifference = concatenateDifference;
         ConcatenateMultiplication = concatenateMultiplication;
         NumLabels = numLabels;
+        BeforeNormalize = beforeNormalize;
         // nn.Linear draws from the global generator; without a seed the head, and so the run, depended on
         // whatever had consumed random numbers earlier in the process.
         torch.manual_seed(seed);
@@ -43,6 +52,8 @@ public sealed class SoftmaxLoss : nn.Module, ISentenceLoss
     public bool ConcatenateDifference { get; }
     public bool ConcatenateMultiplication { get; }
     public int NumLabels { get; }
+    /// <summary>Whether the trainer hands this loss the vector before the encoder's Normalize module (default true).</summary>
+    public bool BeforeNormalize { get; }
     public int Columns => 2;
     public LabelKind Labels => LabelKind.ClassIndex;
 

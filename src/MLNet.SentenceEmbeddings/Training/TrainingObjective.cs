@@ -28,11 +28,13 @@ public static class TrainingObjectives
     /// <param name="dimension">Width of the encoder's sentence vectors (the softmax classifier's input size per part).</param>
     /// <param name="numLabels">Classes of the softmax objective.</param>
     /// <param name="columns">Sentence columns per example: 3 makes <see cref="TrainingObjective.Mnrl"/> use hard negatives.</param>
-    public static ISentenceLoss Create(TrainingObjective objective, int dimension, int numLabels = 3, int columns = 2) => objective switch
+    /// <param name="beforeNormalize">Softmax and triplet: train on the vector before a trailing Normalize module
+    /// (default, the paper's condition); false: on the encoder's normalised output. The other objectives ignore it.</param>
+    public static ISentenceLoss Create(TrainingObjective objective, int dimension, int numLabels = 3, int columns = 2, bool beforeNormalize = true) => objective switch
     {
-        TrainingObjective.Softmax => new SoftmaxLoss(dimension, numLabels),
+        TrainingObjective.Softmax => new SoftmaxLoss(dimension, numLabels, beforeNormalize: beforeNormalize),
         TrainingObjective.Regression => new CosineSimilarityLoss(),
-        TrainingObjective.Triplet => new TripletLoss(),
+        TrainingObjective.Triplet => new TripletLoss(beforeNormalize: beforeNormalize),
         TrainingObjective.Mnrl => new MultipleNegativesRankingLoss(withHardNegative: columns == 3),
         _ => new CoSentLoss(),
     };

@@ -18,20 +18,33 @@ public enum TripletDistance
 /// The triplet objective of SBERT (Section 3): max(||a − p|| − ||a − n|| + ε, 0), Euclidean distance, ε = 1.
 /// Inputs: triplets (anchor, positive, negative), no label.
 /// </summary>
+/// <remarks>
+/// By default the loss sees the vector before the encoder's Normalize module (<see cref="BeforeNormalize"/>): the
+/// paper's vectors were never normalised, and between unit vectors a Euclidean distance cannot exceed 2, so the margin
+/// ε = 1 means something else (measured on SNLI triplets: docs/training.md).
+/// Pass <c>beforeNormalize: false</c> for the encoder's normalised output, the behaviour before.
+/// </remarks>
 public sealed class TripletLoss : ISentenceLoss
 {
     /// <summary>The paper's margin ε = 1 (Section 3). sentence-transformers defaults to 5.</summary>
     public const double PaperMargin = 1.0;
 
-    public TripletLoss(TripletDistance distance = TripletDistance.Euclidean, double margin = PaperMargin)
+    /// <param name="distance">Distance between anchor and positive or negative.</param>
+    /// <param name="margin">ε, in units of <paramref name="distance"/>.</param>
+    /// <param name="beforeNormalize">True (default): train on the vector before a trailing Normalize module; false: on the
+    /// encoder's output as it is.</param>
+    public TripletLoss(TripletDistance distance = TripletDistance.Euclidean, double margin = PaperMargin, bool beforeNormalize = true)
     {
         if (!(margin >= 0)) throw new ArgumentOutOfRangeException(nameof(margin), margin, "margin must be non-negative.");
         Distance = distance;
         Margin = margin;
+        BeforeNormalize = beforeNormalize;
     }
 
     public TripletDistance Distance { get; }
     public double Margin { get; }
+    /// <summary>Whether the trainer hands this loss the vector before the encoder's Normalize module (default true).</summary>
+    public bool BeforeNormalize { get; }
     public int Columns => 3;
     public LabelKind Labels => LabelKind.None;
 

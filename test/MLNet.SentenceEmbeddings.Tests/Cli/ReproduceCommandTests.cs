@@ -18,7 +18,12 @@ public class ReproduceCommandTests
         Assert.IsTrue(json["tables"]!["1"]!["minutes"]!.GetValue<double>() > 0);
         Assert.IsTrue(json["quick"]!.GetValue<bool>());
         Assert.AreEqual(report, json["output"]!.GetValue<string>());
-        StringAssert.Contains(File.ReadAllText(report), "<!-- reproduce-table1:start -->");
+        string md = File.ReadAllText(report);
+        StringAssert.Contains(md, "<!-- reproduce-table1:start -->");
+        // STS12-16 come from the data folder without --sts-years, and the Avg. column is filled for our rows.
+        var ours = md.Split('\n').First(l => l.StartsWith("| ours:", StringComparison.Ordinal));
+        Assert.AreEqual(9, ours.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Length, ours);
+        Assert.IsFalse(ours.Contains('–'), "every column, Avg. included, has a figure: " + ours);
     }
 
     /// <summary>Table 2 saves the encoder it trained and Table 5 runs SentEval on it, as the paper's Table 5 does with its SBERT.</summary>
@@ -32,6 +37,7 @@ public class ReproduceCommandTests
         string tuned = Path.Combine(artifacts, "all-MiniLM-L6-v2-stsb-regression");
         Assert.IsTrue(File.Exists(Path.Combine(tuned, "model.safetensors")), $"no trained encoder in {tuned}");
         string md = File.ReadAllText(report);
+        StringAssert.Contains(md, "reproduce --tables 2,5 --quick", "each section records the invocation that wrote it");
         int table5 = md.IndexOf("<!-- reproduce-table5:start -->", StringComparison.Ordinal);
         Assert.IsTrue(table5 > md.IndexOf("<!-- reproduce-table2:end -->", StringComparison.Ordinal), "Table 5 follows Table 2");
         var tunedRow = md[table5..].Split('\n').Single(l => l.StartsWith("| ours:", StringComparison.Ordinal) && l.Contains("Table 2's encoder"));

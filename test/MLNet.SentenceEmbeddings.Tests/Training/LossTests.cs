@@ -150,4 +150,18 @@ public class LossTests
         loss.backward();
         Assert.IsTrue(u.grad is not null && u.grad.abs().sum().item<float>() > 0);
     }
+
+    [TestMethod]
+    public void SoftmaxAndTripletAskForThePooledVectorByDefaultAndCanOptOut()
+    {
+        using var softmax = new SoftmaxLoss(4, 3);
+        using var softmaxNormalised = new SoftmaxLoss(4, 3, beforeNormalize: false);
+        Assert.IsTrue(((ISentenceLoss)softmax).BeforeNormalize);
+        Assert.IsFalse(((ISentenceLoss)softmaxNormalised).BeforeNormalize);
+        Assert.IsTrue(((ISentenceLoss)new TripletLoss()).BeforeNormalize);
+        Assert.IsFalse(((ISentenceLoss)new TripletLoss(beforeNormalize: false)).BeforeNormalize);
+        // Cosine-based objectives do not care, so they keep the interface's default: the encoder's output.
+        Assert.IsFalse(((ISentenceLoss)new CosineSimilarityLoss()).BeforeNormalize);
+        Assert.IsFalse(((ISentenceLoss)new MultipleNegativesRankingLoss()).BeforeNormalize);
+    }
 }

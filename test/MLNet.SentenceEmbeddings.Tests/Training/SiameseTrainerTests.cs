@@ -316,4 +316,34 @@ public class SiameseTrainerTests
         Assert.AreEqual(1.0 / 9, LearningRateSchedule.WarmupLinear(9, 10, 1, 1.0), 1e-12);
         Assert.AreEqual(0.5, LearningRateSchedule.WarmupLinear(1, 100, 4, 1.0), 1e-12);
     }
+
+    /// <summary>Records the norms of the vectors the trainer hands it; its loss is zero so nothing moves.</summary>
+    private sealed class NormRecorder(bool beforeNormalize) : ISentenceLoss
+    {
+        public List<float> Norms { get; } = new();
+        public int Columns => 2;
+        public LabelKind Labels => LabelKind.None;
+        public bool BeforeNormalize => beforeNormalize;
+        public string? CheckLabel(double label) => null;
+        public IEnumerable<Parameter> Parameters => Array.Empty<Parameter>();
+        public Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels)
+        {
+            foreach (var e in embeddings) Norms.AddRange(e.detach().norm(1).data<float>().ToArray());
+            return (embeddings[0].sum() + embeddings[1].sum()) * 0;
+        }
+    }
+
+    [TestMethod]
+    [DataRow(true)]
+    [DataRow(false)]
+    public void ALossThatAsksForItSeesTheVectorBeforeNormalize(bool beforeNormalize)
+    {
+        using var encoder = Fixtures.Tiny(seed: 5, new SentenceEncoderOptions { Normalize = true });
+        Assert.IsTrue(encoder.Normalizes, "the fixture must end in a Normalize module for this test to mean anything");
+        var recorder = new NormRecorder(beforeNormalize);
+        new SiameseTrainer(encoder, recorder, Fast()).Train(Pairs(8));
+        Assert.AreEqual(16, recorder.Norms.Count);
+        bool allUnit = recorder.Norms.All(n => Math.Abs(n - 1) < 1e-4);
+        Assert.AreEqual(!beforeNormalize, allUnit, $"norms seen by the loss: {string.Join(", ", recorder.Norms.Take(4))}");
+    }
 }

@@ -163,7 +163,7 @@ public static class BenchEfficiencyCommand
                 (name, r, s) => output.WriteLine($"round {r + 1}/{rounds}: {name,-26} {sentences.Count / s,8:F1} sentences/s"));
             var md = header("Speed with and without smart batching (SBERT Table 7)");
             md.AppendLine($"all-MiniLM-L6-v2 on {sentences.Count:N0} unique STSb sentences, batch {encoders[0].Options.BatchSize}; median of {rounds} interleaved round(s).");
-            md.AppendLine("Smart batching sorts sentences by length so a batch pads only to its own longest sentence (paper: +9% on CPU, +55% on GPU).");
+            md.AppendLine($"Smart batching sorts sentences by length so a batch pads only to its own longest sentence ({Cli.Reproduction.Table7Speed.PaperSmartBatching()}).");
             md.AppendLine();
             md.AppendLine("| encoder | sentences/s |");
             md.AppendLine("|---|---:|");
