@@ -42,21 +42,23 @@ public static class ReproduceCommand
         var output = new Option<string?>("--output") { Description = "Markdown file to update, one generated section per table" };
         var artifacts = new Option<string?>("--artifacts") { Description = "where Table 2's trained encoder goes (default: a temporary folder, removed at the end)" };
         var cache = new Option<string?>("--cache") { Description = "SentEval sentence-vector cache, shared with eval senteval (default: ~/.cache/mlnet-sentence-embeddings/senteval)" };
+        var seeds = CliOptions.Int("--seeds", "Table 2: seeds (1..n) per trained row, reported as mean ± standard deviation (the paper: 10)", 1);
+        var epochs = CliOptions.OptionalInt("--epochs", "Table 2: training epochs (default: the paper's 4; 1 with --quick)");
         var json = CliOptions.Json("{\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..}");
         var command = new Command(name, description + " (about an hour on 2 cores; --quick about 5 min)")
         {
-            tables, quick, stsYears, threads, data, output, artifacts, cache, json,
+            tables, quick, stsYears, threads, data, output, artifacts, cache, seeds, epochs, json,
         };
         return command.SetRun((r, ct) =>
         {
             var d = defaults();
             return Run(new Settings(r.GetValue(tables) ?? known, r.GetValue(quick), r.GetValue(stsYears), r.GetValue(threads),
-                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(cache), r.GetValue(json), d.CommandLine), ct, Console.Out);
+                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetValue(json), d.CommandLine), ct, Console.Out);
         });
     }
 
     private sealed record Settings(string[] Tables, bool Quick, string? StsYears, int Threads, string? Data, string? Report, string? Artifacts,
-        string? Cache, bool Json, string CommandLine);
+        string? Cache, int Seeds, int? Epochs, bool Json, string CommandLine);
 
     /// <summary>The tables in run order, by the paper's number.</summary>
     private static readonly (string Number, Func<ReproductionContext, StringBuilder> Run)[] Tables =
@@ -79,9 +81,10 @@ public static class ReproduceCommand
         // Table 2's encoder must live until Table 5 has evaluated it; without --artifacts it goes to a temporary folder.
         string artifacts = settings.Artifacts ?? Path.Combine(Path.GetTempPath(), $"sbert-reproduce-{Environment.ProcessId}");
         string cache = settings.Cache ?? EvalSentEvalCommand.DefaultCache;
-        string command = settings.CommandLine + (quick ? " --quick" : "") + (stsYears is null ? "" : " --sts-years DIR") + $" --threads {settings.Threads}";
+        string command = settings.CommandLine + (quick ? " --quick" : "") + (stsYears is null ? "" : " --sts-years DIR") + (settings.Seeds == 1 ? "" : $" --seeds {settings.Seeds}")
+            + (settings.Epochs is int e ? $" --epochs {e}" : "") + $" --threads {settings.Threads}";
         var ctx = new ReproductionContext { Data = data, Quick = quick, Threads = settings.Threads, Log = output, StsYears = stsYears, Command = command,
-            Artifacts = artifacts, SentEvalCache = cache };
+            Artifacts = artifacts, SentEvalCache = cache, Seeds = settings.Seeds, Epochs = settings.Epochs };
         if (quick) output.WriteLine("sbert reproduce --quick: subsampled data and shortened training; the figures are a smoke test, not comparable with the paper.");
         try { return RunTables(ctx, tables, report, settings.Json, cancellationToken, output); }
         finally

@@ -17,6 +17,10 @@ public sealed class ReproductionContext
     public required string Artifacts { get; init; }
     /// <summary>Folder of the SentEval sentence-vector cache shared with <c>sbert-bench senteval</c>; null: memory only.</summary>
     public string? SentEvalCache { get; init; }
+    /// <summary>Seeds each trained row of Table 2 runs with (1..n), reported as mean ± standard deviation.</summary>
+    public int Seeds { get; init; } = 1;
+    /// <summary>Table 2's training epochs; null: the paper's (1 with <see cref="Quick"/>).</summary>
+    public int? Epochs { get; init; }
     /// <summary>The encoder Table 2 trained in this run, which Table 5 then evaluates (the paper's tuned row); null until then.</summary>
     public string? StsbTunedModel { get; set; }
     /// <summary>The command line that reproduces a table (with {0} for the table number).</summary>

@@ -1,14 +1,19 @@
+using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Cli.Commands;
+using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
+using MLNet.SentenceEmbeddings.IO;
 using MLNet.SentenceEmbeddings.Training;
 
 namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 
 /// <summary>
-/// Table 2 of SBERT: STSb test Spearman x100 after training on STSb train with the regression objective (SBERT
-/// Section 4.2: 4 epochs, batch 16, the best of the dev evaluations kept), as <c>sbert-bench training</c> runs it.
+/// Table 2 of SBERT: STSb test Spearman x100 after training on STSb train (SBERT Section 4.2: 4 epochs, batch 16, the
+/// best of the dev evaluations kept), each of our rows as mean ± standard deviation over seeds 1..n, as the paper
+/// reports over 10: the bi-encoder with the regression objective, the bi-encoder with CoSENT, and the cross-encoder.
 /// </summary>
 public static class Table2SupervisedSts
 {
@@ -20,51 +25,150 @@ public static class Table2SupervisedSts
         ("SBERT-STSb-base (STSb train)", "84.67 ± 0.19"),
         ("BERT-NLI-STSb-base (cross-encoder, NLI then STSb)", "88.33 ± 0.19"),
         ("SBERT-NLI-STSb-base (NLI then STSb)", "85.35 ± 0.17"),
+        ("SRoBERTa-NLI-STSb-large (the best bi-encoder)", "86.15 ± 0.35"),
     };
 
     public const string Model = "default";
     public const int PaperEpochs = 4;
-    /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> the trained encoder is written to.</summary>
+    /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> the first seed's regression encoder is written to.</summary>
     public const string TunedFolderName = "all-MiniLM-L6-v2-stsb-regression";
+    /// <summary>
+    /// File of <see cref="ReproductionContext.Artifacts"/> holding each finished (row, seed) run's figures, so that a
+    /// run stopped part-way (the machine is shared, a seed takes minutes to an hour) resumes where it stopped. A
+    /// seeded run is deterministic on CPU, so a kept figure is the figure a new run would give.
+    /// </summary>
+    public const string RunsFileName = "table2-runs.json";
+    /// <summary>Bumped when a recipe changes, so that figures of the old recipe are not reused.</summary>
+    private const string RecipeVersion = "2";
+
+    /// <summary>Our trained rows: what the Markdown calls them and how one seed trains and scores (STSb test Spearman x100, best step).</summary>
+    private sealed record Row(string Key, string Label, Func<Setup, int, (double Test, int? BestStep)> Train);
+
+    private sealed record Setup(ReproductionContext Ctx, int Epochs, List<TrainingExample> Train, List<SentencePair> Dev, List<SentencePair> Test, int EvaluationSteps);
+
+    private static readonly Row[] Rows =
+    {
+        new("regression", "all-MiniLM-L6-v2 bi-encoder + regression objective (cosine vs score/5, MSE)", (s, seed) => TrainBiEncoder(s, seed, new CosineSimilarityLoss(), save: seed == 1)),
+        new("cosent", "all-MiniLM-L6-v2 bi-encoder + CoSENT objective (cosine ranking, scale 20)", (s, seed) => TrainBiEncoder(s, seed, new CoSentLoss(), save: false)),
+        new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", TrainCrossEncoder),
+    };
 
     public static StringBuilder Run(ReproductionContext ctx)
     {
-        int epochs = ctx.Quick ? 1 : PaperEpochs;
+        int epochs = ctx.Epochs ?? (ctx.Quick ? 1 : PaperEpochs);
+        int seeds = ctx.Seeds;
         var train = ReproductionContext.Subsample(
             TrainingData.Examples(ctx.Path("stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples, ctx.Quick ? 480 : null);
         var devPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Path("stsb", "sts-dev.csv")), ctx.Quick ? 300 : null);
-        var test = new EmbeddingSimilarityEvaluator(ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Path("stsb", "sts-test.csv")), ctx.Quick ? 300 : null));
+        var testPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Path("stsb", "sts-test.csv")), ctx.Quick ? 300 : null);
+        // Twice per epoch, as sbert-bench training does.
+        var setup = new Setup(ctx, epochs, train, devPairs, testPairs, Math.Max(1, train.Count / TrainingOptions.PaperBatchSize / 2));
 
-        using var encoder = SentenceEncoder.Load(Model, new SentenceEncoderOptions { Threads = ctx.Threads });
-        double before = 100 * test.Evaluate(encoder)["spearman_cosine"];
-        var options = new SiameseTrainingOptions
-        {
-            Epochs = epochs,
-            Evaluator = new EmbeddingSimilarityEvaluator(devPairs),
-            // Twice per epoch, as sbert-bench training does.
-            EvaluationSteps = Math.Max(1, train.Count / SiameseTrainingOptions.PaperBatchSize / 2),
-            Log = ctx.Log.WriteLine,
-        };
-        var result = new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(train);
-        double after = 100 * test.Evaluate(encoder)["spearman_cosine"];
-        ctx.Log.WriteLine($"table 2: STSb test {before:F2} -> {after:F2}");
-        // Kept so Table 5 can run SentEval on it, as the paper's Table 5 does with its trained SBERT.
+        double before;
+        using (var encoder = SentenceEncoder.Load(Model, new SentenceEncoderOptions { Threads = ctx.Threads }))
+            before = 100 * new EmbeddingSimilarityEvaluator(testPairs).Evaluate(encoder)["spearman_cosine"];
+
+        string runsFile = System.IO.Path.Combine(ctx.Artifacts, RunsFileName);
+        var runs = ReadRuns(runsFile);
+        var figures = Rows.ToDictionary(r => r.Key, _ => new List<double>());
+        int reused = 0;
+        // Seed by seed (every row once per seed), so that a run stopped part-way leaves every row with as many seeds.
+        for (int seed = 1; seed <= seeds; seed++)
+            foreach (var row in Rows)
+            {
+                string key = RunKey(row.Key, seed, epochs, train.Count, devPairs.Count, testPairs.Count);
+                if (runs[key] is JsonObject kept && kept["test"] is JsonValue v && v.TryGetValue<double>(out double test))
+                {
+                    reused++;
+                    ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: {test:F2} (kept in {runsFile})");
+                }
+                else
+                {
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    (test, int? bestStep) = row.Train(setup, seed);
+                    ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: STSb test {test:F2} (best step {bestStep}, {clock.Elapsed.TotalMinutes:F1} min)");
+                    runs[key] = new JsonObject { ["test"] = test, ["best_step"] = bestStep, ["minutes"] = Math.Round(clock.Elapsed.TotalMinutes, 1) };
+                    Directory.CreateDirectory(ctx.Artifacts);
+                    AtomicFile.WriteAllText(runsFile, runs.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                }
+                figures[row.Key].Add(test);
+            }
         string saved = System.IO.Path.Combine(ctx.Artifacts, TunedFolderName);
-        if (Directory.Exists(saved)) Directory.Delete(saved, recursive: true);
-        encoder.Save(saved);
-        ctx.StsbTunedModel = saved;
+        if (Directory.Exists(saved)) ctx.StsbTunedModel = saved;
 
         var md = ctx.Header("Table 2: supervised STS (STSb)", "2");
-        md.AppendLine($"Spearman x100 of cosine similarity on the STSb test set. Ours: all-MiniLM-L6-v2 with the regression objective " +
-                      $"(cosine vs score/5, MSE) on {train.Count:N0} STSb train pairs, {epochs} epoch(s), batch 16, AdamW lr 2e-5, 10% warm-up, " +
-                      $"evaluated on STSb dev ({devPairs.Count:N0} pairs) every {options.EvaluationSteps} steps with the best weights kept (step {result.BestStep}); one seed (42). " +
-                      $"The trained encoder is written to {System.IO.Path.GetRelativePath(Directory.GetCurrentDirectory(), saved)}.");
+        md.AppendLine($"Spearman x100 on the STSb test set ({testPairs.Count:N0} pairs; cosine similarity for the bi-encoders, the score for the cross-encoder). " +
+                      $"Each of our trained rows starts from all-MiniLM-L6-v2 and trains on {train.Count:N0} STSb train pairs (label score / 5) for {epochs} epoch(s), " +
+                      $"batch 16, AdamW lr 2e-5 (the cross-encoder {CrossEncoderTrainingOptions.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}, see efficiency.md), 10% warm-up, evaluated on STSb dev ({devPairs.Count:N0} pairs) every {setup.EvaluationSteps} steps with the best weights kept; " +
+                      $"{Seeds(seeds)}" + (epochs == PaperEpochs ? "" : $" The paper trains {PaperEpochs} epochs; this run trained {epochs} to fit the machine's time.") +
+                      $" Per-seed figures are kept in {RunsFileName} under the artifacts folder" + (reused > 0 ? $" ({reused} of them reused from an earlier, stopped run of the same command)." : ".") +
+                      (ctx.StsbTunedModel is null ? "" : $" Seed 1's regression encoder is written to {System.IO.Path.GetRelativePath(Directory.GetCurrentDirectory(), saved)}."));
         md.AppendLine();
         md.AppendLine("| model | STSb test |");
         md.AppendLine("|---|---:|");
         foreach (var (model, figure) in Paper) md.AppendLine($"| paper: {model} | {figure} |");
         md.AppendLine($"| ours: all-MiniLM-L6-v2, not trained on STSb | {ReproductionContext.F(before)} |");
-        md.AppendLine($"| ours: all-MiniLM-L6-v2 + regression objective on STSb train | {ReproductionContext.F(after)} |");
+        foreach (var row in Rows) md.AppendLine($"| ours: {row.Label} | {MeanAndDeviation(figures[row.Key])} |");
+        md.AppendLine();
+        md.AppendLine("Per seed: " + string.Join("; ", Rows.Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
         return md;
+    }
+
+    /// <summary>Our trained rows, by the key <see cref="RunsFileName"/> uses.</summary>
+    internal static IReadOnlyList<string> RowKeys => Rows.Select(r => r.Key).ToList();
+
+    /// <summary>A run's key in <see cref="RunsFileName"/>: every setting its figure depends on.</summary>
+    internal static string RunKey(string row, int seed, int epochs, int train, int dev, int test) =>
+        $"{row}|v{RecipeVersion}|seed {seed}|epochs {epochs}|train {train}|dev {dev}|test {test}";
+
+    private static string Seeds(int n) => n == 1
+        ? "one seed (1)."
+        : $"{n} seeds (1 to {n}: dropout, shuffling and the cross-encoder's new head); mean ± sample standard deviation.";
+
+    /// <summary>"mean ± sample standard deviation" with two decimals; the mean alone for one figure.</summary>
+    public static string MeanAndDeviation(IReadOnlyList<double> values)
+    {
+        if (values.Count == 0) return "–";
+        double mean = values.Average();
+        if (values.Count == 1) return mean.ToString("F2", CultureInfo.InvariantCulture);
+        double sd = Math.Sqrt(values.Sum(x => (x - mean) * (x - mean)) / (values.Count - 1));
+        return string.Create(CultureInfo.InvariantCulture, $"{mean:F2} ± {sd:F2}");
+    }
+
+    private static JsonObject ReadRuns(string path)
+    {
+        if (!File.Exists(path)) return new JsonObject();
+        try { return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: expected a JSON object of runs."); }
+        catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{path}: not valid JSON ({e.Message}); delete it to rerun every seed.", e); }
+    }
+
+    private static (double, int?) TrainBiEncoder(Setup s, int seed, ISentenceLoss loss, bool save)
+    {
+        using var encoder = SentenceEncoder.Load(Model, new SentenceEncoderOptions { Threads = s.Ctx.Threads });
+        var options = new SiameseTrainingOptions
+        {
+            Epochs = s.Epochs, Seed = seed, Evaluator = new EmbeddingSimilarityEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,
+        };
+        var result = new SiameseTrainer(encoder, loss, options).Train(s.Train);
+        double test = 100 * new EmbeddingSimilarityEvaluator(s.Test).Evaluate(encoder)["spearman_cosine"];
+        if (save)
+        {
+            // Kept so Table 5 can run SentEval on it, as the paper's Table 5 does with its trained SBERT.
+            string saved = System.IO.Path.Combine(s.Ctx.Artifacts, TunedFolderName);
+            if (Directory.Exists(saved)) Directory.Delete(saved, recursive: true);
+            encoder.Save(saved);
+        }
+        return (test, result.BestStep);
+    }
+
+    private static (double, int?) TrainCrossEncoder(Setup s, int seed)
+    {
+        using var model = CrossEncoder.Load(Model, numLabels: 1, new EncoderOptions { Threads = s.Ctx.Threads }, seed);
+        var options = new CrossEncoderTrainingOptions
+        {
+            Epochs = s.Epochs, Seed = seed, Evaluator = new CrossEncoderCorrelationEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,
+        };
+        var result = new CrossEncoderTrainer(model, options).Train(s.Train);
+        return (100 * new CrossEncoderCorrelationEvaluator(s.Test).Evaluate(model)["spearman"], result.BestStep);
     }
 }

@@ -50,7 +50,10 @@ public sealed class CrossEncoderTrainer
             _t = trainer;
             Modules = new nn.Module[] { _t._model.Model, _t._model.Head };
             Parameters = _t._model.Model.parameters().Concat(_t._model.Head.parameters()).ToList();
+            HeadParameters = _t._model.Head.parameters().ToList();
         }
+
+        public IReadOnlyList<Parameter> HeadParameters { get; }
 
         public IReadOnlyList<nn.Module> Modules { get; }
         public IReadOnlyList<Parameter> Parameters { get; }

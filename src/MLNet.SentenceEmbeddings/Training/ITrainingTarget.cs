@@ -16,6 +16,12 @@ internal interface ITrainingTarget
     /// <summary>Everything AdamW updates.</summary>
     IReadOnlyList<Parameter> Parameters { get; }
 
+    /// <summary>
+    /// The part of <see cref="Parameters"/> that starts untrained (a new classifier head), which
+    /// <see cref="TrainingOptions.HeadLearningRate"/> applies to; empty when there is none.
+    /// </summary>
+    IReadOnlyList<Parameter> HeadParameters { get; }
+
     /// <summary>Names the objective in error messages.</summary>
     string LossName { get; }
 

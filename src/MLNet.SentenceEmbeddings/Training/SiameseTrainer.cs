@@ -57,7 +57,10 @@ public sealed class SiameseTrainer
             // Every module trains (the Transformer and any Dense), as in sentence-transformers.
             Modules = _t._loss is nn.Module lm ? new nn.Module[] { _t._encoder.Modules, lm } : new nn.Module[] { _t._encoder.Modules };
             Parameters = _t._encoder.Modules.parameters().Concat(_t._loss.Parameters).ToList();
+            HeadParameters = _t._loss.Parameters.ToList(); // the softmax objective's classifier starts untrained
         }
+
+        public IReadOnlyList<Parameter> HeadParameters { get; }
 
         public IReadOnlyList<nn.Module> Modules { get; }
         public IReadOnlyList<Parameter> Parameters { get; }

@@ -15,16 +15,12 @@ internal static class TrainingLoop
 {
     public static TrainingResult Run(ITrainingTarget target, IReadOnlyList<TrainingExample> examples, TrainingOptions options, string? resumeFrom)
     {
+        options.Validate();
         int stepsPerEpoch = (examples.Count + options.BatchSize - 1) / options.BatchSize;
         int totalSteps = stepsPerEpoch * options.Epochs;
         int warmup = (int)Math.Ceiling(totalSteps * options.WarmupFraction);
 
-        var parameters = target.Parameters;
-        var groups = new[]
-        {
-            new AdamW.ParamGroup(parameters.Where(p => p.dim() > 1), new AdamW.Options { weight_decay = options.WeightDecay }),
-            new AdamW.ParamGroup(parameters.Where(p => p.dim() <= 1), new AdamW.Options { weight_decay = 0.0 }),
-        };
+        var (groups, peaks) = ParameterGroups(target, options);
         using var optimizer = torch.optim.AdamW(groups, options.LearningRate);
         // A resumed run continues the interrupted one's history, evaluations and best snapshot, so that it ends with
         // the same result (weights, history, chosen step) as a run that was never interrupted.
@@ -50,7 +46,9 @@ internal static class TrainingLoop
                 {
                     options.CancellationToken.ThrowIfCancellationRequested();
                     double lr = LearningRateSchedule.WarmupLinear(step, totalSteps, warmup, options.LearningRate);
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                    double factor = LearningRateSchedule.WarmupLinear(step, totalSteps, warmup, 1.0);
+                    int g = 0;
+                    foreach (var group in optimizer.ParamGroups) group.LearningRate = peaks[g++] * factor;
                     // Dropout draws from a generator seeded by (seed, step): reproducible, and resumable at any step.
                     torch.manual_seed(StableSeed(options.Seed, step));
                     double value = Step(target, optimizer, options, batches[b].Select(i => examples[i]).ToList(), step);
@@ -88,6 +86,36 @@ internal static class TrainingLoop
             options.Log?.Invoke($"kept the weights of step {kept.Step} ({target.PrimaryMetric} {kept.Metric:F4})");
         }
         return new TrainingResult(history, evaluations, best?.Step);
+    }
+
+    /// <summary>
+    /// AdamW groups: matrices decayed, 1-D parameters (biases, LayerNorm) not; with <see cref="TrainingOptions.HeadLearningRate"/> set,
+    /// the target's head parameters form their own groups at that peak rate. Returns each group's peak rate.
+    /// </summary>
+    internal static (List<AdamW.ParamGroup> Groups, double[] Peaks) ParameterGroups(ITrainingTarget target, TrainingOptions options)
+    {
+        double? headRate = options.HeadLearningRate;
+        // By reference: a tensor's == is element-wise.
+        var head = new HashSet<Parameter>(headRate is null ? [] : target.HeadParameters, ReferenceEqualityComparer.Instance);
+        var groups = new List<AdamW.ParamGroup>();
+        var peaks = new List<double>();
+        void Add(IEnumerable<Parameter> ps, double decay, double peak)
+        {
+            var list = ps.ToList();
+            if (list.Count == 0) return;
+            groups.Add(new AdamW.ParamGroup(list, new AdamW.Options { weight_decay = decay, LearningRate = peak }));
+            peaks.Add(peak);
+        }
+        var body = target.Parameters.Where(p => !head.Contains(p)).ToList();
+        Add(body.Where(p => p.dim() > 1), options.WeightDecay, options.LearningRate);
+        Add(body.Where(p => p.dim() <= 1), 0.0, options.LearningRate);
+        if (headRate is double h)
+        {
+            var own = target.Parameters.Where(head.Contains).ToList();
+            Add(own.Where(p => p.dim() > 1), options.WeightDecay, h);
+            Add(own.Where(p => p.dim() <= 1), 0.0, h);
+        }
+        return (groups, peaks.ToArray());
     }
 
     private static TrainingEvaluation Evaluate(ITrainingTarget target, TrainingOptions options, int step)

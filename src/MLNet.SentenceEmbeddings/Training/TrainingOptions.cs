@@ -25,6 +25,12 @@ public class TrainingOptions
     public double MaxGradNorm { get; set; } = DefaultMaxGradNorm;
     public int Epochs { get; set; } = 1;
     /// <summary>
+    /// Peak learning rate of the parameters that start untrained (the cross-encoder's classifier head, the softmax
+    /// objective's classifier), on the same warm-up and decay; null: <see cref="LearningRate"/>. Adam moves each weight
+    /// by about the learning rate per step, so at 2e-5 a head initialised at N(0, 0.02) can barely grow in one epoch.
+    /// </summary>
+    public double? HeadLearningRate { get; set; }
+    /// <summary>
     /// <see cref="Precision.BFloat16"/> runs the forward pass under libtorch's bf16 CPU autocast (matrix products in
     /// bfloat16; weights, gradients, optimizer state in float32). It pays only where the CPU's bf16 matrix multiply
     /// beats float32 (see <see cref="MatmulProbe"/>); docs/training.md has the measured throughput.
@@ -53,6 +59,7 @@ public class TrainingOptions
         if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "WeightDecay must be non-negative.");
         if (!(MaxGradNorm > 0)) throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), MaxGradNorm, "MaxGradNorm must be positive.");
         if (Precision == Precision.Int8) throw new ArgumentException("Precision Int8 is an ONNX Runtime inference precision; training runs in Float32 or BFloat16.", nameof(Precision));
+        if (HeadLearningRate is double h && !(h > 0)) throw new ArgumentOutOfRangeException(nameof(HeadLearningRate), h, "HeadLearningRate must be positive (or null for LearningRate).");
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be at least 1.");
         if (EvaluationSteps < 0) throw new ArgumentOutOfRangeException(nameof(EvaluationSteps), EvaluationSteps, "EvaluationSteps must be 0 or more.");
         if (CheckpointSteps < 0 || (CheckpointSteps > 0 && string.IsNullOrWhiteSpace(CheckpointDirectory)))

@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using MLNet.SentenceEmbeddings.Cli.Reproduction;
+
+namespace MLNet.SentenceEmbeddings.Tests.Reproduction;
+
+[TestClass]
+public class Table2SupervisedStsTests
+{
+    [TestMethod]
+    public void MeanAndDeviationUsesTheSampleStandardDeviation()
+    {
+        Assert.AreEqual("2.00 ± 1.00", Table2SupervisedSts.MeanAndDeviation(new[] { 1.0, 2.0, 3.0 }));
+        Assert.AreEqual("85.50", Table2SupervisedSts.MeanAndDeviation(new[] { 85.5 }));
+        Assert.AreEqual("–", Table2SupervisedSts.MeanAndDeviation(Array.Empty<double>()));
+    }
+
+    /// <summary>
+    /// A stopped multi-seed run resumes from the figures it kept: with every (row, seed) of a quick two-seed run
+    /// already in the runs file, nothing trains and each row is the mean ± deviation of the kept figures.
+    /// </summary>
+    [TestMethod]
+    public void KeptRunsAreReusedAndAveraged()
+    {
+        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
+        Directory.CreateDirectory(artifacts);
+        var runs = new JsonObject();
+        var kept = new Dictionary<string, double[]>();
+        for (int r = 0; r < Table2SupervisedSts.RowKeys.Count; r++)
+        {
+            string row = Table2SupervisedSts.RowKeys[r];
+            kept[row] = new[] { 70.0 + r, 72.0 + 3 * r };
+            for (int seed = 1; seed <= 2; seed++)
+                // --quick sizes: 480 train, 300 dev and 300 test pairs, one epoch.
+                runs[Table2SupervisedSts.RunKey(row, seed, 1, 480, 300, 300)] = new JsonObject { ["test"] = kept[row][seed - 1], ["best_step"] = 30 };
+        }
+        File.WriteAllText(Path.Combine(artifacts, Table2SupervisedSts.RunsFileName), runs.ToJsonString());
+
+        var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
+            new[] { "reproduce", "--quick", "--tables", "2", "--seeds", "2", "--output", report, "--artifacts", artifacts });
+        Assert.AreEqual(0, code, stderr + stdout);
+        Assert.IsFalse(stdout.Contains("examples/s", StringComparison.Ordinal), "a kept run was trained again:\n" + stdout);
+        string md = File.ReadAllText(report);
+        StringAssert.Contains(md, "--seeds 2");
+        StringAssert.Contains(md, "6 of them reused");
+        var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).Skip(1).ToList(); // the first is the untrained encoder
+        Assert.AreEqual(kept.Count, ours.Count, md);
+        for (int r = 0; r < ours.Count; r++)
+            StringAssert.EndsWith(ours[r].TrimEnd(), $"| {Table2SupervisedSts.MeanAndDeviation(kept[Table2SupervisedSts.RowKeys[r]])} |");
+        StringAssert.Contains(ours[1], "73.00 ± 2.83"); // cosent: 71 and 75
+    }
+}
