@@ -30,7 +30,10 @@ public sealed class MultiProcessClusterTests
             using var client = await ClusterConnection.StartClientAsync(redis.ConnectionString);
             var grains = client.Services.GetRequiredService<IClusterClient>();
             string dir = ShardCorpus.NewTempDir();
-            var (paths, rows) = ShardCorpus.Write(dir, shards: 8, rowsPerShard: 40);
+            // Shards long enough (about a second each on a quiet machine) that the shard seen running on the victim
+            // is still running when the kill lands: job progress is refreshed by a 200 ms timer, so with 40-row
+            // shards a quiet machine finished the victim's shard before the kill and nothing was reassigned.
+            var (paths, rows) = ShardCorpus.Write(dir, shards: 8, rowsPerShard: 320);
             var spec = new EmbeddingJobSpec { Shards = paths, OutputDirectory = Path.Combine(dir, "out"), Window = Window };
             const string job = "kill-nine";
             await grains.SubmitEmbeddingJobAsync(job, spec);
