@@ -37,11 +37,20 @@ internal sealed class EmbeddingJobGrain(
 
     private EmbeddingJobState Job => state.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // A job whose coordinator moved (its silo died) resumes here: finished shards are kept, the rest reassigned.
-        if (Job.Spec is not null && Job.Finished is null) StartTimer();
-        return Task.CompletedTask;
+        if (Job.Spec is null || Job.Finished is not null) return;
+        var orphaned = Job.Shards.Where(s => !s.Done && s.RunningOn is not null).ToList();
+        if (orphaned.Count > 0)
+        {
+            foreach (var record in orphaned) record.RunningOn = null;
+            Job.Reassignments += orphaned.Count;
+            log.LogWarning("Job {Job}: coordinator activated again; {Count} shard(s) in flight on its predecessor are reassigned",
+                this.GetPrimaryKeyString(), orphaned.Count);
+            await state.WriteStateAsync(cancellationToken);
+        }
+        StartTimer();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -95,10 +104,12 @@ internal sealed class EmbeddingJobGrain(
                 if (record.Done) continue;
                 var result = call.Task.Result;
                 (record.Done, record.Rows, record.Silo, record.Seconds) = (true, result.Rows, result.Silo, result.Seconds);
+                record.RunningOn = null;
                 changed = true;
             }
             else if (!call.WrittenOff && !record.Done)
             {
+                record.RunningOn = null;
                 var error = call.Task.Exception?.GetBaseException();
                 log.LogWarning(error, "Job {Job}: shard {Shard} failed on {Silo}", this.GetPrimaryKeyString(), call.Shard, call.Silo);
                 if (IsSiloLoss(error) || !active.Contains(call.Silo)) Job.Reassignments++;
@@ -115,6 +126,7 @@ internal sealed class EmbeddingJobGrain(
             if (active.Contains(call.Silo) && call.Clock.Elapsed < spec.ShardTimeout) continue;
             call.WrittenOff = true;
             call.Cancel.Cancel();
+            Job.Shards[call.Shard].RunningOn = null;
             Job.Reassignments++;
             changed = true;
             log.LogWarning("Job {Job}: shard {Shard} taken from {Silo} ({Why})", this.GetPrimaryKeyString(), call.Shard, call.Silo,
@@ -130,7 +142,7 @@ internal sealed class EmbeddingJobGrain(
             // One pass over the shards per turn (O(shards)), stopping as soon as every idle silo has one.
             var idle = new Queue<SiloAddress>(active.Where(s => !busy.Contains(s)).OrderBy(s => s.ToParsableString(), StringComparer.Ordinal));
             for (int i = 0; i < Job.Shards.Length && idle.Count > 0; i++)
-                if (!Job.Shards[i].Done && !taken.Contains(i)) Start(spec, i, idle.Dequeue());
+                if (!Job.Shards[i].Done && !taken.Contains(i)) { Start(spec, i, idle.Dequeue()); changed = true; }
         }
 
         // 4. The end: a manifest beside the outputs, written whole.
@@ -168,6 +180,7 @@ internal sealed class EmbeddingJobGrain(
         try { task = worker.EmbedShardAsync(spec, shard, cancel.Token); }
         finally { RequestContext.Remove(IPlacementDirector.PlacementHintKey); }
         _calls.Add(new Call(shard, silo, task, cancel));
+        Job.Shards[shard].RunningOn = silo.ToParsableString();
     }
 
     private void WriteManifest(EmbeddingJobSpec spec)

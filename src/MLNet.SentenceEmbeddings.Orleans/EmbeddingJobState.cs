@@ -2,7 +2,7 @@ namespace MLNet.SentenceEmbeddings.Orleans;
 
 /// <summary>
 /// What a job grain keeps in grain storage: the spec and, per shard, whether its output is in place. Written when a
-/// shard completes or fails and when the job ends (about one write per shard), so a coordinator that moves to another
+/// shard starts, completes or fails and when the job ends (about two writes per shard), so a coordinator that moves to another
 /// silo resumes with every finished shard kept and reassigns the rest.
 /// </summary>
 [GenerateSerializer, Alias("sbert.EmbeddingJobState")]
@@ -27,4 +27,9 @@ public sealed class ShardRecord
     /// <summary>The silo whose output is in place.</summary>
     [Id(3)] public string? Silo { get; set; }
     [Id(4)] public double Seconds { get; set; }
+    /// <summary>
+    /// The silo a call for this shard was last started on, until it ends. A coordinator that activates again from
+    /// storage finds its predecessor's calls here: they died with it, so their shards count as reassigned.
+    /// </summary>
+    [Id(5)] public string? RunningOn { get; set; }
 }

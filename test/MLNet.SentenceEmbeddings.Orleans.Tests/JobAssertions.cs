@@ -25,4 +25,12 @@ internal static class JobAssertions
         CollectionAssert.AreEqual(rows.Select(r => (long)r.Count).ToArray(),
             manifest.RootElement.GetProperty("shards").EnumerateArray().Select(s => s.GetProperty("rows").GetInt64()).ToArray());
     }
+
+    /// <summary>The silo the job's manifest names as the writer of one shard's output.</summary>
+    public static string ShardWriter(EmbeddingJobSpec spec, int shard)
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(spec.ManifestPath));
+        return manifest.RootElement.GetProperty("shards")[shard].GetProperty("silo").GetString()
+            ?? throw new AssertFailedException($"{spec.ManifestPath}: shard {shard} names no silo");
+    }
 }
