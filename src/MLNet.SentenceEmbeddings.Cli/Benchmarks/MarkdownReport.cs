@@ -1,3 +1,5 @@
+using MLNet.SentenceEmbeddings.IO;
+
 namespace MLNet.SentenceEmbeddings.Cli.Benchmarks;
 
 /// <summary>
@@ -16,7 +18,16 @@ public static class MarkdownReport
             ? text[..i] + section + text[(j + end.Length)..]
             : text.TrimEnd() + "\n\n" + section + "\n";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, text);
+        AtomicFile.WriteAllText(path, text);
+    }
+
+    /// <summary>The body of one named section (between its markers), or null when the file or the section is absent.</summary>
+    public static string? ReadSection(string path, string name)
+    {
+        if (!File.Exists(path)) return null;
+        string text = File.ReadAllText(path), start = $"<!-- {name}:start -->", end = $"<!-- {name}:end -->";
+        int i = text.IndexOf(start, StringComparison.Ordinal), j = text.IndexOf(end, StringComparison.Ordinal);
+        return i >= 0 && j > i ? text[(i + start.Length)..j] : null;
     }
 
     /// <summary>The repository root (the folder holding MLNet.SentenceEmbeddings.sln) above the working directory, or null.</summary>

@@ -44,21 +44,23 @@ public static class ReproduceCommand
         var cache = new Option<string?>("--cache") { Description = "SentEval sentence-vector cache, shared with eval senteval (default: ~/.cache/mlnet-sentence-embeddings/senteval)" };
         var seeds = CliOptions.Int("--seeds", "Table 2: seeds (1..n) per trained row, reported as mean ± standard deviation (the paper: 10)", 1);
         var epochs = CliOptions.OptionalInt("--epochs", "Table 2: training epochs (default: the paper's 4; 1 with --quick)");
+        var rows = CliOptions.List("--rows", "Table 2: train only these rows (default: all); the others report the seeds already kept, so two " +
+            "processes can share the work", [.. Table2SupervisedSts.RowKeys]);
         var json = CliOptions.Json("{\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..}");
         var command = new Command(name, description + " (about an hour on 2 cores; --quick about 5 min)")
         {
-            tables, quick, stsYears, threads, data, output, artifacts, cache, seeds, epochs, json,
+            tables, quick, stsYears, threads, data, output, artifacts, cache, seeds, epochs, rows, json,
         };
         return command.SetRun((r, ct) =>
         {
             var d = defaults();
             return Run(new Settings(r.GetValue(tables) ?? known, r.GetValue(quick), r.GetValue(stsYears), r.GetValue(threads),
-                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetValue(json), d.CommandLine), ct, Console.Out);
+                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetValue(rows), r.GetValue(json), d.CommandLine), ct, Console.Out);
         });
     }
 
     private sealed record Settings(string[] Tables, bool Quick, string? StsYears, int Threads, string? Data, string? Report, string? Artifacts,
-        string? Cache, int Seeds, int? Epochs, bool Json, string CommandLine);
+        string? Cache, int Seeds, int? Epochs, string[]? Table2Rows, bool Json, string CommandLine);
 
     /// <summary>The tables in run order, by the paper's number.</summary>
     private static readonly (string Number, Func<ReproductionContext, StringBuilder> Run)[] Tables =
@@ -82,9 +84,9 @@ public static class ReproduceCommand
         string artifacts = settings.Artifacts ?? Path.Combine(Path.GetTempPath(), $"sbert-reproduce-{Environment.ProcessId}");
         string cache = settings.Cache ?? EvalSentEvalCommand.DefaultCache;
         string command = settings.CommandLine + (quick ? " --quick" : "") + (stsYears is null ? "" : " --sts-years DIR") + (settings.Seeds == 1 ? "" : $" --seeds {settings.Seeds}")
-            + (settings.Epochs is int e ? $" --epochs {e}" : "") + $" --threads {settings.Threads}";
+            + (settings.Epochs is int e ? $" --epochs {e}" : "") + (settings.Table2Rows is { } r ? $" --rows {string.Join(",", r)}" : "") + $" --threads {settings.Threads}";
         var ctx = new ReproductionContext { Data = data, Quick = quick, Threads = settings.Threads, Log = output, StsYears = stsYears, Command = command,
-            Artifacts = artifacts, SentEvalCache = cache, Seeds = settings.Seeds, Epochs = settings.Epochs };
+            Artifacts = artifacts, SentEvalCache = cache, Seeds = settings.Seeds, Epochs = settings.Epochs, Table2Rows = settings.Table2Rows };
         if (quick) output.WriteLine("sbert reproduce --quick: subsampled data and shortened training; the figures are a smoke test, not comparable with the paper.");
         try { return RunTables(ctx, tables, report, settings.Json, cancellationToken, output); }
         finally

@@ -21,6 +21,8 @@ public sealed class ReproductionContext
     public int Seeds { get; init; } = 1;
     /// <summary>Table 2's training epochs; null: the paper's (1 with <see cref="Quick"/>).</summary>
     public int? Epochs { get; init; }
+    /// <summary>Table 2's rows (keys) this run trains; null: all. The others report only the seeds already kept.</summary>
+    public IReadOnlyList<string>? Table2Rows { get; init; }
     /// <summary>The encoder Table 2 trained in this run, which Table 5 then evaluates (the paper's tuned row); null until then.</summary>
     public string? StsbTunedModel { get; set; }
     /// <summary>The command line that reproduces a table (with {0} for the table number).</summary>

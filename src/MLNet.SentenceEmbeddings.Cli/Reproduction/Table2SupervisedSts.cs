@@ -69,7 +69,6 @@ public static class Table2SupervisedSts
             before = 100 * new EmbeddingSimilarityEvaluator(testPairs).Evaluate(encoder)["spearman_cosine"];
 
         string runsFile = System.IO.Path.Combine(ctx.Artifacts, RunsFileName);
-        var runs = ReadRuns(runsFile);
         var figures = Rows.ToDictionary(r => r.Key, _ => new List<double>());
         int reused = 0;
         // Seed by seed (every row once per seed), so that a run stopped part-way leaves every row with as many seeds.
@@ -77,19 +76,22 @@ public static class Table2SupervisedSts
             foreach (var row in Rows)
             {
                 string key = RunKey(row.Key, seed, epochs, train.Count, devPairs.Count, testPairs.Count);
-                if (runs[key] is JsonObject kept && kept["test"] is JsonValue v && v.TryGetValue<double>(out double test))
+                if (Kept(ReadRuns(runsFile), key) is double test)
                 {
                     reused++;
                     ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: {test:F2} (kept in {runsFile})");
+                }
+                else if (ctx.Table2Rows is { } only && !only.Contains(row.Key))
+                {
+                    ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: not kept and not in --rows; left out");
+                    continue;
                 }
                 else
                 {
                     var clock = System.Diagnostics.Stopwatch.StartNew();
                     (test, int? bestStep) = row.Train(setup, seed);
                     ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: STSb test {test:F2} (best step {bestStep}, {clock.Elapsed.TotalMinutes:F1} min)");
-                    runs[key] = new JsonObject { ["test"] = test, ["best_step"] = bestStep, ["minutes"] = Math.Round(clock.Elapsed.TotalMinutes, 1) };
-                    Directory.CreateDirectory(ctx.Artifacts);
-                    AtomicFile.WriteAllText(runsFile, runs.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                    Keep(runsFile, key, new JsonObject { ["test"] = test, ["best_step"] = bestStep, ["minutes"] = Math.Round(clock.Elapsed.TotalMinutes, 1) });
                 }
                 figures[row.Key].Add(test);
             }
@@ -108,7 +110,8 @@ public static class Table2SupervisedSts
         md.AppendLine("|---|---:|");
         foreach (var (model, figure) in Paper) md.AppendLine($"| paper: {model} | {figure} |");
         md.AppendLine($"| ours: all-MiniLM-L6-v2, not trained on STSb | {ReproductionContext.F(before)} |");
-        foreach (var row in Rows) md.AppendLine($"| ours: {row.Label} | {MeanAndDeviation(figures[row.Key])} |");
+        foreach (var row in Rows)
+            md.AppendLine($"| ours: {row.Label} | {MeanAndDeviation(figures[row.Key])}{(figures[row.Key].Count == seeds ? "" : $" ({figures[row.Key].Count} of {seeds} seeds)")} |");
         md.AppendLine();
         md.AppendLine("Per seed: " + string.Join("; ", Rows.Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
         return md;
@@ -133,6 +136,30 @@ public static class Table2SupervisedSts
         if (values.Count == 1) return mean.ToString("F2", CultureInfo.InvariantCulture);
         double sd = Math.Sqrt(values.Sum(x => (x - mean) * (x - mean)) / (values.Count - 1));
         return string.Create(CultureInfo.InvariantCulture, $"{mean:F2} ± {sd:F2}");
+    }
+
+    private static double? Kept(JsonObject runs, string key) =>
+        runs[key] is JsonObject kept && kept["test"] is JsonValue v && v.TryGetValue<double>(out double test) ? test : null;
+
+    /// <summary>
+    /// Adds one run to the runs file: read again and merged under a lock file, since two processes may train different
+    /// rows (<c>--rows</c>) into the same artifacts folder.
+    /// </summary>
+    private static void Keep(string path, string key, JsonObject run)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var gate = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var runs = ReadRuns(path);
+                runs[key] = run;
+                AtomicFile.WriteAllText(path, runs.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                return;
+            }
+            catch (IOException) when (attempt < 100 && File.Exists(path + ".lock")) { Thread.Sleep(100); }
+        }
     }
 
     private static JsonObject ReadRuns(string path)

@@ -32,6 +32,10 @@ public static class BenchTrainingCommand
 
     private const string Model = "default";
 
+    /// <summary>The per-CPU rows of an earlier throughput section (table rows below its header), or none.</summary>
+    private static IEnumerable<string> ThroughputRows(string? section) => section is null ? [] : section.Split('\n')
+        .Select(l => l.TrimEnd()).Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| CPU |", StringComparison.Ordinal) && l.Count(c => c == '|') == 7);
+
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
         var experiments = args.GetValue(Experiments) ?? ["stsb", "nli", "triplet", "throughput", "memory"];
@@ -175,18 +179,7 @@ public static class BenchTrainingCommand
             const int steps = 105, warm = 5;
             var pool = TrainingData.Examples(Path.Combine(data, "stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples;
             var train = pool.Take(steps * SiameseTrainingOptions.PaperBatchSize).ToList();
-            var md = new StringBuilder();
-            md.AppendLine("## Training throughput, fp32 vs bf16 autocast");
-            md.AppendLine();
-            md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
-            md.AppendLine($"Command: `{string.Format(command, "throughput")}`");
-            md.AppendLine();
-            md.AppendLine($"Regression objective, {steps - warm} timed steps of batch 16 on STSb train pairs (after {warm} warm-up steps). " +
-                          "bf16 = libtorch's CPU autocast around the forward pass (matrix products in bfloat16; weights, gradients and AdamW in float32).");
-            md.AppendLine();
-            md.AppendLine("| precision | pairs/s | vs fp32 |");
-            md.AppendLine("|---|---:|---:|");
-            double? fp32 = null;
+            var rates = new List<double>();
             foreach (var precision in new[] { Precision.Float32, Precision.BFloat16 })
             {
                 using var encoder = SentenceEncoder.Load(Model);
@@ -197,12 +190,27 @@ public static class BenchTrainingCommand
                 options.Progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == warm) clock.Start(); });
                 new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(train);
                 clock.Stop();
-                double rate = (steps - warm) * SiameseTrainingOptions.PaperBatchSize / clock.Elapsed.TotalSeconds;
-                fp32 ??= rate;
-                md.AppendLine($"| {(precision == Precision.Float32 ? "fp32" : "bf16 autocast")} | {rate:F1} | {rate / fp32.Value:F2}x |");
+                rates.Add((steps - warm) * SiameseTrainingOptions.PaperBatchSize / clock.Elapsed.TotalSeconds);
             }
+            // One row per CPU: bf16 pays on one processor and loses on another, so a rerun on a new machine adds its
+            // row and replaces only its own (the issue asks for every CPU met).
+            string cpu = MachineInfo.Cpu();
+            var rows = report is null ? [] : ThroughputRows(MarkdownReport.ReadSection(report, "bench-training-throughput")).Where(r => !r.StartsWith($"| {cpu} |", StringComparison.Ordinal)).ToList();
+            rows.Add($"| {cpu} | {MachineInfo.Today} | {rates[0]:F1} | {rates[1]:F1} | {rates[1] / rates[0]:F2}x | {MatmulProbe.BFloat16VsFloat32():F2}x |");
+            var md = new StringBuilder();
+            md.AppendLine("## Training throughput, fp32 vs bf16 autocast");
             md.AppendLine();
-            md.AppendLine($"bf16 vs fp32 matrix multiply on this CPU (MatmulProbe): {MatmulProbe.BFloat16VsFloat32():F2}x.");
+            md.AppendLine($"Measured on each CPU met (latest: {MachineInfo.Today} on {MachineInfo.Describe()}).");
+            md.AppendLine($"Command: `{string.Format(command, "throughput", "")}`");
+            md.AppendLine();
+            md.AppendLine($"Regression objective, {steps - warm} timed steps of batch 16 on STSb train pairs (after {warm} warm-up steps), all cores. " +
+                          "bf16 = libtorch's CPU autocast around the forward pass (matrix products in bfloat16; weights, gradients and AdamW in float32). " +
+                          "The last column is MatmulProbe's bf16 vs fp32 matrix product, the probe the library uses to pick a precision.");
+            md.AppendLine();
+            md.AppendLine("| CPU | date | fp32 pairs/s | bf16 pairs/s | bf16 vs fp32 | matmul bf16 vs fp32 |");
+            md.AppendLine("|---|---|---:|---:|---:|---:|");
+            foreach (var row in rows) md.AppendLine(row);
+            md.AppendLine();
             Section("throughput", md);
         }
 
