@@ -22,16 +22,6 @@ public static class DataSetLocator
     public static DataSetLocation Locate(DataSet dataSet, HubDownloadOptions? hub = null, CancellationToken cancellationToken = default) =>
         Locate(dataSet, DiskRoots(), hub, cancellationToken);
 
-    /// <summary>
-    /// The folder of <paramref name="dataSet"/>, found as <see cref="Locate(DataSet, HubDownloadOptions?, CancellationToken)"/> finds it.
-    /// </summary>
-    /// <exception cref="DataSetNotFoundException">It is nowhere; the message names it, every place looked and how to get it.</exception>
-    public static string Require(DataSet dataSet, HubDownloadOptions? hub = null, CancellationToken cancellationToken = default)
-    {
-        var where = Locate(dataSet, hub, cancellationToken);
-        return where.Path ?? throw new DataSetNotFoundException(dataSet, where);
-    }
-
     /// <summary>$SBERT_DATA_DIR, then the first shared/data folder above the working directory or the application.</summary>
     private static (string? Root, string Via, string Absent)[] DiskRoots()
     {
