@@ -59,6 +59,38 @@ public class DataSetFoldersTests
     }
 
     [TestMethod]
+    [Timeout(600_000, CooperativeCancellation = true)]
+    public void EvalSentEvalReadsEachTaskFromWhereItWasFound()
+    {
+        // 60 + 60 lines of MR served by the fake Hub, 60 + 60 of CR in $SBERT_DATA_DIR: two roots in one run.
+        static List<string> Head(string task, string file) => File.ReadLines(Path.Combine(Fixtures.DataDir, "senteval", task, file)).Take(60).ToList();
+        var (pos, neg) = (Head("MR", "rt-polarity.pos"), Head("MR", "rt-polarity.neg"));
+        using var hub = new FakeHub();
+        hub.Datasets[HubDataSetSource.MovieReviews.RepoId] = DataOnDemandFixtures.RottenTomatoes(pos, neg);
+        string data = Fixtures.NewTempDir(), both = Fixtures.NewTempDir(), empty = Fixtures.NewTempDir();
+        foreach (var root in new[] { data, both })
+        {
+            Directory.CreateDirectory(Path.Combine(root, "senteval", "CR"));
+            foreach (var file in new[] { "custrev.pos", "custrev.neg" }) File.WriteAllLines(Path.Combine(root, "senteval", "CR", file), Head("CR", file));
+        }
+        Directory.CreateDirectory(Path.Combine(both, "senteval", "MR"));
+        File.WriteAllLines(Path.Combine(both, "senteval", "MR", "rt-polarity.pos"), pos);
+        File.WriteAllLines(Path.Combine(both, "senteval", "MR", "rt-polarity.neg"), neg);
+        string model = CliTestModels.TinyEncoder(Fixtures.NewTempDir());
+        var environment = DataOnDemandFixtures.HubEnvironment(hub.Endpoint, Fixtures.NewTempDir(), data);
+        string[] args = ["eval", "senteval", "--tasks", "MR,CR", "--quick", "--model", model, "--json"];
+
+        var (code, located, stderr) = DataOnDemandFixtures.Run(Sbert.Value, empty, environment, args);
+        Assert.AreEqual(0, code, stderr);
+        StringAssert.Contains(stderr, "converted from the Hugging Face Hub's cornell-movie-review-data/rotten_tomatoes");
+        (code, var given, stderr) = DataOnDemandFixtures.Run(Sbert.Value, empty, environment, [.. args, "--data", both]);
+        Assert.AreEqual(0, code, stderr);
+        var json = LastJson(located);
+        CollectionAssert.AreEqual(new[] { "MR", "CR" }, json["tasks"]!.AsObject().Select(kv => kv.Key).ToArray());
+        Assert.AreEqual(LastJson(given).ToJsonString(), json.ToJsonString(), "MR from the Hub and CR from $SBERT_DATA_DIR read as one --data folder holding both");
+    }
+
+    [TestMethod]
     [Timeout(300_000, CooperativeCancellation = true)]
     public void AMissingDataSetFailsBeforeAnyModelOrDownloadNamingEveryPlaceLooked()
     {
