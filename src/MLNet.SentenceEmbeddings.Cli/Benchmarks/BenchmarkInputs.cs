@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Data;
 
 namespace MLNet.SentenceEmbeddings.Cli.Benchmarks;
@@ -14,8 +15,15 @@ public static class BenchmarkInputs
     public static string? ReportPath(string? given, string file) =>
         given ?? (MarkdownReport.FindRepositoryRoot() is string root ? Path.Combine(root, "docs", file) : null);
 
-    /// <summary><paramref name="given"/>, else $SBERT_DATA_DIR or ../shared/data.</summary>
-    public static string DataFolder(string? given) => given ?? SharedData.Find();
+    /// <summary>
+    /// The folders of <paramref name="dataSets"/> (catalog names): below <paramref name="given"/> (<c>--data</c>), else each
+    /// located as <see cref="DataSetFolders"/> does, before the benchmark loads a model. Progress and failures go to stderr.
+    /// </summary>
+    public static DataSetFolders DataFolders(string? given, params string[] dataSets) =>
+        DataSetFolders.Locate(given, dataSets, Console.Error, CancellationToken.None);
+
+    /// <summary>The data root holding STSb (<paramref name="given"/>, else where the stsb data set was found).</summary>
+    public static string StsbRoot(string? given) => DataFolders(given, "stsb").Root("stsb");
 
     /// <summary>The unique sentences of STSb train, dev and test, in file order (the paper's 10k-sentence pool).</summary>
     public static List<string> UniqueStsbSentences(string data) =>

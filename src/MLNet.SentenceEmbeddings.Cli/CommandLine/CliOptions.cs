@@ -76,9 +76,9 @@ public static class CliOptions
         return option;
     }
 
-    /// <summary>The data folder: $SBERT_DATA_DIR or ../shared/data when not given.</summary>
+    /// <summary>The data folder; when not given each data set is located on its own (<see cref="Commands.DataSetFolders"/>).</summary>
     public static Option<string?> Data(string what = "data folder") =>
-        new("--data") { Description = $"{what} (default: $SBERT_DATA_DIR or ../shared/data)" };
+        new("--data") { Description = $"{what} (default: each data set from $SBERT_DATA_DIR, ../shared/data, else the Hugging Face Hub where it has a source; see sbert data list)" };
 
     private static void AtLeast(OptionResult r, string name, int value, int min)
     {

@@ -18,7 +18,7 @@ public static class DataCommand
         var name = new Argument<string>("name") { Description = "a data set (see sbert data list)" };
         name.CompletionSources.Add(DataSetCatalog.All.Select(d => d.Name).ToArray());
         var download = new Option<bool>("--download") { Description = "when it is not on disk, download its Hub source (HF_ENDPOINT, HF_HUB_OFFLINE, HF_TOKEN and the Hub cache as for models) and write our files from it" };
-        var locate = new Command("locate", "print the folder of one data set; exit 1 with the missing files when it is nowhere") { name, download };
+        var locate = new Command("locate", "print the folder of one data set; exit 1 naming every place looked and how to get it when it is nowhere") { name, download };
         locate.SetRun((r, ct) => Locate(r.GetValue(name)!, r.GetValue(download), ct, Console.Out, Console.Error));
 
         return new Command("data", "the data sets of the examples, eval and reproduce: list them, locate one") { list, locate };
@@ -55,9 +55,7 @@ public static class DataCommand
             output.WriteLine(where.Path);
             return 0;
         }
-        log.WriteLine($"sbert: {dataSet.Name} not found: put {string.Join(", ", where.Missing)} in $SBERT_DATA_DIR/{dataSet.Folder}/ " +
-                      $"(or ../shared/data/{dataSet.Folder}/)" +
-                      (where.HubError is { } why ? $"; the Hub step failed: {why}" : dataSet.Hub is null ? "." : $", or add --download to fetch {dataSet.Hub.RepoId} from the Hugging Face Hub."));
+        log.WriteLine($"sbert: {new DataSetNotFoundException(dataSet, where).Message}");
         return CliRunner.Failure;
     }
 }

@@ -21,7 +21,7 @@ public static class EvalRetrievalCommand
 
     private static readonly Option<string?> Data = new("--data")
     {
-        Description = "Quora pairs (q1 TAB q2 TAB is_duplicate), a file or the folder holding SPLIT.txt (default: the data folder's quora)",
+        Description = "Quora pairs (q1 TAB q2 TAB is_duplicate), a file or the folder holding SPLIT.txt (default: the quora data set found as `sbert data locate quora` finds it)",
     };
     private static readonly Option<string> Split = new("--split") { Description = "for a folder: dev or test", DefaultValueFactory = _ => "test" };
     private static readonly Option<int?> MaxPairs = CliOptions.OptionalInt("--max-pairs", "only the first N pairs (a quick run)");
@@ -52,7 +52,7 @@ public static class EvalRetrievalCommand
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
         string split = args.GetValue(Split)!;
-        string path = args.GetValue(Data) ?? Path.Combine(BenchmarkInputs.DataFolder(null), "quora");
+        string path = args.GetValue(Data) ?? DataSetFolders.Locate(null, ["quora"], log, cancellationToken).Folder("quora");
         if (Directory.Exists(path)) path = Path.Combine(path, split + ".txt");
         if (!File.Exists(path)) throw new UsageException($"--data: file not found: {path}");
         var (model, options) = Encoder.Bind(args);

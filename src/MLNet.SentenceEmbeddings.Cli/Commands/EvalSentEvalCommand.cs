@@ -47,7 +47,8 @@ public static class EvalSentEvalCommand
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
         var tasks = args.GetValue(Tasks)!;
-        string data = args.GetValue(Data) ?? SharedData.Find();
+        // Each task's data set on its own: MR may come from the Hub while CR is on disk.
+        var data = DataSetFolders.Locate(args.GetValue(Data), tasks.Select(DataSetName), log, cancellationToken);
         bool json = args.GetValue(Json);
         var options = new SentEvalOptions { KFold = args.GetValue(KFold), Quick = args.GetValue(Quick), Log = log.WriteLine };
         if (args.GetValue(Tolerance) is double tolerance) options.OptimizationTolerance = (float)tolerance;
@@ -68,7 +69,7 @@ public static class EvalSentEvalCommand
         foreach (var task in tasks)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            results.AddRange(runner.Run(source, data, new[] { task }).Tasks);
+            results.AddRange(runner.Run(source, data.Root(DataSetName(task)), new[] { task }).Tasks);
             progress.Report(results.Count, task);
         }
         progress.Complete();
@@ -82,6 +83,9 @@ public static class EvalSentEvalCommand
         if (json) output.WriteLine(report.ToJson());
         return 0;
     }
+
+    /// <summary>The catalog name of a SentEval task's data set (MR: mr, SST2: sst2, ...).</summary>
+    public static string DataSetName(string task) => SentEvalTasks.Canonical(task).ToLowerInvariant();
 
     /// <summary>The features named by --features, --model, --model2 and the encoder options.</summary>
     private static ISentEvalFeatureSource FeatureSource(string features, string model, SentenceEncoderOptions encoderOptions, string? model2, string? cache)

@@ -8,11 +8,11 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// <summary><c>sbert eval sts</c>: Spearman and Pearson correlation of embedding similarity with gold STS scores.</summary>
 public static class EvalStsCommand
 {
-    private static readonly Option<string> Data = new("--data")
+    private static readonly Option<string?> Data = new("--data")
     {
         Description = "a file, or a folder: stsb/sick pick the --split file in it; senteval-sts reads a year folder holding " +
-                      "STS.input.NAME.txt + STS.gs.NAME.txt (e.g. SentEval's STS12-en-test)",
-        Required = true,
+                      "STS.input.NAME.txt + STS.gs.NAME.txt (e.g. SentEval's STS12-en-test). Default for stsb (the default " +
+                      "format) and sick: the data set found as `sbert data locate` finds it, STSb downloaded from the Hub if need be",
     };
     private static readonly Option<string?> Format = new("--format") { Description = StsData.Formats + " (default: guessed from the path)" };
     private static readonly Option<string> Split = new("--split") { Description = "for a stsb or sick folder", DefaultValueFactory = _ => "test" };
@@ -35,9 +35,12 @@ public static class EvalStsCommand
 
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
-        string data = args.GetValue(Data)!;
-        string format = args.GetValue(Format) ?? GuessFormat(data);
+        string? given = args.GetValue(Data);
+        string format = args.GetValue(Format) ?? (given is null ? "stsb" : GuessFormat(given));
         string split = args.GetValue(Split)!;
+        string data = given ?? (format is "stsb" or "sick"
+            ? DataSetFolders.Locate(null, [format], log, cancellationToken).Folder(format)
+            : throw new UsageException($"--data: required with --format {format}; only stsb and sick are found without it."));
         var similarity = args.GetValue(Similarity);
         var (model, options) = Encoder.Bind(args);
         bool json = args.GetValue(Json);

@@ -10,11 +10,11 @@ namespace MLNet.SentenceEmbeddings.Cli.Commands;
 /// <summary><c>sbert eval triplet</c>: share of (anchor, positive, negative) triplets with d(a, p) &lt; d(a, n).</summary>
 public static class EvalTripletCommand
 {
-    private static readonly Option<string> Data = new("--data")
+    private static readonly Option<string?> Data = new("--data")
     {
         Description = "SNLI in SentEval's layout (the s1.SPLIT file, or the folder with --split): one triplet per premise with " +
-                      "an entailed and a contradicting hypothesis; or a TSV anchor TAB positive TAB negative",
-        Required = true,
+                      "an entailed and a contradicting hypothesis; or a TSV anchor TAB positive TAB negative (default: the snli " +
+                      "data set found as `sbert data locate snli` finds it)",
     };
     private static readonly Option<string> Split = new("--split") { Description = "for an SNLI folder", DefaultValueFactory = _ => "test" };
     private static readonly Option<TripletDistance> Distance = CliOptions.Parsed("--distance", "distance (the paper's: euclidean)",
@@ -37,7 +37,7 @@ public static class EvalTripletCommand
 
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
-        string data = args.GetValue(Data)!;
+        string data = args.GetValue(Data) ?? DataSetFolders.Locate(null, ["snli"], log, cancellationToken).Folder("snli");
         string split = args.GetValue(Split)!;
         var distance = args.GetValue(Distance);
         var (model, options) = Encoder.Bind(args);

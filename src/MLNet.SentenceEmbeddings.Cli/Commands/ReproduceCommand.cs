@@ -4,6 +4,7 @@ using System.Text;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Cli.Reproduction;
+using MLNet.SentenceEmbeddings.Data.SentEval;
 
 namespace MLNet.SentenceEmbeddings.Cli.Commands;
 
@@ -62,14 +63,14 @@ public static class ReproduceCommand
     private sealed record Settings(string[] Tables, bool Quick, string? StsYears, int Threads, string? Data, string? Report, string? Artifacts,
         string? Cache, int Seeds, int? Epochs, string[]? Table2Rows, bool Json, string CommandLine);
 
-    /// <summary>The tables in run order, by the paper's number.</summary>
-    private static readonly (string Number, Func<ReproductionContext, StringBuilder> Run)[] Tables =
+    /// <summary>The tables in run order, by the paper's number, with the data sets each reads (catalog names).</summary>
+    private static readonly (string Number, Func<ReproductionContext, StringBuilder> Run, string[] DataSets)[] Tables =
     {
-        ("1", Table1UnsupervisedSts.Run),
-        ("2", Table2SupervisedSts.Run),
-        ("5", Table5SentEval.Run),
-        ("6", Table6Ablation.Run),
-        ("7", Table7Speed.Run),
+        ("1", Table1UnsupervisedSts.Run, ["stsb", "sick"]),
+        ("2", Table2SupervisedSts.Run, ["stsb"]),
+        ("5", Table5SentEval.Run, SentEvalTasks.All.Select(EvalSentEvalCommand.DataSetName).ToArray()),
+        ("6", Table6Ablation.Run, ["snli", "sick", "stsb"]),
+        ("7", Table7Speed.Run, ["stsb"]),
     };
 
     private static int Run(Settings settings, CancellationToken cancellationToken, TextWriter output)
@@ -78,7 +79,9 @@ public static class ReproduceCommand
         bool quick = settings.Quick;
         string? stsYears = settings.StsYears;
         if (stsYears is not null && !Directory.Exists(stsYears)) throw new UsageException($"--sts-years: folder not found: {stsYears}");
-        string data = BenchmarkInputs.DataFolder(settings.Data);
+        // Every data set the chosen tables read is found (or downloaded) before the first model loads.
+        var data = DataSetFolders.Locate(settings.Data, Tables.Where(t => tables.Contains(t.Number)).SelectMany(t => t.DataSets), output, cancellationToken,
+            optional: tables.Contains("1") && stsYears is null ? [Table1UnsupervisedSts.StsYears] : null);
         string? report = settings.Report;
         // Table 2's encoder must live until Table 5 has evaluated it; without --artifacts it goes to a temporary folder.
         string artifacts = settings.Artifacts ?? Path.Combine(Path.GetTempPath(), $"sbert-reproduce-{Environment.ProcessId}");
@@ -101,7 +104,7 @@ public static class ReproduceCommand
         var total = Stopwatch.StartNew();
         var minutes = new System.Text.Json.Nodes.JsonObject();
         ctx.TablesRun = string.Join(",", Tables.Select(t => t.Number).Where(tables.Contains));
-        foreach (var (number, run) in Tables.Where(t => tables.Contains(t.Number)))
+        foreach (var (number, run, _) in Tables.Where(t => tables.Contains(t.Number)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var sw = Stopwatch.StartNew();

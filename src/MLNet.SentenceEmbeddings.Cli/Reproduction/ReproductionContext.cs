@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
+using MLNet.SentenceEmbeddings.Cli.Commands;
 
 namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 
 /// <summary>What every table of <c>sbert reproduce</c> shares: data, quick or full sizes, threads, log, and the section header.</summary>
 public sealed class ReproductionContext
 {
-    public required string Data { get; init; }
+    /// <summary>The folders of the data sets the tables read, found before the first table runs.</summary>
+    public required DataSetFolders Data { get; init; }
     public required bool Quick { get; init; }
     public required int Threads { get; init; }
     public required TextWriter Log { get; init; }
@@ -27,8 +29,6 @@ public sealed class ReproductionContext
     public string? StsbTunedModel { get; set; }
     /// <summary>The command line that reproduces a table (with {0} for the table number).</summary>
     public required string Command { get; init; }
-
-    public string Path(params string[] parts) => System.IO.Path.Combine(new[] { Data }.Concat(parts).ToArray());
 
     /// <summary>Every k-th item so that at most <paramref name="max"/> remain, in order (keeps the genre mix of STSb and
     /// the SNLI/SICK mix); everything when <paramref name="max"/> is null.</summary>

@@ -3,6 +3,7 @@ using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Cli.Benchmarks;
 using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Data;
+using MLNet.SentenceEmbeddings.DataSets;
 using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.Pooling;
 
@@ -20,8 +21,8 @@ public static class Table1UnsupervisedSts
     /// <summary>The paper's Avg. column: the mean of the seven columns above.</summary>
     public const string Average = "Avg.";
 
-    /// <summary>Where the data folder keeps STS12-16 in SentEval's layout (shared/data/sts/SOURCES.md).</summary>
-    public static readonly string[] DefaultStsYears = { "sts", "senteval" };
+    /// <summary>The catalog's STS12-16 in SentEval's layout (shared/data/sts/SOURCES.md): used when found, the columns stay empty otherwise.</summary>
+    public const string StsYears = "sts12-16";
 
     // SBERT paper, Table 1 (Spearman x100; STS12-16 use the ALL protocol).
     private static readonly (string Model, double[] Figures)[] Paper =
@@ -42,7 +43,7 @@ public static class Table1UnsupervisedSts
         int? cap = ctx.Quick ? 300 : null;
         var datasets = new List<(string Column, List<StsSubset> Subsets)>();
         // --sts-years wins; else the data folder's own copy, when it has one.
-        string? root = ctx.StsYears ?? (Directory.Exists(ctx.Path(DefaultStsYears)) ? ctx.Path(DefaultStsYears) : null);
+        string? root = ctx.StsYears ?? ctx.Data.TryFolder(StsYears);
         if (root is not null)
         {
             foreach (var year in Columns.Take(5))
@@ -52,8 +53,8 @@ public static class Table1UnsupervisedSts
                 datasets.Add((year, SentEvalStsReader.Read(folder)));
             }
         }
-        datasets.Add(("STSb", StsData.Load("stsb", ctx.Path("stsb"), "test")));
-        datasets.Add(("SICK-R", StsData.Load("sick", ctx.Path("sick"), "test")));
+        datasets.Add(("STSb", StsData.Load("stsb", ctx.Data.Folder("stsb"), "test")));
+        datasets.Add(("SICK-R", StsData.Load("sick", ctx.Data.Folder("sick"), "test")));
         // --quick: STS12-16 have 25 sub-sets between them, so each keeps fewer pairs than STSb and SICK-R.
         int? yearCap = ctx.Quick ? 60 : null;
         datasets = datasets.Select(d => (d.Column, d.Subsets.Select(s => new StsSubset(s.Name,
@@ -119,5 +120,5 @@ public static class Table1UnsupervisedSts
 
     // The docs name the data folder's copy by its place in the data folder, not by this machine's path.
     private static string StsSource(ReproductionContext ctx, string root) =>
-        ctx.StsYears is null ? "the data folder's " + string.Join("/", DefaultStsYears) : "--sts-years";
+        ctx.StsYears is null ? "the data folder's " + DataSetCatalog.Find(StsYears).Folder : "--sts-years";
 }

@@ -58,9 +58,9 @@ public static class Table2SupervisedSts
         int epochs = ctx.Epochs ?? (ctx.Quick ? 1 : PaperEpochs);
         int seeds = ctx.Seeds;
         var train = ReproductionContext.Subsample(
-            TrainingData.Examples(ctx.Path("stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples, ctx.Quick ? 480 : null);
-        var devPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Path("stsb", "sts-dev.csv")), ctx.Quick ? 300 : null);
-        var testPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Path("stsb", "sts-test.csv")), ctx.Quick ? 300 : null);
+            TrainingData.Examples(ctx.Data.File("stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples, ctx.Quick ? 480 : null);
+        var devPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-dev.csv")), ctx.Quick ? 300 : null);
+        var testPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-test.csv")), ctx.Quick ? 300 : null);
         // Twice per epoch, as sbert-bench training does.
         var setup = new Setup(ctx, epochs, train, devPairs, testPairs, Math.Max(1, train.Count / TrainingOptions.PaperBatchSize / 2));
 

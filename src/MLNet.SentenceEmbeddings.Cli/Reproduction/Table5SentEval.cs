@@ -1,5 +1,6 @@
 using System.Text;
 using MLNet.SentenceEmbeddings.Checkpoints;
+using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Data.SentEval;
 using MLNet.SentenceEmbeddings.MLNet;
 using MLNet.SentenceEmbeddings.MLNet.SentEval;
@@ -40,7 +41,7 @@ public static class Table5SentEval
         if (ctx.StsbTunedModel is string tuned)
             sources.Add(($"{PretrainedModels.AllMiniLmL6V2.Name} + regression objective on STSb train (Table 2's encoder)",
                 () => Encoder(ctx, tuned, null)));
-        var tasks = SentEvalTasks.All.Select(t => Subsample(SentEvalTasks.Read(t, ctx.Data), ctx.Quick ? QuickRows : null)).ToList();
+        var tasks = SentEvalTasks.All.Select(t => Subsample(SentEvalTasks.Read(t, ctx.Data.Root(EvalSentEvalCommand.DataSetName(t))), ctx.Quick ? QuickRows : null)).ToList();
         var options = new SentEvalOptions { Quick = ctx.Quick, Threads = ctx.Threads, Log = ctx.Log.WriteLine };
         var runner = new SentEvalRunner(options: options);
         var rows = new List<(string Row, SentEvalReport Report)>();

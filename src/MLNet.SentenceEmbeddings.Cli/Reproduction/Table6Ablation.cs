@@ -40,10 +40,10 @@ public static class Table6Ablation
 
     public static StringBuilder Run(ReproductionContext ctx)
     {
-        var nli = TrainingData.Examples(ctx.Path("senteval", "SNLI", "s1.dev"), "snli", TrainingObjective.Softmax).Examples
-            .Concat(TrainingData.Examples(ctx.Path("sick", "SICK_train.txt"), "sick", TrainingObjective.Softmax).Examples).ToList();
+        var nli = TrainingData.Examples(ctx.Data.File("snli", "s1.dev"), "snli", TrainingObjective.Softmax).Examples
+            .Concat(TrainingData.Examples(ctx.Data.File("sick", "SICK_train.txt"), "sick", TrainingObjective.Softmax).Examples).ToList();
         var train = ReproductionContext.Subsample(nli, ctx.Quick ? QuickPairs : FullPairs);
-        var dev = new EmbeddingSimilarityEvaluator(ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Path("stsb", "sts-dev.csv")), ctx.Quick ? 300 : null));
+        var dev = new EmbeddingSimilarityEvaluator(ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-dev.csv")), ctx.Quick ? 300 : null));
 
         (double Before, double After, double Loss) RunOne(PoolingMode pooling, bool rep, bool diff, bool mul, string label)
         {

@@ -36,7 +36,7 @@ public static class Table7Speed
     public static StringBuilder Run(ReproductionContext ctx)
     {
         int count = ctx.Quick ? 1000 : 10_000, rounds = ctx.Quick ? 1 : 3;
-        var sentences = BenchmarkInputs.UniqueStsbSentences(ctx.Data).Take(count).ToList<string?>();
+        var sentences = BenchmarkInputs.UniqueStsbSentences(ctx.Data.Root("stsb")).Take(count).ToList<string?>();
         var model = PretrainedModels.AllMiniLmL6V2;
         using var speed = new EncoderSpeedVariants(model, ctx.Threads, BatchSize);
         // Sorted and unsorted in the same interleaved rounds: measured apart, a machine that slowed down between the two

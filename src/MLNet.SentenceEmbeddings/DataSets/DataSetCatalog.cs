@@ -20,7 +20,22 @@ public static class DataSetCatalog
         new("trec", "senteval/TREC", ["train_5500.label", "TREC_10.label"], "eval senteval, reproduce (Table 5)", "TREC question classification"),
         new("mrpc", "senteval/MRPC", ["msr_paraphrase_train.txt", "msr_paraphrase_test.txt"], "eval senteval, reproduce (Table 5), train --format mrpc",
             "MRPC as SentEval prepares it"),
-        new("quora", "quora", ["dev.txt", "test.txt"], "sbert-bench efficiency, notebooks (semantic search)", "Quora question pairs, BiMPM dev/test split"),
+        new("quora", "quora", ["dev.txt", "test.txt"], "eval retrieval, sbert-bench efficiency, notebooks (semantic search)", "Quora question pairs, BiMPM dev/test split"),
+        new("sts12-16", "sts/senteval", StsYearFiles(), "reproduce (Table 1's STS12-16 columns, left empty without it), eval sts --format senteval-sts",
+            "STS 2012-2016 test sets as SentEval's get_sts_data.bash prepares them"),
+    ];
+
+    /// <summary>STS.input and STS.gs of each sub-set SentEval keeps per year (STS13's SMT is not redistributed).</summary>
+    private static string[] StsYearFiles() =>
+    [
+        .. new (string Year, string[] Subsets)[]
+        {
+            ("STS12-en-test", ["MSRpar", "MSRvid", "SMTeuroparl", "surprise.OnWN", "surprise.SMTnews"]),
+            ("STS13-en-test", ["FNWN", "headlines", "OnWN"]),
+            ("STS14-en-test", ["deft-forum", "deft-news", "headlines", "images", "OnWN", "tweet-news"]),
+            ("STS15-en-test", ["answers-forums", "answers-students", "belief", "headlines", "images"]),
+            ("STS16-en-test", ["answer-answer", "headlines", "plagiarism", "postediting", "question-question"]),
+        }.SelectMany(y => y.Subsets.SelectMany(s => new[] { $"{y.Year}/STS.input.{s}.txt", $"{y.Year}/STS.gs.{s}.txt" })),
     ];
 
     /// <summary>The data set named <paramref name="name"/> (case-insensitive).</summary>

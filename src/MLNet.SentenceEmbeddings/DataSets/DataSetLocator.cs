@@ -18,30 +18,56 @@ public static class DataSetLocator
     /// <param name="hub">null: look on disk only. Otherwise the Hub step is tried last with these options (e.g.
     /// <c>new HubDownloadOptions()</c> for HF_ENDPOINT, HF_HUB_OFFLINE, HF_TOKEN and the Hub cache from the environment).</param>
     /// <param name="cancellationToken">Stops a download.</param>
-    /// <returns>The folder, or a location with a null path that lists the missing files and why the Hub step failed.</returns>
-    public static DataSetLocation Locate(DataSet dataSet, HubDownloadOptions? hub = null, CancellationToken cancellationToken = default)
+    /// <returns>The folder, or a location with a null path that lists the missing files, every place looked and why the Hub step failed.</returns>
+    public static DataSetLocation Locate(DataSet dataSet, HubDownloadOptions? hub = null, CancellationToken cancellationToken = default) =>
+        Locate(dataSet, DiskRoots(), hub, cancellationToken);
+
+    /// <summary>$SBERT_DATA_DIR, then the first shared/data folder above the working directory or the application.</summary>
+    private static (string? Root, string Via, string Absent)[] DiskRoots()
     {
-        string? fromEnvironment = Environment.GetEnvironmentVariable(SharedData.EnvironmentVariable);
-        return Locate(dataSet, [(fromEnvironment, SharedData.EnvironmentVariable), (SharedDataAbove(), "shared/data")], hub, cancellationToken);
+        string[] starts = [Directory.GetCurrentDirectory(), AppContext.BaseDirectory];
+        return
+        [
+            (Environment.GetEnvironmentVariable(SharedData.EnvironmentVariable), SharedData.EnvironmentVariable, "not set"),
+            (SharedDataAbove(starts), "shared/data", $"no shared/data folder above {string.Join(" or ", starts)}"),
+        ];
     }
 
-    /// <summary>As the public overload, with the disk roots given (tests leave out the team's shared/data).</summary>
-    internal static DataSetLocation Locate(DataSet dataSet, IEnumerable<(string? Root, string Via)> roots, HubDownloadOptions? hub, CancellationToken cancellationToken)
+    /// <summary>As the public overload, with the disk roots given (tests leave out the team's shared/data); <c>Absent</c> says why a null root is null.</summary>
+    internal static DataSetLocation Locate(DataSet dataSet, IEnumerable<(string? Root, string Via, string Absent)> roots, HubDownloadOptions? hub, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataSet);
         IReadOnlyList<string> closest = dataSet.Files;
-        foreach (var (root, via) in roots)
+        var looked = new List<string>();
+        foreach (var (root, via, absent) in roots)
         {
-            if (string.IsNullOrEmpty(root)) continue;
+            string label = via == SharedData.EnvironmentVariable ? "$" + via : via;
+            if (string.IsNullOrEmpty(root)) { looked.Add($"{label}: {absent}"); continue; }
             var found = Check(root, dataSet);
-            if (found.Missing.Count == 0) return found with { Via = via };
+            if (found.Missing.Count == 0) return found with { Via = via, Looked = looked };
+            string folder = Path.Combine(root, dataSet.Folder) + Path.DirectorySeparatorChar;
+            looked.Add(!Directory.Exists(root) ? $"{label}: {root} does not exist"
+                : !Directory.Exists(folder) ? $"{label}: no {folder}"
+                : $"{label}: {folder} lacks {string.Join(", ", found.Missing)}");
             if (found.Missing.Count < closest.Count) closest = found.Missing;
         }
-        if (hub is null) return new DataSetLocation(null, "missing", closest);
+        if (hub is null)
+        {
+            looked.Add("the Hugging Face Hub: not asked (disk only)");
+            return new DataSetLocation(null, "missing", closest) { Looked = looked };
+        }
         if (dataSet.Hub is not { } source)
-            return new DataSetLocation(null, "missing", closest, $"no Hugging Face Hub data set holds the same content as {dataSet.Folder}/");
-        try { return new DataSetLocation(Download(dataSet, source, hub, cancellationToken), "hub", []); }
-        catch (HubDownloadException e) { return new DataSetLocation(null, "missing", closest, e.Message); }
+        {
+            string none = $"no Hugging Face Hub data set holds the same content as {dataSet.Folder}/";
+            looked.Add($"the Hugging Face Hub: {none}");
+            return new DataSetLocation(null, "missing", closest, none) { Looked = looked };
+        }
+        try { return new DataSetLocation(Download(dataSet, source, hub, cancellationToken), "hub", []) { Looked = looked }; }
+        catch (HubDownloadException e)
+        {
+            looked.Add($"the Hugging Face Hub ({source.RepoId}): {e.Message}");
+            return new DataSetLocation(null, "missing", closest, e.Message) { Looked = looked };
+        }
     }
 
     /// <summary>Which of <paramref name="dataSet"/>'s files are missing below <paramref name="root"/>.</summary>
@@ -72,9 +98,9 @@ public static class DataSetLocator
         return folder;
     }
 
-    private static string? SharedDataAbove()
+    private static string? SharedDataAbove(IEnumerable<string> starts)
     {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        foreach (var start in starts)
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 string candidate = Path.Combine(dir.FullName, "shared", "data");

@@ -1,11 +1,8 @@
-using System.Diagnostics;
 using System.Reflection;
-using System.Text;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.DataSets;
 using MLNet.SentenceEmbeddings.Hub;
 using MLNet.SentenceEmbeddings.Tests.Hub;
-using Parquet.Serialization;
 
 namespace MLNet.SentenceEmbeddings.Tests.DataSets;
 
@@ -16,97 +13,20 @@ namespace MLNet.SentenceEmbeddings.Tests.DataSets;
 [TestClass]
 public class DataSetLocatorTests
 {
-    private static readonly (string? Root, string Via)[] NoDisk = [];
+    private static readonly (string? Root, string Via, string Absent)[] NoDisk = [];
 
+    /// <summary>Runs a program and returns its exit code with stdout and stderr together.</summary>
     private static (int Code, string Output) Run(string dll, string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (key, value) in environment)
-            if (value is null) psi.Environment.Remove(key);
-            else psi.Environment[key] = value;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result + stderr);
+        var (code, stdout, stderr) = DataOnDemandFixtures.Run(dll, workingDirectory, environment, args);
+        return (code, stdout + stderr);
     }
 
-    /// <summary>The Hub as the child process sees it: this endpoint, this cache, no token, online.</summary>
-    private static Dictionary<string, string?> HubEnvironment(string endpoint, string cache, string dataDir) => new()
-    {
-        ["SBERT_DATA_DIR"] = dataDir, ["HF_ENDPOINT"] = endpoint, ["HF_HUB_CACHE"] = cache, ["HF_HOME"] = cache,
-        ["HF_TOKEN"] = null, ["HF_HUB_OFFLINE"] = null, ["TRANSFORMERS_OFFLINE"] = null,
-    };
-
-    /// <summary>
-    /// A copy of the Quickstart's build output outside this repository, so that walking up from it finds no shared/data
-    /// folder (as on a user's machine). Hard links (cp -al): 1.5 GB of libtorch is not copied, and unlike symbolic links
-    /// the host does not resolve them back to the repository.
-    /// </summary>
+    /// <summary>The Quickstart's build output copied outside this repository (no shared/data above it).</summary>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private static string QuickstartOutsideTheRepository()
-    {
-        string built = Path.GetDirectoryName(Path.GetFullPath(typeof(DataSetLocatorTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "QuickstartPath").Value!))!;
-        string copy = Path.Combine(Fixtures.NewTempDir(), "quickstart");
-        using (var cp = Process.Start(new ProcessStartInfo("cp") { ArgumentList = { "-al", built, copy }, RedirectStandardError = true })!)
-        {
-            string error = cp.StandardError.ReadToEnd();
-            cp.WaitForExit();
-            Assert.AreEqual(0, cp.ExitCode, error);
-        }
-        Assert.IsNull(SharedDataAbove(copy), "the temporary folder must not sit below a shared/data folder");
-        return Path.Combine(copy, "Quickstart.dll");
-    }
-
-    private static string? SharedDataAbove(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "shared", "data"))) return dir.FullName;
-        return null;
-    }
-
-    private static byte[] Parquet<T>(IReadOnlyCollection<T> rows) where T : class, new()
-    {
-        using var stream = new MemoryStream();
-        ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult();
-        return stream.ToArray();
-    }
-
-    /// <summary>rotten_tomatoes as the Hub's script builds it from rt-polarity: each file split 80/10/10, positive lines first per split, stripped.</summary>
-    private static FakeRepo RottenTomatoes(IReadOnlyList<string> pos, IReadOnlyList<string> neg)
-    {
-        Assert.HasCount(pos.Count, neg);
-        int i1 = (int)(pos.Count * 0.8 + 0.5), i2 = (int)(pos.Count * 0.9 + 0.5);
-        FakeFile Split(int from, int to) => new(Parquet(pos.Take(to).Skip(from).Select(t => new TextLabelRow { Text = t.Trim(), Label = 1 })
-            .Concat(neg.Take(to).Skip(from).Select(t => new TextLabelRow { Text = t.Trim(), Label = 0 })).ToList()), lfs: true);
-        var repo = new FakeRepo();
-        repo.Commit(new Dictionary<string, FakeFile> { ["README.md"] = FakeFile.Text("# rotten_tomatoes"), ["rotten_tomatoes.py"] = FakeFile.Text("never run") });
-        repo.Commit(new Dictionary<string, FakeFile>
-        {
-            ["default/train/0000.parquet"] = Split(0, i1), ["default/validation/0000.parquet"] = Split(i1, i2), ["default/test/0000.parquet"] = Split(i2, pos.Count),
-        }, branch: HubDataSetSource.ParquetRevision);
-        return repo;
-    }
-
-    /// <summary>mteb/stsbenchmark-sts: the release's rows with typed columns (the score a number).</summary>
-    private static FakeRepo MtebStsBenchmark(string stsb)
-    {
-        FakeFile Split(string file) => new(Parquet(File.ReadLines(Path.Combine(stsb, file)).Select(l => l.Split('\t')).Select(f => new StsRow
-        {
-            Genre = f[0], Dataset = f[1], Year = f[2], Sid = f[3], Score = double.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture),
-            Sentence1 = f[5], Sentence2 = f[6],
-        }).ToList()), lfs: true);
-        var repo = new FakeRepo();
-        repo.Commit(new Dictionary<string, FakeFile>
-        {
-            ["default/train/0000.parquet"] = Split("sts-train.csv"), ["default/validation/0000.parquet"] = Split("sts-dev.csv"),
-            ["default/test/0000.parquet"] = Split("sts-test.csv"),
-        }, branch: HubDataSetSource.ParquetRevision);
-        return repo;
-    }
+    private static string QuickstartOutsideTheRepository() => DataOnDemandFixtures.OutsideTheRepository(
+        Path.GetDirectoryName(Path.GetFullPath(typeof(DataSetLocatorTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "QuickstartPath").Value!))!, "Quickstart.dll");
 
     [TestMethod]
     public void TheFolderNamedBySbertDataDirComesFirstAndMissingFilesAreNamed()
@@ -134,7 +54,7 @@ public class DataSetLocatorTests
         var pos = File.ReadAllLines(Path.Combine(mr, "rt-polarity.pos"));
         var neg = File.ReadAllLines(Path.Combine(mr, "rt-polarity.neg"));
         using var hub = new FakeHub();
-        hub.Datasets[HubDataSetSource.MovieReviews.RepoId] = RottenTomatoes(pos, neg);
+        hub.Datasets[HubDataSetSource.MovieReviews.RepoId] = DataOnDemandFixtures.RottenTomatoes(pos, neg);
         string cache = Fixtures.NewTempDir();
         var set = DataSetCatalog.Find("mr");
 
@@ -158,7 +78,7 @@ public class DataSetLocatorTests
     {
         string stsb = Path.Combine(Fixtures.DataDir, "stsb");
         using var hub = new FakeHub();
-        hub.Datasets[HubDataSetSource.StsBenchmark.RepoId] = MtebStsBenchmark(stsb);
+        hub.Datasets[HubDataSetSource.StsBenchmark.RepoId] = DataOnDemandFixtures.MtebStsBenchmark(stsb);
         var found = DataSetLocator.Locate(DataSetCatalog.Find("stsb"), NoDisk, FakeRepos.Options(hub, Fixtures.NewTempDir()), default);
         Assert.AreEqual("hub", found.Via, found.HubError);
         foreach (var file in new[] { "sts-train.csv", "sts-dev.csv", "sts-test.csv" })
@@ -200,13 +120,47 @@ public class DataSetLocatorTests
     }
 
     [TestMethod]
+    public void ANotFoundDataSetNamesEveryPlaceLookedAndHowToGetIt()
+    {
+        string empty = Fixtures.NewTempDir();
+        (string?, string, string)[] roots = [(empty, "SBERT_DATA_DIR", "not set"), (null, "shared/data", "no shared/data folder above /nowhere")];
+        using var hub = new FakeHub();
+        var stsb = DataSetCatalog.Find("stsb");
+        var offline = DataSetLocator.Locate(stsb, roots, FakeRepos.Options(hub, Fixtures.NewTempDir(), offline: true), default);
+        Assert.IsNull(offline.Path);
+        CollectionAssert.AreEqual(new[]
+        {
+            $"$SBERT_DATA_DIR: no {Path.Combine(empty, "stsb")}{Path.DirectorySeparatorChar}",
+            "shared/data: no shared/data folder above /nowhere",
+            $"the Hugging Face Hub (mteb/stsbenchmark-sts): {offline.HubError}",
+        }, offline.Looked.ToArray());
+        string message = new DataSetNotFoundException(stsb, offline).Message;
+        foreach (var line in offline.Looked) StringAssert.Contains(message, line);
+        StringAssert.Contains(message, "data set 'stsb'");
+        StringAssert.Contains(message, "`sbert data locate stsb --download`");
+
+        // Files present but incomplete are named; a data set without a Hub source says so and how to get it by hand.
+        var sick = DataSetCatalog.Find("sick");
+        Directory.CreateDirectory(Path.Combine(empty, "sick"));
+        File.WriteAllText(Path.Combine(empty, "sick", "SICK_train.txt"), "");
+        var missing = DataSetLocator.Locate(sick, roots, FakeRepos.Options(hub, Fixtures.NewTempDir()), default);
+        Assert.AreEqual($"$SBERT_DATA_DIR: {Path.Combine(empty, "sick")}{Path.DirectorySeparatorChar} lacks SICK_trial.txt, SICK_test_annotated.txt", missing.Looked[0]);
+        Assert.AreEqual($"the Hugging Face Hub: no Hugging Face Hub data set holds the same content as sick/", missing.Looked[^1]);
+        message = new DataSetNotFoundException(sick, missing).Message;
+        StringAssert.Contains(message, "put SICK_train.txt, SICK_trial.txt, SICK_test_annotated.txt in $SBERT_DATA_DIR/sick/");
+        StringAssert.Contains(message, "`sbert data locate sick`");
+        Assert.DoesNotContain("--download", message);
+        Assert.IsEmpty(hub.Requests, "neither offline mode nor a data set without a source asks the Hub");
+    }
+
+    [TestMethod]
     [Timeout(300_000, CooperativeCancellation = true)]
     public void QuickstartWithoutDataOrNetworkRunsItsSimilarityPartAndSaysHowToGetMr()
     {
         string quickstart = QuickstartOutsideTheRepository();
         string empty = Fixtures.NewTempDir();
         // A closed port: every Hub request fails at once, as on a machine without network.
-        var (code, output) = Run(quickstart, empty, HubEnvironment("http://127.0.0.1:9", Fixtures.NewTempDir(), empty));
+        var (code, output) = Run(quickstart, empty, DataOnDemandFixtures.HubEnvironment("http://127.0.0.1:9", Fixtures.NewTempDir(), empty));
         Assert.AreEqual(0, code, output);
         StringAssert.Contains(output, "Embedded 30 sentences (384 dims)");
         // The query about a musician finds the guitar sentences first.
@@ -227,11 +181,11 @@ public class DataSetLocatorTests
         // 120 + 120 reviews of MR keep the fit short; the example reads whatever MR the Hub serves.
         string mr = Path.Combine(Fixtures.DataDir, "senteval", "MR");
         using var hub = new FakeHub();
-        hub.Datasets[HubDataSetSource.MovieReviews.RepoId] = RottenTomatoes(
+        hub.Datasets[HubDataSetSource.MovieReviews.RepoId] = DataOnDemandFixtures.RottenTomatoes(
             File.ReadLines(Path.Combine(mr, "rt-polarity.pos")).Take(120).ToList(), File.ReadLines(Path.Combine(mr, "rt-polarity.neg")).Take(120).ToList());
         string quickstart = QuickstartOutsideTheRepository();
         string empty = Fixtures.NewTempDir(), cache = Fixtures.NewTempDir();
-        var (code, output) = Run(quickstart, empty, HubEnvironment(hub.Endpoint, cache, empty));
+        var (code, output) = Run(quickstart, empty, DataOnDemandFixtures.HubEnvironment(hub.Endpoint, cache, empty));
         Assert.AreEqual(0, code, output);
         StringAssert.Contains(output, "Embedded 30 sentences (384 dims)");
         StringAssert.Contains(output, "MR found via hub: " + Path.Combine(cache, "datasets--cornell-movie-review-data--rotten_tomatoes", "converted"));

@@ -36,7 +36,7 @@ public static class BenchCorpusCommand
     {
         int lines = args.GetValue(Lines), window = args.GetValue(Window), every = args.GetValue(SampleSeconds);
         double minutes = args.GetValue(Minutes);
-        string work = args.GetValue(Work)!, data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string work = args.GetValue(Work)!, data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
         string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "corpora.md");
         Directory.CreateDirectory(work);
         string corpus = Path.Combine(work, $"stsb-{lines}.txt"), vectors = Path.Combine(work, "vectors.npy"), parts = ResumeParts.FolderFor(vectors);

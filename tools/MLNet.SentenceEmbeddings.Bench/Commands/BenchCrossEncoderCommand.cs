@@ -44,7 +44,7 @@ public static class BenchCrossEncoderCommand
         int seed = args.GetValue(Seed);
         var ceOptions = new CrossEncoderTrainingOptions { Epochs = epochs, Seed = seed, Log = output.WriteLine };
         if (args.GetValue(HeadLearningRate) is double headRate) ceOptions.HeadLearningRate = headRate;
-        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
         string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "efficiency.md");
         bool json = args.GetValue(Json);
 

@@ -51,7 +51,8 @@ public static class BenchEfficiencyCommand
         int? quoraPairs = args.GetValue(QuoraPairs) ?? (quick ? 1_000 : null);
         int threads = args.GetValue(Threads);
         int batchSize = args.GetValue(BatchSize);
-        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        var folders = BenchmarkInputs.DataFolders(args.GetValue(Data), "stsb", "quora");
+        string data = folders.Root("stsb");
         string? explicitOutput = args.GetValue(Output);
         string? report = quick && explicitOutput is null ? null : BenchmarkInputs.ReportPath(explicitOutput, "efficiency.md");
         bool json = args.GetValue(Json);
@@ -85,7 +86,7 @@ public static class BenchEfficiencyCommand
         using var encoder = SentenceEncoder.Load(Model, Options());
         Section("efficiency-all-pairs", AllPairs(encoder, sentences, cePairs, Options(), Header, result, output));
         Section("efficiency-speed", SpeedTable(pool.Take(speedCount).ToList<string?>(), rounds ?? 1, Options, Header, result, output));
-        Section("efficiency-search", QuoraSearch(encoder, data, quoraPairs, rounds ?? 3, Header, result, output));
+        Section("efficiency-search", QuoraSearch(encoder, folders.Root("quora"), quoraPairs, rounds ?? 3, Header, result, output));
         if (report is not null) output.WriteLine($"\nwrote {report}");
         if (json) output.WriteLine(result.ToJsonString());
         return 0;

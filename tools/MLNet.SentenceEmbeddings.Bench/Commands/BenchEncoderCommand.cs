@@ -40,7 +40,7 @@ public static class BenchEncoderCommand
         int rounds = args.GetValue(Rounds);
         int threads = args.GetValue(Threads);
         int batchSize = args.GetValue(BatchSize);
-        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
         string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "benchmarks.md");
         bool json = args.GetValue(Json);
         var model = PretrainedModels.Find(modelName) ?? throw new UsageException($"--model: '{modelName}' is not an embedded model; the benchmark needs its ONNX file.");

@@ -35,7 +35,7 @@ public static class BenchMemoryCommand
         int total = args.GetValue(Sentences);
         int chunk = args.GetValue(Chunk);
         var precision = EncoderOptionSet.ParsePrecision(args.GetValue(Precision)!);
-        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
         string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "benchmarks.md");
         bool json = args.GetValue(Json);
 

@@ -32,7 +32,7 @@ public static class BenchPlotsCommand
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
         string modelName = args.GetValue(Model)!;
-        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
         string report = BenchmarkInputs.ReportPath(args.GetValue(Output), "benchmarks.md") ?? throw new UsageException("--output: not in a repository; name the report to update.");
         bool json = args.GetValue(Json);
         string docs = Path.GetDirectoryName(Path.GetFullPath(report))!;

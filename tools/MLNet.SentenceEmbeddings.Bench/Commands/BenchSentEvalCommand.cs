@@ -81,8 +81,8 @@ public static class BenchSentEvalCommand
 
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
-        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
         var tasks = args.GetValue(Tasks)!;
+        var data = BenchmarkInputs.DataFolders(args.GetValue(Data), tasks.Select(EvalSentEvalCommand.DataSetName).ToArray());
         bool quick = args.GetValue(Quick);
         int kfold = args.GetValue(KFold);
         int? threads = args.GetValue(Threads);
@@ -135,7 +135,7 @@ public static class BenchSentEvalCommand
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 // Saved after every task, so a long configuration (FeaturizeText) shows its finished tasks while it runs.
-                var t = runner.Run(source, SentEvalTasks.Read(task, data));
+                var t = runner.Run(source, SentEvalTasks.Read(task, data.Root(EvalSentEvalCommand.DataSetName(task))));
                 done.Add(t);
                 stored.WallSeconds = sw.Elapsed.TotalSeconds;
                 stored.Tasks.Add(new StoredTask

@@ -60,7 +60,7 @@ public static class BenchSoakCommand
     {
         double minutes = args.GetValue(Minutes), warmup = args.GetValue(WarmupFraction);
         int callers = args.GetValue(Callers), every = args.GetValue(SampleSeconds);
-        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
         string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "reliability.md");
         var pool = BenchmarkInputs.UniqueStsbSentences(data).Take(200).ToList();
         var mlRows = pool.Take(64).Select(t => new TextRow { Text = t }).ToList();

@@ -41,15 +41,15 @@ public static class BenchTrainingCommand
         var experiments = args.GetValue(Experiments) ?? ["stsb", "nli", "triplet", "throughput", "memory"];
         int epochs = args.GetValue(Epochs);
         int? max = args.GetValue(MaxExamples);
-        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        var data = BenchmarkInputs.DataFolders(args.GetValue(Data), "stsb", "snli", "sick");
         string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "training.md");
         bool json = args.GetValue(Json);
         var summary = new System.Text.Json.Nodes.JsonObject();
         string plotDir = Path.GetDirectoryName(report ?? Path.GetFullPath("training.md"))!;
         string command = $"dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- training --experiments {{0}}{{1}}" + (max is int m ? $" --max-examples {m}" : "");
 
-        var stsbTest = new EmbeddingSimilarityEvaluator(StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-test.csv")));
-        var stsbDev = new EmbeddingSimilarityEvaluator(StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-dev.csv")));
+        var stsbTest = new EmbeddingSimilarityEvaluator(StsBenchmarkReader.Read(data.File("stsb", "sts-test.csv")));
+        var stsbDev = new EmbeddingSimilarityEvaluator(StsBenchmarkReader.Read(data.File("stsb", "sts-dev.csv")));
         List<TrainingExample> Cap(List<TrainingExample> xs) => max is int n ? xs.Take(n).ToList() : xs;
         void Section(string name, StringBuilder body)
         {
@@ -79,7 +79,7 @@ public static class BenchTrainingCommand
 
         if (experiments.Contains("stsb"))
         {
-            var train = Cap(TrainingData.Examples(Path.Combine(data, "stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples);
+            var train = Cap(TrainingData.Examples(data.File("stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples);
             using var encoder = SentenceEncoder.Load(Model);
             double before = 100 * stsbTest.Evaluate(encoder)["spearman_cosine"];
             var options = Options(output, epochs);
@@ -102,10 +102,10 @@ public static class BenchTrainingCommand
 
         if (experiments.Contains("nli"))
         {
-            var nli = TrainingData.Examples(Path.Combine(data, "senteval", "SNLI", "s1.dev"), "snli", TrainingObjective.Softmax).Examples
-                .Concat(TrainingData.Examples(Path.Combine(data, "sick", "SICK_train.txt"), "sick", TrainingObjective.Softmax).Examples).ToList();
+            var nli = TrainingData.Examples(data.File("snli", "s1.dev"), "snli", TrainingObjective.Softmax).Examples
+                .Concat(TrainingData.Examples(data.File("sick", "SICK_train.txt"), "sick", TrainingObjective.Softmax).Examples).ToList();
             var train = Cap(nli);
-            var test = SnliReader.Read(Path.Combine(data, "senteval", "SNLI", "s1.test"));
+            var test = SnliReader.Read(data.File("snli", "s1.test"));
             var md = new StringBuilder();
             TrainingResult? first = null;
             foreach (var (slug, title, normalize) in new[]
@@ -140,9 +140,9 @@ public static class BenchTrainingCommand
 
         if (experiments.Contains("triplet"))
         {
-            var dev = SnliReader.Triplets(SnliReader.Read(Path.Combine(data, "senteval", "SNLI", "s1.dev")));
+            var dev = SnliReader.Triplets(SnliReader.Read(data.File("snli", "s1.dev")));
             var train = Cap(dev.Select(t => TrainingExample.Triplet(t.Anchor, t.Positive, t.Negative)).ToList());
-            var test = new TripletEvaluator(SnliReader.Triplets(SnliReader.Read(Path.Combine(data, "senteval", "SNLI", "s1.test"))));
+            var test = new TripletEvaluator(SnliReader.Triplets(SnliReader.Read(data.File("snli", "s1.test"))));
             var md = new StringBuilder();
             bool headed = false;
             foreach (var (slug, title, normalize, makeLoss) in new (string, string, bool?, Func<ISentenceLoss>)[]
@@ -177,7 +177,7 @@ public static class BenchTrainingCommand
         {
             // Same pairs, same steps, fp32 vs bf16 autocast; the first 5 steps warm the allocator and are not timed.
             const int steps = 105, warm = 5;
-            var pool = TrainingData.Examples(Path.Combine(data, "stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples;
+            var pool = TrainingData.Examples(data.File("stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples;
             var train = pool.Take(steps * SiameseTrainingOptions.PaperBatchSize).ToList();
             var rates = new List<double>();
             foreach (var precision in new[] { Precision.Float32, Precision.BFloat16 })
@@ -217,7 +217,7 @@ public static class BenchTrainingCommand
         if (experiments.Contains("memory"))
         {
             const int steps = 2000, every = 100;
-            var pool = TrainingData.Examples(Path.Combine(data, "stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples;
+            var pool = TrainingData.Examples(data.File("stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples;
             var train = Enumerable.Range(0, steps * SiameseTrainingOptions.PaperBatchSize).Select(i => pool[i % pool.Count]).ToList();
             using var encoder = SentenceEncoder.Load(Model);
             var process = System.Diagnostics.Process.GetCurrentProcess();

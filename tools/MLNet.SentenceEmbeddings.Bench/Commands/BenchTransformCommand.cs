@@ -40,7 +40,7 @@ public static class BenchTransformCommand
         int count = args.GetValue(Sentences);
         int rounds = args.GetValue(Rounds);
         int threads = args.GetValue(Threads);
-        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
         string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "benchmarks.md");
         bool json = args.GetValue(Json);
 
