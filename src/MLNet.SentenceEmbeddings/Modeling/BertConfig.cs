@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
+using MLNet.SentenceEmbeddings.IO;
 
 namespace MLNet.SentenceEmbeddings.Modeling;
 
@@ -105,9 +106,9 @@ public sealed record BertConfig
     private const int MaxVocabSize = 1 << 24, MaxHiddenSize = 1 << 16, MaxLayers = 1 << 10, MaxIntermediateSize = 1 << 20,
         MaxPositions = 1 << 20, MaxTypeVocabSize = 1 << 16;
 
-    /// <summary>Writes the keys Hugging Face's BertConfig reads.</summary>
+    /// <summary>Writes the keys Hugging Face's BertConfig reads (whole or not at all).</summary>
     public void Save(string path) =>
-        File.WriteAllText(path, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(path, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 
     /// <summary>The config.json content Hugging Face's BertConfig reads.</summary>
     public JsonObject ToJson() => new JsonObject

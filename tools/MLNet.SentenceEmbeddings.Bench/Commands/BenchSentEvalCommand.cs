@@ -9,6 +9,7 @@ using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Data.SentEval;
+using MLNet.SentenceEmbeddings.IO;
 using MLNet.SentenceEmbeddings.MLNet.SentEval;
 using MLNet.SentenceEmbeddings.Pooling;
 
@@ -144,8 +145,7 @@ public static class BenchSentEvalCommand
                     C = string.Join("/", t.ChosenC.Distinct().Select(c => c.ToString(CultureInfo.InvariantCulture))),
                     FeatureSeconds = Math.Round(t.EmbeddingTime.TotalSeconds, 1), ClassifierSeconds = Math.Round(t.ClassifierTime.TotalSeconds, 1), Fits = t.Fits,
                 });
-                Directory.CreateDirectory(store);
-                File.WriteAllText(Path.Combine(store, FileName(config.Id)), JsonSerializer.Serialize(stored, new JsonSerializerOptions { WriteIndented = true }));
+                AtomicFile.WriteAllText(Path.Combine(store, FileName(config.Id)), JsonSerializer.Serialize(stored, new JsonSerializerOptions { WriteIndented = true }));
                 var results = Directory.GetFiles(store, "*.json").Select(f => JsonSerializer.Deserialize<StoredResult>(File.ReadAllText(f))!).ToList();
                 MarkdownReport.WriteSection(report, "senteval", "SentEval transfer tasks", Render(results, all.Select(c => c.Id).ToList()));
             }
