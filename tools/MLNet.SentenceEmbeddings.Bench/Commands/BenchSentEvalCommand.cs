@@ -32,13 +32,12 @@ public static class BenchSentEvalCommand
     private static readonly Option<bool> Quick = new("--quick") { Description = "3 folds, half the C grids: smoke run; written to the report marked as such" };
     private static readonly Option<string?> Cache = new("--cache") { Description = "sentence-vector cache (default: ~/.cache/mlnet-sentence-embeddings/senteval)" };
     private static readonly Option<int?> Threads = CliOptions.OptionalInt("--threads", "libtorch threads");
-    private static readonly Option<string?> Data = CliOptions.Data();
-    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("senteval.md");
+    private static readonly BenchReportOptionSet Report = new("senteval.md", json: false);
 
-    public static Command Create() => new Command("senteval", "runs SentEval (sbert eval senteval's protocol) for each configuration; writes docs/senteval.md")
+    public static Command Create() => Report.AddTo(new Command("senteval", "runs SentEval (sbert eval senteval's protocol) for each configuration; writes docs/senteval.md")
     {
-        Configs, Tuned, Tasks, KFold, Quick, Cache, Threads, Data, Output,
-    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+        Configs, Tuned, Tasks, KFold, Quick, Cache, Threads,
+    }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     /// <summary>SBERT-NLI-base, Table 5 of Reimers and Gurevych (2019): the reference row.</summary>
     private static readonly (string Task, double Accuracy)[] PaperSbertNliBase =
@@ -82,7 +81,7 @@ public static class BenchSentEvalCommand
 
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
-        string data = BenchmarkInputs.DataFolder(args.GetValue(Data));
+        string data = Report.DataFolder(args);
         var tasks = args.GetValue(Tasks)!;
         bool quick = args.GetValue(Quick);
         int kfold = args.GetValue(KFold);
@@ -90,7 +89,7 @@ public static class BenchSentEvalCommand
         string cache = args.GetValue(Cache) ?? EvalSentEvalCommand.DefaultCache;
         var tuned = args.GetValue(Tuned) ?? [];
         var configList = args.GetValue(Configs);
-        string report = BenchmarkInputs.ReportPath(args.GetValue(Output), "senteval.md") ?? Path.Combine("docs", "senteval.md");
+        string report = Report.ReportPath(args) ?? Path.Combine("docs", "senteval.md");
 
         EncoderFeatureSource Encoder(string model, PoolingMode? pooling) => EvalSentEvalCommand.Encoder(model,
             new SentenceEncoderOptions { Pooling = pooling, Threads = threads }, cache);
