@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using MLNet.SentenceEmbeddings.IO;
 using Onnx;
 
 namespace MLNet.SentenceEmbeddings.Onnx;
@@ -39,22 +40,6 @@ internal static class OnnxFiles
         return model.ToByteArray();
     }
 
-    /// <summary>Writes whole or not at all: a temporary sibling file, then a rename over <paramref name="path"/>.</summary>
-    public static void Write(ModelProto model, string path) => WriteAtomically(path, ToBytes(model));
-
-    public static void WriteAtomically(string path, byte[] bytes)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    /// <summary>Writes whole or not at all (<see cref="AtomicFile"/>: a temporary sibling file, then a rename over <paramref name="path"/>).</summary>
+    public static void Write(ModelProto model, string path) => AtomicFile.WriteAllBytes(path, ToBytes(model));
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using MLNet.SentenceEmbeddings.IO;
 using MLNet.SentenceEmbeddings.Onnx;
 
 namespace MLNet.SentenceEmbeddings.OnnxBenchmark;
@@ -23,8 +24,10 @@ public static class EmbedChild
         };
         if (args.Optional("output") is { } output)
         {
-            using var file = File.Create(output);
-            foreach (var v in vectors) file.Write(MemoryMarshal.AsBytes(v.AsSpan()));
+            AtomicFile.Write(output, file =>
+            {
+                foreach (var v in vectors) file.Write(MemoryMarshal.AsBytes(v.AsSpan()));
+            });
         }
     }
 

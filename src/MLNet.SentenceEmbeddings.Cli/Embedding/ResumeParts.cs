@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Corpora;
+using MLNet.SentenceEmbeddings.IO;
 using MLNet.SentenceEmbeddings.Pooling;
 
 namespace MLNet.SentenceEmbeddings.Cli.Embedding;
@@ -65,7 +66,7 @@ public sealed class ResumeParts
         {
             Directory.CreateDirectory(folder);
             manifest["rows_done"] = 0;
-            AtomicText.Write(path, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(path, manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
         var parts = new ResumeParts(s, folder, manifest, dimension);
         parts._rowsDone = parts.CountDoneRows();
@@ -86,7 +87,7 @@ public sealed class ResumeParts
         _rowsDone += rows;
         var manifest = _manifest.DeepClone().AsObject();
         manifest["rows_done"] = _rowsDone;
-        AtomicText.Write(Path.Combine(Folder, ManifestFile), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(Folder, ManifestFile), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Streams every part, in window order, into the output (atomically), then removes the folder.</summary>

@@ -263,14 +263,8 @@ public sealed class JsonConfigFile
         return Error(key, got is null ? $"must be {what}, got nothing." : $"must be {what}, got {Kind(got)} {raw}.");
     }
 
-    // Shorthands for the architecture configs: a missing key keeps the record's default.
-    internal static int Int(JsonObject o, string key, int fallback, string path) => Of(o, path).GetInt32(key) ?? fallback;
-    internal static double Double(JsonObject o, string key, double fallback, string path) => Of(o, path).GetDouble(key) ?? fallback;
-    internal static bool Bool(JsonObject o, string key, bool fallback, string path) => Of(o, path).GetBoolean(key) ?? fallback;
-    internal static string String(JsonObject o, string key, string fallback, string path) => Of(o, path).GetString(key) ?? fallback;
-
     /// <summary>config.json's model_type, or <paramref name="fallback"/> when absent.</summary>
-    internal static string ModelType(JsonObject o, string fallback, string path) => String(o, "model_type", fallback, path);
+    internal static string ModelType(JsonObject o, string fallback, string path) => Of(o, path).GetString("model_type") ?? fallback;
 
     /// <summary>Writes <paramref name="node"/> indented through <paramref name="sink"/>.</summary>
     internal static void Write(IModelFileSink sink, string path, JsonNode node) =>

@@ -49,12 +49,17 @@ public static class SafeTensors
     {
         ArgumentNullException.ThrowIfNull(stream);
         Stream seekable = stream.CanSeek ? stream : CopyToMemory(stream);
-        var header = ReadHeader(seekable, name);
+        return ReadFloatTensors(seekable, name, ReadHeader(seekable, name));
+    }
+
+    /// <summary>The float tensors (F32, F16, BF16) of a validated header, as float32; entries of other dtypes are skipped.</summary>
+    private static Dictionary<string, NamedArray> ReadFloatTensors(Stream stream, string name, SafeTensorsHeader header)
+    {
         var result = new Dictionary<string, NamedArray>(StringComparer.Ordinal);
         foreach (var entry in header.Entries)
         {
             if (entry.DType is not ("F32" or "F16" or "BF16")) continue;
-            result[entry.Name] = new NamedArray(entry.Name, entry.Shape, ReadFloats(seekable, name, header.DataStart, entry));
+            result[entry.Name] = new NamedArray(entry.Name, entry.Shape, ReadFloats(stream, name, header.DataStart, entry));
         }
         return result;
     }
@@ -74,13 +79,7 @@ public static class SafeTensors
         if (!File.Exists(path)) throw new FileNotFoundException($"Weights file not found: {path}", path);
         using var handle = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         header = ReadHeader(handle, path);
-        var result = new Dictionary<string, NamedArray>(StringComparer.Ordinal);
-        foreach (var entry in header.Entries)
-        {
-            if (entry.DType is not ("F32" or "F16" or "BF16")) continue;
-            result[entry.Name] = new NamedArray(entry.Name, entry.Shape, ReadFloats(handle, path, header.DataStart, entry));
-        }
-        return result;
+        return ReadFloatTensors(handle, path, header);
     }
 
     /// <summary>Every entry of the header (all dtypes), validated as <see cref="Read(string)"/> does, without reading tensor data.</summary>

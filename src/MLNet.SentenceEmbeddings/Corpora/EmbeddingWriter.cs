@@ -1,3 +1,5 @@
+using MLNet.SentenceEmbeddings.IO;
+
 namespace MLNet.SentenceEmbeddings.Corpora;
 
 /// <summary>
@@ -17,7 +19,7 @@ namespace MLNet.SentenceEmbeddings.Corpora;
 /// </code></example>
 public abstract class EmbeddingWriter : IDisposable
 {
-    private readonly string _temporaryPath;
+    private readonly AtomicFileWriter _file;
     private bool _completed, _disposed;
 
     private protected EmbeddingWriter(string path, int dimension, EmbeddingWriterOptions options)
@@ -25,14 +27,10 @@ public abstract class EmbeddingWriter : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.FirstRowId, nameof(options.FirstRowId));
-        Path = System.IO.Path.GetFullPath(path);
         Dimension = dimension;
         FirstRowId = options.FirstRowId;
-        string? directory = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        // TODO merge: use IO.AtomicFile (temporary sibling, then rename), written in parallel by the reliability work.
-        _temporaryPath = System.IO.Path.Combine(directory ?? ".", $".{System.IO.Path.GetFileName(Path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        Stream = new FileStream(_temporaryPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        _file = AtomicFile.Create(path);
+        Path = _file.Path;
     }
 
     /// <summary>A writer for <paramref name="path"/> in the format its extension names (or <see cref="EmbeddingWriterOptions.Format"/>).</summary>
@@ -66,8 +64,8 @@ public abstract class EmbeddingWriter : IDisposable
     /// <summary>Rows written so far.</summary>
     public long RowsWritten { get; private set; }
 
-    /// <summary>The temporary file being written.</summary>
-    private protected FileStream Stream { get; }
+    /// <summary>The temporary file being written (seekable: .npy and .safetensors patch their header).</summary>
+    private protected Stream Stream => _file.Stream;
 
     /// <summary>Appends rows: <paramref name="rows"/> holds whole rows, row-major (a multiple of <see cref="Dimension"/> floats).</summary>
     /// <exception cref="ArgumentException">A length that is not a multiple of <see cref="Dimension"/>.</exception>
@@ -90,9 +88,7 @@ public abstract class EmbeddingWriter : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_completed) return;
         Finish();
-        Stream.Flush(flushToDisk: true);
-        Stream.Dispose();
-        File.Move(_temporaryPath, Path, overwrite: true);
+        _file.Commit();
         _completed = true;
     }
 
@@ -103,11 +99,7 @@ public abstract class EmbeddingWriter : IDisposable
         _disposed = true;
         if (_completed) return;
         try { DisposeFormat(); }
-        finally
-        {
-            Stream.Dispose();
-            try { File.Delete(_temporaryPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        finally { _file.Dispose(); }
         GC.SuppressFinalize(this);
     }
 

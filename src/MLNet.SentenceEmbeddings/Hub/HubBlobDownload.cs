@@ -54,6 +54,8 @@ internal static class HubBlobDownload
                 File.Delete(incomplete);
                 throw context.Error(HubErrorKind.Corrupted, file, null, $"the downloaded bytes do not match: {mismatch}");
             }
+            // As AtomicFile does: the bytes are on disk before the rename, so after a crash the blob is whole or absent.
+            stream.Flush(flushToDisk: true);
         }
         File.Move(incomplete, blob, overwrite: true);
         context.Settings.Progress?.Report(new HubDownloadProgress(context.RepoId, file, metadata.Size, metadata.Size));

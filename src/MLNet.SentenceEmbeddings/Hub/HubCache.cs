@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MLNet.SentenceEmbeddings.IO;
 
 namespace MLNet.SentenceEmbeddings.Hub;
 
@@ -62,7 +63,7 @@ internal sealed class HubCache
     {
         if (revision == commit || ReadRef(revision) == commit) return;
         string path = Path.Combine(RepoFolder, "refs", Path.Combine(revision.Split('/')));
-        WriteTextAtomically(path, commit);
+        AtomicFile.WriteAllText(path, commit);
     }
 
     /// <summary>
@@ -73,19 +74,25 @@ internal sealed class HubCache
     {
         string folder = Path.GetDirectoryName(snapshotPath)!;
         Directory.CreateDirectory(folder);
-        string temp = snapshotPath + $".{Guid.NewGuid():N}.tmp";
+        // A link is not written through a stream, so AtomicFile only names its temporary sibling; the rename is the same.
+        string temp = AtomicFile.TemporarySibling(snapshotPath, "tmp");
         try
         {
             try { File.CreateSymbolicLink(temp, Path.GetRelativePath(folder, blobPath)); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
             {
-                File.Copy(blobPath, temp, overwrite: true);
+                AtomicFile.Write(snapshotPath, copy =>
+                {
+                    using var blob = File.OpenRead(blobPath);
+                    blob.CopyTo(copy);
+                });
+                return;
             }
             File.Move(temp, snapshotPath, overwrite: true);
         }
         finally
         {
-            File.Delete(temp);   // no-op after the rename; removes a link or copy left by a failed one
+            File.Delete(temp);   // no-op after the rename; removes a link left by a failed one
         }
     }
 
@@ -131,23 +138,8 @@ internal sealed class HubCache
             ["files"] = new JsonArray(files.OrderBy(f => f.Path, StringComparer.Ordinal)
                 .Select(f => (JsonNode)new JsonObject { ["path"] = f.Path, ["size"] = f.Size }).ToArray()),
         };
-        WriteTextAtomically(ManifestPath(commit, key), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(ManifestPath(commit, key), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     private string ManifestPath(string commit, string key) => Path.Combine(RepoFolder, ManifestFolderName, $"{commit}.{key}.json");
-
-    private static void WriteTextAtomically(string path, string text)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string temp = path + $".{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(temp, text);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
 }

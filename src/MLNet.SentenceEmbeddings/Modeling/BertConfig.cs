@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
+using MLNet.SentenceEmbeddings.IO;
 
 namespace MLNet.SentenceEmbeddings.Modeling;
 
@@ -8,7 +9,7 @@ namespace MLNet.SentenceEmbeddings.Modeling;
 /// Hyper-parameters of a BERT-family encoder, read from and written to a Hugging Face <c>config.json</c>.
 /// Defaults are BERT-base's (Devlin et al. 2019); MiniLM and Arctic-embed-xs override them in their config.
 /// </summary>
-public sealed record BertConfig
+public sealed record BertConfig : IBertLayerSizes
 {
     public int VocabSize { get; init; } = 30522;
     public int HiddenSize { get; init; } = 768;
@@ -33,14 +34,9 @@ public sealed record BertConfig
     {
         void Require(bool ok, string what) { if (!ok) throw new InvalidDataException($"{source}: {what}"); }
         Require(VocabSize > 0, $"vocab_size must be positive, got {VocabSize}.");
-        Require(HiddenSize > 0 && NumAttentionHeads > 0 && HiddenSize % NumAttentionHeads == 0,
-            $"hidden_size ({HiddenSize}) must be a positive multiple of num_attention_heads ({NumAttentionHeads}).");
-        Require(NumHiddenLayers > 0, $"num_hidden_layers must be positive, got {NumHiddenLayers}.");
-        Require(IntermediateSize > 0, $"intermediate_size must be positive, got {IntermediateSize}.");
+        this.ValidateLayers(source);
         Require(MaxPositionEmbeddings > 0, $"max_position_embeddings must be positive, got {MaxPositionEmbeddings}.");
         Require(TypeVocabSize > 0, $"type_vocab_size must be positive, got {TypeVocabSize}.");
-        Require(Activations.IsSupported(HiddenAct),
-            $"hidden_act '{HiddenAct}' is not supported (expected {string.Join(", ", Activations.Supported)}).");
     }
 
     /// <summary>Reads a Hugging Face <c>config.json</c>; missing keys keep BERT-base defaults.</summary>
@@ -61,37 +57,24 @@ public sealed record BertConfig
     {
         string path = json.Path;
         var d = new BertConfig();
-        // Sizes are capped before anything is built from them: a hostile config must not make the encoder allocate
-        // terabytes. The caps are far above any BERT-family model (XLM-R: vocabulary 250k, hidden 1024, 24 layers).
-        int Size(string key, int fallback, int max)
-        {
-            int v = json.GetInt32(key) ?? fallback;
-            if (v < 1 || v > max) throw json.Error(key, $"must be in 1..{max}, got {v}.");
-            return v;
-        }
-        double Probability(string key, double fallback)
-        {
-            double v = json.GetDouble(key) ?? fallback;
-            if (v is < 0 or >= 1) throw json.Error(key, $"must be a probability in [0, 1), got {v}.");
-            return v;
-        }
+        // Sizes are capped (BertLayerSizes) before anything is built from them: a hostile config must not make the
+        // encoder allocate terabytes.
         var config = new BertConfig
         {
-            VocabSize = Size("vocab_size", d.VocabSize, MaxVocabSize),
-            HiddenSize = Size("hidden_size", d.HiddenSize, MaxHiddenSize),
-            NumHiddenLayers = Size("num_hidden_layers", d.NumHiddenLayers, MaxLayers),
-            NumAttentionHeads = Size("num_attention_heads", d.NumAttentionHeads, MaxHiddenSize),
-            IntermediateSize = Size("intermediate_size", d.IntermediateSize, MaxIntermediateSize),
+            VocabSize = json.Size("vocab_size", d.VocabSize, BertLayerSizes.MaxVocabSize),
+            HiddenSize = json.Size("hidden_size", d.HiddenSize, BertLayerSizes.MaxHiddenSize),
+            NumHiddenLayers = json.Size("num_hidden_layers", d.NumHiddenLayers, BertLayerSizes.MaxLayers),
+            NumAttentionHeads = json.Size("num_attention_heads", d.NumAttentionHeads, BertLayerSizes.MaxHiddenSize),
+            IntermediateSize = json.Size("intermediate_size", d.IntermediateSize, BertLayerSizes.MaxIntermediateSize),
             HiddenAct = json.GetString("hidden_act") ?? d.HiddenAct,
-            HiddenDropoutProb = Probability("hidden_dropout_prob", d.HiddenDropoutProb),
-            AttentionProbsDropoutProb = Probability("attention_probs_dropout_prob", d.AttentionProbsDropoutProb),
-            MaxPositionEmbeddings = Size("max_position_embeddings", d.MaxPositionEmbeddings, MaxPositions),
-            TypeVocabSize = Size("type_vocab_size", d.TypeVocabSize, MaxTypeVocabSize),
-            LayerNormEps = json.GetDouble("layer_norm_eps") ?? d.LayerNormEps,
+            HiddenDropoutProb = json.Probability("hidden_dropout_prob", d.HiddenDropoutProb),
+            AttentionProbsDropoutProb = json.Probability("attention_probs_dropout_prob", d.AttentionProbsDropoutProb),
+            MaxPositionEmbeddings = json.Size("max_position_embeddings", d.MaxPositionEmbeddings, BertLayerSizes.MaxPositions),
+            TypeVocabSize = json.Size("type_vocab_size", d.TypeVocabSize, BertLayerSizes.MaxTypeVocabSize),
+            LayerNormEps = json.LayerNormEps(d.LayerNormEps),
             PadTokenId = json.GetInt32("pad_token_id") ?? d.PadTokenId,
             ModelType = json.GetString("model_type") ?? d.ModelType,
         };
-        if (!(config.LayerNormEps > 0 && config.LayerNormEps < 1)) throw json.Error("layer_norm_eps", $"must be in (0, 1), got {config.LayerNormEps}.");
         if (config.PadTokenId < 0 || config.PadTokenId >= config.VocabSize)
             throw json.Error("pad_token_id", $"must be a token id in 0..{config.VocabSize - 1} (vocab_size), got {config.PadTokenId}.");
         string type = config.ModelType;
@@ -101,13 +84,9 @@ public sealed record BertConfig
         return config;
     }
 
-    // Caps of Load (see there): 16M tokens, hidden 64k, 1024 layers, 1M intermediate, 1M positions, 64k token types.
-    private const int MaxVocabSize = 1 << 24, MaxHiddenSize = 1 << 16, MaxLayers = 1 << 10, MaxIntermediateSize = 1 << 20,
-        MaxPositions = 1 << 20, MaxTypeVocabSize = 1 << 16;
-
-    /// <summary>Writes the keys Hugging Face's BertConfig reads.</summary>
+    /// <summary>Writes the keys Hugging Face's BertConfig reads (whole or not at all).</summary>
     public void Save(string path) =>
-        File.WriteAllText(path, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(path, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 
     /// <summary>The config.json content Hugging Face's BertConfig reads.</summary>
     public JsonObject ToJson() => new JsonObject

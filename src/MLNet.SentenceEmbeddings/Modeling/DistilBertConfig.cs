@@ -60,19 +60,21 @@ public sealed record DistilBertConfig
         if (type != "distilbert")
             throw new InvalidDataException($"{path}: model_type '{type}' is not DistilBERT (expected \"distilbert\").");
         var d = new DistilBertConfig();
+        var file = JsonConfigFile.Of(json, path);
+        // Sizes are capped as BERT's are (BertLayerSizes): a hostile config must not make the encoder allocate terabytes.
         var config = new DistilBertConfig
         {
-            VocabSize = JsonConfigFile.Int(json, "vocab_size", d.VocabSize, path),
-            Dim = JsonConfigFile.Int(json, "dim", d.Dim, path),
-            NLayers = JsonConfigFile.Int(json, "n_layers", d.NLayers, path),
-            NHeads = JsonConfigFile.Int(json, "n_heads", d.NHeads, path),
-            HiddenDim = JsonConfigFile.Int(json, "hidden_dim", d.HiddenDim, path),
-            Activation = JsonConfigFile.String(json, "activation", d.Activation, path),
-            Dropout = JsonConfigFile.Double(json, "dropout", d.Dropout, path),
-            AttentionDropout = JsonConfigFile.Double(json, "attention_dropout", d.AttentionDropout, path),
-            MaxPositionEmbeddings = JsonConfigFile.Int(json, "max_position_embeddings", d.MaxPositionEmbeddings, path),
-            SinusoidalPosEmbds = JsonConfigFile.Bool(json, "sinusoidal_pos_embds", d.SinusoidalPosEmbds, path),
-            PadTokenId = JsonConfigFile.Int(json, "pad_token_id", d.PadTokenId, path),
+            VocabSize = file.Size("vocab_size", d.VocabSize, BertLayerSizes.MaxVocabSize),
+            Dim = file.Size("dim", d.Dim, BertLayerSizes.MaxHiddenSize),
+            NLayers = file.Size("n_layers", d.NLayers, BertLayerSizes.MaxLayers),
+            NHeads = file.Size("n_heads", d.NHeads, BertLayerSizes.MaxHiddenSize),
+            HiddenDim = file.Size("hidden_dim", d.HiddenDim, BertLayerSizes.MaxIntermediateSize),
+            Activation = file.GetString("activation") ?? d.Activation,
+            Dropout = file.Probability("dropout", d.Dropout),
+            AttentionDropout = file.Probability("attention_dropout", d.AttentionDropout),
+            MaxPositionEmbeddings = file.Size("max_position_embeddings", d.MaxPositionEmbeddings, BertLayerSizes.MaxPositions),
+            SinusoidalPosEmbds = file.GetBoolean("sinusoidal_pos_embds") ?? d.SinusoidalPosEmbds,
+            PadTokenId = file.GetInt32("pad_token_id") ?? d.PadTokenId,
         };
         config.Validate(path);
         return config;

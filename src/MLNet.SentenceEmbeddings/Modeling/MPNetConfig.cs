@@ -9,7 +9,7 @@ namespace MLNet.SentenceEmbeddings.Modeling;
 /// BERT's keys without token types, plus the number of relative-position buckets. Defaults are Hugging Face's MPNetConfig
 /// (mpnet-base). Position ids follow RoBERTa's rule with Hugging Face's fixed padding index 1 (see <see cref="PaddingIdx"/>).
 /// </summary>
-public sealed record MPNetConfig
+public sealed record MPNetConfig : IBertLayerSizes
 {
     public int VocabSize { get; init; } = 30527;
     public int HiddenSize { get; init; } = 768;
@@ -51,16 +51,11 @@ public sealed record MPNetConfig
     {
         void Require(bool ok, string what) { if (!ok) throw new InvalidDataException($"{source}: {what}"); }
         Require(VocabSize > PaddingIdx, $"vocab_size must exceed the padding index {PaddingIdx}, got {VocabSize}.");
-        Require(HiddenSize > 0 && NumAttentionHeads > 0 && HiddenSize % NumAttentionHeads == 0,
-            $"hidden_size ({HiddenSize}) must be a positive multiple of num_attention_heads ({NumAttentionHeads}).");
-        Require(NumHiddenLayers > 0, $"num_hidden_layers must be positive, got {NumHiddenLayers}.");
-        Require(IntermediateSize > 0, $"intermediate_size must be positive, got {IntermediateSize}.");
+        this.ValidateLayers(source);
         Require(MaxSequenceLength > 0,
             $"max_position_embeddings ({MaxPositionEmbeddings}) leaves no position after the padding index {PaddingIdx}.");
         Require(RelativeAttentionNumBuckets >= RelativeBuckets,
             $"relative_attention_num_buckets must be at least {RelativeBuckets} (the buckets MPNet uses), got {RelativeAttentionNumBuckets}.");
-        Require(Activations.IsSupported(HiddenAct),
-            $"hidden_act '{HiddenAct}' is not supported (expected {string.Join(", ", Activations.Supported)}).");
     }
 
     /// <summary>Reads the keys of a parsed config.json; missing keys keep mpnet-base defaults.</summary>
@@ -73,20 +68,22 @@ public sealed record MPNetConfig
         string type = JsonConfigFile.ModelType(json, "mpnet", path);
         if (type != "mpnet") throw new InvalidDataException($"{path}: model_type '{type}' is not MPNet (expected \"mpnet\").");
         var d = new MPNetConfig();
+        var file = JsonConfigFile.Of(json, path);
+        // Sizes are capped as BERT's are (BertLayerSizes): a hostile config must not make the encoder allocate terabytes.
         var config = new MPNetConfig
         {
-            VocabSize = JsonConfigFile.Int(json, "vocab_size", d.VocabSize, path),
-            HiddenSize = JsonConfigFile.Int(json, "hidden_size", d.HiddenSize, path),
-            NumHiddenLayers = JsonConfigFile.Int(json, "num_hidden_layers", d.NumHiddenLayers, path),
-            NumAttentionHeads = JsonConfigFile.Int(json, "num_attention_heads", d.NumAttentionHeads, path),
-            IntermediateSize = JsonConfigFile.Int(json, "intermediate_size", d.IntermediateSize, path),
-            HiddenAct = JsonConfigFile.String(json, "hidden_act", d.HiddenAct, path),
-            HiddenDropoutProb = JsonConfigFile.Double(json, "hidden_dropout_prob", d.HiddenDropoutProb, path),
-            AttentionProbsDropoutProb = JsonConfigFile.Double(json, "attention_probs_dropout_prob", d.AttentionProbsDropoutProb, path),
-            MaxPositionEmbeddings = JsonConfigFile.Int(json, "max_position_embeddings", d.MaxPositionEmbeddings, path),
-            LayerNormEps = JsonConfigFile.Double(json, "layer_norm_eps", d.LayerNormEps, path),
-            RelativeAttentionNumBuckets = JsonConfigFile.Int(json, "relative_attention_num_buckets", d.RelativeAttentionNumBuckets, path),
-            PadTokenId = JsonConfigFile.Int(json, "pad_token_id", d.PadTokenId, path),
+            VocabSize = file.Size("vocab_size", d.VocabSize, BertLayerSizes.MaxVocabSize),
+            HiddenSize = file.Size("hidden_size", d.HiddenSize, BertLayerSizes.MaxHiddenSize),
+            NumHiddenLayers = file.Size("num_hidden_layers", d.NumHiddenLayers, BertLayerSizes.MaxLayers),
+            NumAttentionHeads = file.Size("num_attention_heads", d.NumAttentionHeads, BertLayerSizes.MaxHiddenSize),
+            IntermediateSize = file.Size("intermediate_size", d.IntermediateSize, BertLayerSizes.MaxIntermediateSize),
+            HiddenAct = file.GetString("hidden_act") ?? d.HiddenAct,
+            HiddenDropoutProb = file.Probability("hidden_dropout_prob", d.HiddenDropoutProb),
+            AttentionProbsDropoutProb = file.Probability("attention_probs_dropout_prob", d.AttentionProbsDropoutProb),
+            MaxPositionEmbeddings = file.Size("max_position_embeddings", d.MaxPositionEmbeddings, BertLayerSizes.MaxPositions),
+            LayerNormEps = file.LayerNormEps(d.LayerNormEps),
+            RelativeAttentionNumBuckets = file.GetInt32("relative_attention_num_buckets") ?? d.RelativeAttentionNumBuckets,
+            PadTokenId = file.GetInt32("pad_token_id") ?? d.PadTokenId,
         };
         config.Validate(path);
         return config;
@@ -109,13 +106,5 @@ public sealed record MPNetConfig
         ["layer_norm_eps"] = LayerNormEps,
         ["relative_attention_num_buckets"] = RelativeAttentionNumBuckets,
         ["pad_token_id"] = PadTokenId,
-    };
-
-    /// <summary>The sizes of the feed-forward block, which is BERT's (intermediate.dense, output.dense/LayerNorm).</summary>
-    internal BertConfig LayerConfig() => new()
-    {
-        VocabSize = VocabSize, HiddenSize = HiddenSize, NumHiddenLayers = NumHiddenLayers, NumAttentionHeads = NumAttentionHeads,
-        IntermediateSize = IntermediateSize, HiddenAct = HiddenAct, HiddenDropoutProb = HiddenDropoutProb,
-        AttentionProbsDropoutProb = AttentionProbsDropoutProb, LayerNormEps = LayerNormEps,
     };
 }

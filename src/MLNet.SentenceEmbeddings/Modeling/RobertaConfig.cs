@@ -10,7 +10,7 @@ namespace MLNet.SentenceEmbeddings.Modeling;
 /// the padding index, so <see cref="MaxSequenceLength"/> is max_position_embeddings - pad_token_id - 1) and the defaults,
 /// which are Hugging Face's RobertaConfig / XLMRobertaConfig ones (published checkpoints set every key themselves).
 /// </summary>
-public sealed record RobertaConfig
+public sealed record RobertaConfig : IBertLayerSizes
 {
     public string ModelType { get; init; } = "roberta";
     public int VocabSize { get; init; } = 50265;
@@ -37,16 +37,11 @@ public sealed record RobertaConfig
         void Require(bool ok, string what) { if (!ok) throw new InvalidDataException($"{source}: {what}"); }
         Require(ModelType is "roberta" or "xlm-roberta", $"model_type '{ModelType}' is not RoBERTa (expected \"roberta\" or \"xlm-roberta\").");
         Require(VocabSize > 0, $"vocab_size must be positive, got {VocabSize}.");
-        Require(HiddenSize > 0 && NumAttentionHeads > 0 && HiddenSize % NumAttentionHeads == 0,
-            $"hidden_size ({HiddenSize}) must be a positive multiple of num_attention_heads ({NumAttentionHeads}).");
-        Require(NumHiddenLayers > 0, $"num_hidden_layers must be positive, got {NumHiddenLayers}.");
-        Require(IntermediateSize > 0, $"intermediate_size must be positive, got {IntermediateSize}.");
+        this.ValidateLayers(source);
         Require(TypeVocabSize > 0, $"type_vocab_size must be positive, got {TypeVocabSize}.");
         Require(PadTokenId >= 0 && PadTokenId < VocabSize, $"pad_token_id {PadTokenId} is outside the vocabulary of {VocabSize}.");
         Require(MaxSequenceLength > 0,
             $"max_position_embeddings ({MaxPositionEmbeddings}) leaves no position after the padding index {PadTokenId}.");
-        Require(Activations.IsSupported(HiddenAct),
-            $"hidden_act '{HiddenAct}' is not supported (expected {string.Join(", ", Activations.Supported)}).");
     }
 
     /// <summary>Reads the keys of a parsed config.json; missing keys keep Hugging Face's defaults for its model_type.</summary>
@@ -59,21 +54,23 @@ public sealed record RobertaConfig
         string type = JsonConfigFile.ModelType(json, "roberta", path);
         // XLMRobertaConfig's default vocabulary is BERT's size, RobertaConfig's the GPT-2 BPE size.
         var d = new RobertaConfig { VocabSize = type == "xlm-roberta" ? 30522 : 50265 };
+        var file = JsonConfigFile.Of(json, path);
+        // Sizes are capped as BERT's are (BertLayerSizes): a hostile config must not make the encoder allocate terabytes.
         var config = new RobertaConfig
         {
             ModelType = type,
-            VocabSize = JsonConfigFile.Int(json, "vocab_size", d.VocabSize, path),
-            HiddenSize = JsonConfigFile.Int(json, "hidden_size", d.HiddenSize, path),
-            NumHiddenLayers = JsonConfigFile.Int(json, "num_hidden_layers", d.NumHiddenLayers, path),
-            NumAttentionHeads = JsonConfigFile.Int(json, "num_attention_heads", d.NumAttentionHeads, path),
-            IntermediateSize = JsonConfigFile.Int(json, "intermediate_size", d.IntermediateSize, path),
-            HiddenAct = JsonConfigFile.String(json, "hidden_act", d.HiddenAct, path),
-            HiddenDropoutProb = JsonConfigFile.Double(json, "hidden_dropout_prob", d.HiddenDropoutProb, path),
-            AttentionProbsDropoutProb = JsonConfigFile.Double(json, "attention_probs_dropout_prob", d.AttentionProbsDropoutProb, path),
-            MaxPositionEmbeddings = JsonConfigFile.Int(json, "max_position_embeddings", d.MaxPositionEmbeddings, path),
-            TypeVocabSize = JsonConfigFile.Int(json, "type_vocab_size", d.TypeVocabSize, path),
-            LayerNormEps = JsonConfigFile.Double(json, "layer_norm_eps", d.LayerNormEps, path),
-            PadTokenId = JsonConfigFile.Int(json, "pad_token_id", d.PadTokenId, path),
+            VocabSize = file.Size("vocab_size", d.VocabSize, BertLayerSizes.MaxVocabSize),
+            HiddenSize = file.Size("hidden_size", d.HiddenSize, BertLayerSizes.MaxHiddenSize),
+            NumHiddenLayers = file.Size("num_hidden_layers", d.NumHiddenLayers, BertLayerSizes.MaxLayers),
+            NumAttentionHeads = file.Size("num_attention_heads", d.NumAttentionHeads, BertLayerSizes.MaxHiddenSize),
+            IntermediateSize = file.Size("intermediate_size", d.IntermediateSize, BertLayerSizes.MaxIntermediateSize),
+            HiddenAct = file.GetString("hidden_act") ?? d.HiddenAct,
+            HiddenDropoutProb = file.Probability("hidden_dropout_prob", d.HiddenDropoutProb),
+            AttentionProbsDropoutProb = file.Probability("attention_probs_dropout_prob", d.AttentionProbsDropoutProb),
+            MaxPositionEmbeddings = file.Size("max_position_embeddings", d.MaxPositionEmbeddings, BertLayerSizes.MaxPositions),
+            TypeVocabSize = file.Size("type_vocab_size", d.TypeVocabSize, BertLayerSizes.MaxTypeVocabSize),
+            LayerNormEps = file.LayerNormEps(d.LayerNormEps),
+            PadTokenId = file.GetInt32("pad_token_id") ?? d.PadTokenId,
         };
         config.Validate(path);
         return config;
@@ -97,13 +94,5 @@ public sealed record RobertaConfig
         ["layer_norm_eps"] = LayerNormEps,
         ["pad_token_id"] = PadTokenId,
         ["position_embedding_type"] = "absolute",
-    };
-
-    /// <summary>The BERT layer sizes (RoBERTa's transformer layers are BERT's, key for key).</summary>
-    internal BertConfig LayerConfig() => new()
-    {
-        VocabSize = VocabSize, HiddenSize = HiddenSize, NumHiddenLayers = NumHiddenLayers, NumAttentionHeads = NumAttentionHeads,
-        IntermediateSize = IntermediateSize, HiddenAct = HiddenAct, HiddenDropoutProb = HiddenDropoutProb,
-        AttentionProbsDropoutProb = AttentionProbsDropoutProb, LayerNormEps = LayerNormEps,
     };
 }

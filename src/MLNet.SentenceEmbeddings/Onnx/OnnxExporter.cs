@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
+using MLNet.SentenceEmbeddings.IO;
 using MLNet.SentenceEmbeddings.Pooling;
 using Onnx;
 using static MLNet.SentenceEmbeddings.Onnx.OnnxGraphNames;
@@ -73,7 +74,7 @@ public static class OnnxExporter
     public static void Export(OnnxExportPlan plan, string path, OnnxExportOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        OnnxFiles.WriteAtomically(path, ToBytes(plan, options));
+        AtomicFile.WriteAllBytes(path, ToBytes(plan, options));
     }
 
     /// <summary>The exported model as bytes (for an in-memory ONNX Runtime session).</summary>

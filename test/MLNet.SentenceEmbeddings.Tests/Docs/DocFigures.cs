@@ -5,11 +5,13 @@ namespace MLNet.SentenceEmbeddings.Tests.Docs;
 
 /// <summary>
 /// One source per figure: finds the figures written by hand in Markdown prose (decimals, percentages, ratios such as
-/// 1.16x) that no generated section holds. Generated sections are the text between "&lt;!-- NAME:start --&gt;" and
-/// "&lt;!-- NAME:end --&gt;", which commands write with their date and machine; code blocks, inline code and link
-/// targets are not prose. A prose figure passes when a generated section of any doc holds it, or holds a longer figure
-/// that rounds to it (0.9885 written as 0.989), or when the quoted-figures list names it (paper figures, versions,
-/// thresholds of tests, inputs of examples).
+/// 1.16x) that nothing in their own document sources. Generated sections are the text between "&lt;!-- NAME:start --&gt;"
+/// and "&lt;!-- NAME:end --&gt;", which commands write with their date and machine; code blocks, inline code and link
+/// targets are not prose. A prose figure of doc X passes when a generated section of X holds it, or holds a longer
+/// figure that rounds to it (0.9885 written as 0.989); when a generated section of a doc that the same line links to
+/// holds it (the reader is sent to the source); or when the quoted-figures list names it for X (paper figures, versions,
+/// thresholds of tests, inputs of examples). Matching per document keeps a number that some other doc's section
+/// happens to hold (80.42 there as an NDCG, here as a paper's accuracy) from counting as sourced.
 /// </summary>
 public static partial class DocFigures
 {
@@ -22,35 +24,24 @@ public static partial class DocFigures
     [GeneratedRegex(@"`[^`\n]*`|\]\([^)\n]*\)")]
     private static partial Regex InlineCodeOrLinkTarget();
 
-    // A number not inside a word or a dotted version (1.31.1), with an optional % or x (ratio) after it.
-    [GeneratedRegex(@"(?<![\w.])(\d+(?:\.\d+)?)(%|x(?!\w))?(?![\w.]|\.\d)")]
+    // The target of a Markdown link to another .md file, without its #anchor.
+    [GeneratedRegex(@"\]\(([^)#\s]+\.md)(?:#[^)\s]*)?\)")]
+    private static partial Regex LinkToDoc();
+
+    // A number not inside a word or a dotted version (1.31.1), with an optional % or x (ratio) after it; a full stop
+    // after it ends the sentence, not the number.
+    [GeneratedRegex(@"(?<![\w.])(\d+(?:\.\d+)?)(%|x(?!\w))?(?!\w|\.\d)")]
     private static partial Regex Number();
 
     [GeneratedRegex(@"\d+(?:\.\d+)?")]
     private static partial Regex AnyNumber();
 
     /// <summary>"file:line: figure (the line)" for every unsourced figure of <paramref name="docs"/> (name -> Markdown).</summary>
-    public static List<string> Unsourced(IReadOnlyDictionary<string, string> docs, IReadOnlySet<string> quoted)
+    /// <param name="docs">Repository-relative names with '/' ("README.md", "docs/onnx.md") and their Markdown.</param>
+    /// <param name="quoted">(doc name, figure as written: "0.107", "10%", "32x") pairs that prose may state without a generated source.</param>
+    public static List<string> Unsourced(IReadOnlyDictionary<string, string> docs, IReadOnlySet<(string Doc, string Figure)> quoted)
     {
-        var generated = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var text in docs.Values)
-            foreach (Match section in GeneratedSection().Matches(text))
-                foreach (Match n in AnyNumber().Matches(section.Groups[2].Value.Replace(",", "")))
-                    generated.Add(n.Value);
-        var decimals = generated.Where(g => g.Contains('.'))
-            .Select(g => (Value: decimal.Parse(g, CultureInfo.InvariantCulture), Places: g.Length - g.IndexOf('.') - 1)).ToList();
-
-        bool Sourced(string figure)
-        {
-            if (generated.Contains(figure) || quoted.Contains(figure)) return true;
-            int places = figure.Contains('.') ? figure.Length - figure.IndexOf('.') - 1 : 0;
-            if (places == 0) return false;
-            // decimal, not double: 0.9885 must round to 0.989 as written.
-            decimal value = decimal.Parse(figure, CultureInfo.InvariantCulture);
-            // The same figure with fewer digits: a generated one with more decimals that rounds to it.
-            return decimals.Any(g => g.Places > places && Math.Round(g.Value, places, MidpointRounding.AwayFromZero) == value);
-        }
-
+        var generated = docs.ToDictionary(d => d.Key, d => new GeneratedFigures(d.Value), StringComparer.Ordinal);
         var found = new List<string>();
         foreach (var (name, text) in docs.OrderBy(d => d.Key, StringComparer.Ordinal))
         {
@@ -58,21 +49,84 @@ public static partial class DocFigures
             static string Blank(Match m) => new('\n', m.Value.Count(c => c == '\n'));
             string prose = GeneratedSection().Replace(text, Blank);
             prose = CodeBlock().Replace(prose, Blank);
-            prose = InlineCodeOrLinkTarget().Replace(prose, "");
             var lines = prose.Split('\n');
             for (int i = 0; i < lines.Length; i++)
-                foreach (Match m in Number().Matches(lines[i]))
+            {
+                // Sources of this line: the doc itself, then the docs it links to.
+                var sources = new List<GeneratedFigures> { generated[name] };
+                foreach (Match link in LinkToDoc().Matches(lines[i]))
+                    if (generated.TryGetValue(Resolve(name, link.Groups[1].Value), out var linked)) sources.Add(linked);
+                foreach (Match m in Number().Matches(InlineCodeOrLinkTarget().Replace(lines[i], "")))
                 {
                     string figure = m.Groups[1].Value;
                     bool isFigure = figure.Contains('.') || m.Groups[2].Success;
-                    if (isFigure && !Sourced(figure)) found.Add($"{name}:{i + 1}: {m.Value} ({lines[i].Trim()})");
+                    if (isFigure && !quoted.Contains((name, m.Value)) && !sources.Any(s => s.Holds(figure)))
+                        found.Add($"{name}:{i + 1}: {m.Value} ({lines[i].Trim()})");
                 }
+            }
         }
         return found;
     }
 
-    /// <summary>The figures of a quoted-figures file: the first field of each line; '#' starts a comment.</summary>
-    public static HashSet<string> ReadQuoted(string path) =>
-        File.ReadLines(path).Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0)
-            .Select(l => l.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0]).ToHashSet(StringComparer.Ordinal);
+    /// <summary>
+    /// The (doc, figure) pairs of a quoted-figures file: each line is "FIGURE DOC [DOC ...]", naming the docs whose prose
+    /// may state the figure; '#' starts a comment.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A line that names no doc.</exception>
+    public static HashSet<(string Doc, string Figure)> ReadQuoted(string path)
+    {
+        var pairs = new HashSet<(string, string)>();
+        int number = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            number++;
+            var fields = line.Split('#')[0].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length == 0) continue;
+            if (fields.Length == 1)
+                throw new InvalidDataException($"{path}:{number}: '{fields[0]}' names no doc; expected FIGURE DOC [DOC ...] (e.g. 0.107 README.md).");
+            foreach (var doc in fields.Skip(1)) pairs.Add((doc, fields[0]));
+        }
+        return pairs;
+    }
+
+    /// <summary>The doc name a link in <paramref name="from"/> points to ("senteval.md" in docs/x.md is docs/senteval.md).</summary>
+    internal static string Resolve(string from, string target)
+    {
+        var parts = new List<string>(from.Split('/')[..^1]);
+        foreach (var part in target.Split('/'))
+        {
+            if (part == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); }
+            else if (part is not ("." or "")) parts.Add(part);
+        }
+        return string.Join('/', parts);
+    }
+
+    /// <summary>The numbers the generated sections of one doc hold.</summary>
+    private sealed class GeneratedFigures
+    {
+        private readonly HashSet<string> _figures = new(StringComparer.Ordinal);
+        private readonly List<(decimal Value, int Places)> _decimals;
+
+        public GeneratedFigures(string markdown)
+        {
+            foreach (Match section in GeneratedSection().Matches(markdown))
+                foreach (Match n in AnyNumber().Matches(section.Groups[2].Value.Replace(",", "")))
+                    _figures.Add(n.Value);
+            _decimals = _figures.Where(g => g.Contains('.'))
+                .Select(g => (decimal.Parse(g, CultureInfo.InvariantCulture), Places(g))).ToList();
+        }
+
+        public bool Holds(string figure)
+        {
+            if (_figures.Contains(figure)) return true;
+            int places = Places(figure);
+            if (places == 0) return false;
+            // decimal, not double: 0.9885 must round to 0.989 as written.
+            decimal value = decimal.Parse(figure, CultureInfo.InvariantCulture);
+            // The same figure with fewer digits: a generated one with more decimals that rounds to it.
+            return _decimals.Any(g => g.Places > places && Math.Round(g.Value, places, MidpointRounding.AwayFromZero) == value);
+        }
+
+        private static int Places(string figure) => figure.Contains('.') ? figure.Length - figure.IndexOf('.') - 1 : 0;
+    }
 }

@@ -32,7 +32,8 @@ public class DocFiguresTests
         var docs = RepositoryDocs();
         var quoted = DocFigures.ReadQuoted(QuotedFile);
         var unused = quoted.Where(q => DocFigures.Unsourced(docs, quoted.Where(x => x != q).ToHashSet()).Count == 0).ToList();
-        Assert.AreEqual(0, unused.Count, "docs/quoted-figures.txt lists figures no prose needs: " + string.Join(", ", unused));
+        Assert.AreEqual(0, unused.Count, "docs/quoted-figures.txt names docs whose prose does not need the figure: " +
+            string.Join(", ", unused.Select(u => $"{u.Figure} in {u.Doc}")));
     }
 
     [TestMethod]
@@ -45,8 +46,44 @@ public class DocFiguresTests
                        "Versions 1.31.1 and TorchSharp 0.107, `0.5` in code, [link](v2.5.html), 5 epochs and 2 cores are not figures.\n" +
                        "```\n0.123\n```\n",
         };
-        var found = DocFigures.Unsourced(doc, new HashSet<string> { "0.107" });
+        var found = DocFigures.Unsourced(doc, new HashSet<(string, string)> { ("a.md", "0.107") });
         CollectionAssert.AreEqual(new[] { "a.md:7: 85.92", "a.md:7: 60%", "a.md:7: 1.16x" }, found.Select(f => f[..f.IndexOf(" (", StringComparison.Ordinal)]).ToArray(),
             string.Join("\n", found));
+    }
+
+    [TestMethod]
+    public void AFigureIsSourcedOnlyByItsOwnDocOrADocItsLineLinksTo()
+    {
+        // 80.42 is a generated NDCG in b.md; typed into a.md as a paper's accuracy (at the end of a sentence) it must not
+        // count as sourced there.
+        var docs = new Dictionary<string, string>
+        {
+            ["docs/a.md"] = "# A\n\nThe paper reports 80.42.\nOur best run scores 84.34 ([b](b.md#runs)).\nSee 84.34 in [root](../README.md).\n",
+            ["docs/b.md"] = "# B\n\n<!-- runs:start -->\n| arctic-xs | 80.42 | 84.34 |\n<!-- runs:end -->\n",
+            ["README.md"] = "# R\n\nQuoted 80.42 for another doc.\n",
+        };
+        var quoted = new HashSet<(string, string)> { ("docs/b.md", "80.42") };
+        var found = DocFigures.Unsourced(docs, quoted).Select(f => f[..f.IndexOf(" (", StringComparison.Ordinal)]).ToArray();
+        CollectionAssert.AreEqual(new[] { "README.md:3: 80.42", "docs/a.md:3: 80.42", "docs/a.md:5: 84.34" }, found, string.Join("\n", found));
+
+        quoted.Add(("docs/a.md", "80.42"));
+        quoted.Add(("README.md", "80.42"));
+        CollectionAssert.AreEqual(new[] { "docs/a.md:5: 84.34" },
+            DocFigures.Unsourced(docs, quoted).Select(f => f[..f.IndexOf(" (", StringComparison.Ordinal)]).ToArray());
+    }
+
+    [TestMethod]
+    public void AQuotedLineMustNameItsDocs()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"quoted-{Guid.NewGuid():N}.txt");
+        try
+        {
+            File.WriteAllText(path, "# comment\n0.107 README.md docs/native-loading.md  # a version\n");
+            CollectionAssert.AreEquivalent(new[] { ("README.md", "0.107"), ("docs/native-loading.md", "0.107") }, DocFigures.ReadQuoted(path).ToArray());
+            File.WriteAllText(path, "0.107  # a version, no doc\n");
+            var e = Assert.ThrowsExactly<InvalidDataException>(() => DocFigures.ReadQuoted(path));
+            StringAssert.Contains(e.Message, ":1: '0.107' names no doc");
+        }
+        finally { File.Delete(path); }
     }
 }

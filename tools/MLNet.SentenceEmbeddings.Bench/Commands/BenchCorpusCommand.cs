@@ -22,22 +22,20 @@ public static class BenchCorpusCommand
     private static readonly Option<int> Window = CliOptions.Int("--window", "sbert embed's read-ahead window", CorpusEmbedder.DefaultWindow);
     private static readonly Option<int> SampleSeconds = CliOptions.Int("--sample-seconds", "seconds between resident-memory samples", 5);
     private static readonly Option<string> Work = new("--work") { Description = "scratch folder for the corpus and the output", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "sbert-bench-corpus") };
-    private static readonly Option<string?> Data = CliOptions.Data();
-    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("corpora.md");
-    private static readonly Option<bool> Json = CliOptions.Json();
+    private static readonly BenchReportOptionSet Report = new("corpora.md");
 
-    public static Command Create() => new Command("corpus", "resident memory of 'sbert embed' over a 1,000,000-line corpus (STSb sentences, numbered), " +
+    public static Command Create() => Report.AddTo(new Command("corpus", "resident memory of 'sbert embed' over a 1,000,000-line corpus (STSb sentences, numbered), " +
         "sampled from /proc while it runs, for --minutes; writes docs/corpora.md")
     {
-        Lines, Minutes, Window, SampleSeconds, Work, Data, Output, Json,
-    }.SetRun((r, ct) => Run(r, ct, Console.Out));
+        Lines, Minutes, Window, SampleSeconds, Work,
+    }).SetRun((r, ct) => Run(r, ct, Console.Out));
 
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output)
     {
         int lines = args.GetValue(Lines), window = args.GetValue(Window), every = args.GetValue(SampleSeconds);
         double minutes = args.GetValue(Minutes);
-        string work = args.GetValue(Work)!, data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
-        string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "corpora.md");
+        string work = args.GetValue(Work)!, data = Report.StsbRoot(args);
+        string? report = Report.ReportPath(args);
         Directory.CreateDirectory(work);
         string corpus = Path.Combine(work, $"stsb-{lines}.txt"), vectors = Path.Combine(work, "vectors.npy"), parts = ResumeParts.FolderFor(vectors);
         if (Directory.Exists(parts)) Directory.Delete(parts, recursive: true);
@@ -116,7 +114,7 @@ public static class BenchCorpusCommand
             MarkdownReport.WriteSection(report, section, "Corpora: streaming, resume and memory", md.ToString());
             output.WriteLine($"\nwrote {report}");
         }
-        if (args.GetValue(Json))
+        if (args.GetValue(Report.Json))
             output.WriteLine(new JsonObject
             {
                 ["lines"] = lines, ["finished"] = finished, ["rows_done"] = done, ["minutes"] = Math.Round(seconds / 60, 2),

@@ -25,14 +25,12 @@ public static class BenchCrossEncoderCommand
         "peak learning rate of the cross-encoder's head (default: its learning rate)");
     private static readonly Option<int> Seed = CliOptions.Int("--seed", "seeds both runs (dropout, shuffling, the new head)", 42, min: 0);
     private static readonly Option<string?> Save = new("--save") { Description = "also save the trained cross-encoder there" };
-    private static readonly Option<string?> Data = CliOptions.Data();
-    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("efficiency.md");
-    private static readonly Option<bool> Json = CliOptions.Json();
+    private static readonly BenchReportOptionSet Report = new("efficiency.md");
 
-    public static Command Create() => new Command("cross-encoder", "trains a cross-encoder on STSb and compares it with the bi-encoder; writes docs/efficiency.md")
+    public static Command Create() => Report.AddTo(new Command("cross-encoder", "trains a cross-encoder on STSb and compares it with the bi-encoder; writes docs/efficiency.md")
     {
-        Epochs, MaxExamples, HeadLearningRate, Seed, Save, Data, Output, Json,
-    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+        Epochs, MaxExamples, HeadLearningRate, Seed, Save,
+    }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     private const string Model = "default";
 
@@ -44,9 +42,9 @@ public static class BenchCrossEncoderCommand
         int seed = args.GetValue(Seed);
         var ceOptions = new CrossEncoderTrainingOptions { Epochs = epochs, Seed = seed, Log = output.WriteLine };
         if (args.GetValue(HeadLearningRate) is double headRate) ceOptions.HeadLearningRate = headRate;
-        string data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
-        string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "efficiency.md");
-        bool json = args.GetValue(Json);
+        string data = Report.StsbRoot(args);
+        string? report = Report.ReportPath(args);
+        bool json = args.GetValue(Report.Json);
 
         var train = StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-train.csv")).Take(max ?? int.MaxValue).ToList();
         var dev = StsBenchmarkReader.Read(Path.Combine(data, "stsb", "sts-dev.csv"));

@@ -27,14 +27,12 @@ public static class BenchEfficiencyCommand
     private static readonly Option<int?> QuoraPairs = CliOptions.OptionalInt("--quora-pairs", "Quora dev pairs used (default: all 10,000; 1000 with --quick)", min: 10);
     private static readonly Option<int> Threads = CliOptions.Int("--threads", "libtorch threads (default: cores)", Environment.ProcessorCount);
     private static readonly Option<int> BatchSize = CliOptions.Int("--batch-size", "sentences per forward pass", 32);
-    private static readonly Option<string?> Data = CliOptions.Data();
-    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("efficiency.md");
-    private static readonly Option<bool> Json = CliOptions.Json();
+    private static readonly BenchReportOptionSet Report = new("efficiency.md");
 
-    public static Command Create() => new Command("efficiency", "the 10k-sentence bi- vs cross-encoder experiment (SBERT Section 1), smart batching, and Quora duplicate-question search with float, int8 and binary indexes; writes docs/efficiency.md")
+    public static Command Create() => Report.AddTo(new Command("efficiency", "the 10k-sentence bi- vs cross-encoder experiment (SBERT Section 1), smart batching, and Quora duplicate-question search with float, int8 and binary indexes; writes docs/efficiency.md")
     {
-        Quick, Sentences, CePairs, SpeedSentences, Rounds, QuoraPairs, Threads, BatchSize, Data, Output, Json,
-    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+        Quick, Sentences, CePairs, SpeedSentences, Rounds, QuoraPairs, Threads, BatchSize,
+    }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     /// <summary>The paper's pool: n = 10,000 sentences, n(n-1)/2 = 49,995,000 pairs.</summary>
     private const int PaperSentences = 10_000;
@@ -51,11 +49,11 @@ public static class BenchEfficiencyCommand
         int? quoraPairs = args.GetValue(QuoraPairs) ?? (quick ? 1_000 : null);
         int threads = args.GetValue(Threads);
         int batchSize = args.GetValue(BatchSize);
-        var folders = BenchmarkInputs.DataFolders(args.GetValue(Data), "stsb", "quora");
+        var folders = Report.DataFolders(args, "stsb", "quora");
         string data = folders.Root("stsb");
-        string? explicitOutput = args.GetValue(Output);
+        string? explicitOutput = args.GetValue(Report.Output);
         string? report = quick && explicitOutput is null ? null : BenchmarkInputs.ReportPath(explicitOutput, "efficiency.md");
-        bool json = args.GetValue(Json);
+        bool json = args.GetValue(Report.Json);
 
         string command = "dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- efficiency" +
                          (quick ? " --quick" : "") + $" --sentences {count} --ce-pairs {cePairs} --speed-sentences {speedCount} --threads {threads} --batch-size {batchSize}" +

@@ -24,14 +24,12 @@ public static class BenchEncoderCommand
     private static readonly Option<int> Rounds = CliOptions.Int("--rounds", "interleaved rounds", 3);
     private static readonly Option<int> Threads = CliOptions.Int("--threads", "threads for both libtorch and ONNX Runtime (default: cores)", Environment.ProcessorCount);
     private static readonly Option<int> BatchSize = CliOptions.Int("--batch-size", "sentences per forward pass", 32);
-    private static readonly Option<string?> Data = CliOptions.Data();
-    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("benchmarks.md");
-    private static readonly Option<bool> Json = CliOptions.Json();
+    private static readonly BenchReportOptionSet Report = new("benchmarks.md");
 
-    public static Command Create() => new Command("encoder", "sentences/s (median of interleaved rounds) of this encoder in fp32 and bf16 vs ONNX Runtime on the same ONNX file, and STSb-test Spearman; writes docs/benchmarks.md")
+    public static Command Create() => Report.AddTo(new Command("encoder", "sentences/s (median of interleaved rounds) of this encoder in fp32 and bf16 vs ONNX Runtime on the same ONNX file, and STSb-test Spearman; writes docs/benchmarks.md")
     {
-        Model, Sentences, Rounds, Threads, BatchSize, Data, Output, Json,
-    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+        Model, Sentences, Rounds, Threads, BatchSize,
+    }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
@@ -40,9 +38,9 @@ public static class BenchEncoderCommand
         int rounds = args.GetValue(Rounds);
         int threads = args.GetValue(Threads);
         int batchSize = args.GetValue(BatchSize);
-        string data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
-        string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "benchmarks.md");
-        bool json = args.GetValue(Json);
+        string data = Report.StsbRoot(args);
+        string? report = Report.ReportPath(args);
+        bool json = args.GetValue(Report.Json);
         var model = PretrainedModels.Find(modelName) ?? throw new UsageException($"--model: '{modelName}' is not an embedded model; the benchmark needs its ONNX file.");
 
         var sentences = BenchmarkInputs.UniqueStsbSentences(data).Take(count).ToList<string?>();

@@ -20,14 +20,12 @@ public static class BenchMemoryCommand
     private static readonly Option<int> Sentences = CliOptions.Int("--sentences", "sentences to embed", 100_000);
     private static readonly Option<int> Chunk = CliOptions.Int("--chunk", "sentences per Encode call", 5_000);
     private static readonly Option<string> Precision = EncoderOptionSet.PrecisionOption("--precision", "forward-pass precision");
-    private static readonly Option<string?> Data = CliOptions.Data();
-    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("benchmarks.md");
-    private static readonly Option<bool> Json = CliOptions.Json();
+    private static readonly BenchReportOptionSet Report = new("benchmarks.md");
 
-    public static Command Create() => new Command("memory", "resident memory while embedding N sentences (STSb sentences, numbered to make them distinct) in chunks; writes docs/benchmarks.md")
+    public static Command Create() => Report.AddTo(new Command("memory", "resident memory while embedding N sentences (STSb sentences, numbered to make them distinct) in chunks; writes docs/benchmarks.md")
     {
-        Model, Sentences, Chunk, Precision, Data, Output, Json,
-    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+        Model, Sentences, Chunk, Precision,
+    }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
@@ -35,9 +33,9 @@ public static class BenchMemoryCommand
         int total = args.GetValue(Sentences);
         int chunk = args.GetValue(Chunk);
         var precision = EncoderOptionSet.ParsePrecision(args.GetValue(Precision)!);
-        string data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
-        string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "benchmarks.md");
-        bool json = args.GetValue(Json);
+        string data = Report.StsbRoot(args);
+        string? report = Report.ReportPath(args);
+        bool json = args.GetValue(Report.Json);
 
         var pool = BenchmarkInputs.UniqueStsbSentences(data);
         using var encoder = SentenceEncoder.Load(modelName, new SentenceEncoderOptions { Precision = precision });

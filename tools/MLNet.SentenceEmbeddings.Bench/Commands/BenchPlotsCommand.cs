@@ -20,21 +20,19 @@ namespace MLNet.SentenceEmbeddings.Bench.Commands;
 public static class BenchPlotsCommand
 {
     private static readonly Option<string> Model = new("--model") { Description = "default | minilm | arctic-xs | PATH", DefaultValueFactory = _ => "default" };
-    private static readonly Option<string?> Data = CliOptions.Data();
-    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("benchmarks.md");
-    private static readonly Option<bool> Json = CliOptions.Json();
+    private static readonly BenchReportOptionSet Report = new("benchmarks.md");
 
-    public static Command Create() => new Command("plots", "writes docs/sts-scatter.png (cosine vs gold on STSb test, computed now) and docs/speed.png (the speed table that 'bench encoder' last wrote to the report, redrawn; nothing is timed), and a section of the report showing both")
+    public static Command Create() => Report.AddTo(new Command("plots", "writes docs/sts-scatter.png (cosine vs gold on STSb test, computed now) and docs/speed.png (the speed table that 'bench encoder' last wrote to the report, redrawn; nothing is timed), and a section of the report showing both")
     {
-        Model, Data, Output, Json,
-    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+        Model,
+    }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
         string modelName = args.GetValue(Model)!;
-        string data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
-        string report = BenchmarkInputs.ReportPath(args.GetValue(Output), "benchmarks.md") ?? throw new UsageException("--output: not in a repository; name the report to update.");
-        bool json = args.GetValue(Json);
+        string data = Report.StsbRoot(args);
+        string report = Report.ReportPath(args) ?? throw new UsageException("--output: not in a repository; name the report to update.");
+        bool json = args.GetValue(Report.Json);
         string docs = Path.GetDirectoryName(Path.GetFullPath(report))!;
         string footnote = $"{MachineInfo.Today}, {MachineInfo.Describe()}";
 

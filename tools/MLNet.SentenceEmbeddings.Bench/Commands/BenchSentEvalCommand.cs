@@ -9,6 +9,7 @@ using MLNet.SentenceEmbeddings.Cli.Commands;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Data.SentEval;
+using MLNet.SentenceEmbeddings.IO;
 using MLNet.SentenceEmbeddings.MLNet.SentEval;
 using MLNet.SentenceEmbeddings.Pooling;
 
@@ -31,13 +32,12 @@ public static class BenchSentEvalCommand
     private static readonly Option<bool> Quick = new("--quick") { Description = "3 folds, half the C grids: smoke run; written to the report marked as such" };
     private static readonly Option<string?> Cache = new("--cache") { Description = "sentence-vector cache (default: ~/.cache/mlnet-sentence-embeddings/senteval)" };
     private static readonly Option<int?> Threads = CliOptions.OptionalInt("--threads", "libtorch threads");
-    private static readonly Option<string?> Data = CliOptions.Data();
-    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("senteval.md");
+    private static readonly BenchReportOptionSet Report = new("senteval.md", json: false);
 
-    public static Command Create() => new Command("senteval", "runs SentEval (sbert eval senteval's protocol) for each configuration; writes docs/senteval.md")
+    public static Command Create() => Report.AddTo(new Command("senteval", "runs SentEval (sbert eval senteval's protocol) for each configuration; writes docs/senteval.md")
     {
-        Configs, Tuned, Tasks, KFold, Quick, Cache, Threads, Data, Output,
-    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+        Configs, Tuned, Tasks, KFold, Quick, Cache, Threads,
+    }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     /// <summary>SBERT-NLI-base, Table 5 of Reimers and Gurevych (2019): the reference row.</summary>
     private static readonly (string Task, double Accuracy)[] PaperSbertNliBase =
@@ -82,14 +82,14 @@ public static class BenchSentEvalCommand
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
         var tasks = args.GetValue(Tasks)!;
-        var data = BenchmarkInputs.DataFolders(args.GetValue(Data), tasks.Select(EvalSentEvalCommand.DataSetName).ToArray());
+        var data = Report.DataFolders(args, tasks.Select(EvalSentEvalCommand.DataSetName).ToArray());
         bool quick = args.GetValue(Quick);
         int kfold = args.GetValue(KFold);
         int? threads = args.GetValue(Threads);
         string cache = args.GetValue(Cache) ?? EvalSentEvalCommand.DefaultCache;
         var tuned = args.GetValue(Tuned) ?? [];
         var configList = args.GetValue(Configs);
-        string report = BenchmarkInputs.ReportPath(args.GetValue(Output), "senteval.md") ?? Path.Combine("docs", "senteval.md");
+        string report = Report.ReportPath(args) ?? Path.Combine("docs", "senteval.md");
 
         EncoderFeatureSource Encoder(string model, PoolingMode? pooling) => EvalSentEvalCommand.Encoder(model,
             new SentenceEncoderOptions { Pooling = pooling, Threads = threads }, cache);
@@ -144,8 +144,7 @@ public static class BenchSentEvalCommand
                     C = string.Join("/", t.ChosenC.Distinct().Select(c => c.ToString(CultureInfo.InvariantCulture))),
                     FeatureSeconds = Math.Round(t.EmbeddingTime.TotalSeconds, 1), ClassifierSeconds = Math.Round(t.ClassifierTime.TotalSeconds, 1), Fits = t.Fits,
                 });
-                Directory.CreateDirectory(store);
-                File.WriteAllText(Path.Combine(store, FileName(config.Id)), JsonSerializer.Serialize(stored, new JsonSerializerOptions { WriteIndented = true }));
+                AtomicFile.WriteAllText(Path.Combine(store, FileName(config.Id)), JsonSerializer.Serialize(stored, new JsonSerializerOptions { WriteIndented = true }));
                 var results = Directory.GetFiles(store, "*.json").Select(f => JsonSerializer.Deserialize<StoredResult>(File.ReadAllText(f))!).ToList();
                 MarkdownReport.WriteSection(report, "senteval", "SentEval transfer tasks", Render(results, all.Select(c => c.Id).ToList()));
             }

@@ -24,15 +24,13 @@ public static class BenchSoakCommand
     private static readonly Option<int> SampleSeconds = CliOptions.Int("--sample-seconds", "seconds between resident-memory samples", 15);
     private static readonly Option<double> WarmupFraction = new("--warmup") { Description = "share of the run counted as warm-up before memory must stay flat", DefaultValueFactory = _ => 0.2 };
     private static readonly Option<double> FloorWindow = new("--window-minutes") { Description = "window whose lowest resident-memory sample is its floor", DefaultValueFactory = _ => 2 };
-    private static readonly Option<string?> Data = CliOptions.Data();
-    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("reliability.md");
-    private static readonly Option<bool> Json = CliOptions.Json();
+    private static readonly BenchReportOptionSet Report = new("reliability.md");
 
-    public static Command Create() => new Command("soak", "10 minutes of 8 concurrent generator callers and repeated ML.NET Fit/Transform/Save/Load, " +
+    public static Command Create() => Report.AddTo(new Command("soak", "10 minutes of 8 concurrent generator callers and repeated ML.NET Fit/Transform/Save/Load, " +
         "every vector checked against a single-threaded run, resident memory sampled; writes docs/reliability.md")
     {
-        Minutes, Callers, SampleSeconds, WarmupFraction, FloorWindow, Data, Output, Json,
-    }.SetRun((r, ct) => Run(r, ct, Console.Out));
+        Minutes, Callers, SampleSeconds, WarmupFraction, FloorWindow,
+    }).SetRun((r, ct) => Run(r, ct, Console.Out));
 
     private sealed class TextRow
     {
@@ -60,8 +58,8 @@ public static class BenchSoakCommand
     {
         double minutes = args.GetValue(Minutes), warmup = args.GetValue(WarmupFraction);
         int callers = args.GetValue(Callers), every = args.GetValue(SampleSeconds);
-        string data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
-        string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "reliability.md");
+        string data = Report.StsbRoot(args);
+        string? report = Report.ReportPath(args);
         var pool = BenchmarkInputs.UniqueStsbSentences(data).Take(200).ToList();
         var mlRows = pool.Take(64).Select(t => new TextRow { Text = t }).ToList();
         string zip = Path.Combine(Path.GetTempPath(), $"sbert-bench-soak-{Environment.ProcessId}.zip");
@@ -191,7 +189,7 @@ public static class BenchSoakCommand
             MarkdownReport.WriteSection(report, "bench-soak", "Reliability", md.ToString());
             output.WriteLine($"\nwrote {report}");
         }
-        if (args.GetValue(Json))
+        if (args.GetValue(Report.Json))
             output.WriteLine(new System.Text.Json.Nodes.JsonObject
             {
                 ["minutes"] = minutes, ["generator_calls"] = samples[^1].GeneratorCalls, ["ml_cycles"] = samples[^1].MlCycles, ["vectors_checked"] = vectorsChecked,

@@ -20,14 +20,12 @@ public static class BenchTransformCommand
     private static readonly Option<int> Sentences = CliOptions.Int("--sentences", "unique STSb sentences", 10_000, min: 100);
     private static readonly Option<int> Rounds = CliOptions.Int("--rounds", "interleaved rounds", 3);
     private static readonly Option<int> Threads = CliOptions.Int("--threads", "libtorch threads (default: cores)", Environment.ProcessorCount);
-    private static readonly Option<string?> Data = CliOptions.Data();
-    private static readonly Option<string?> Output = BenchmarkInputs.ReportOption("benchmarks.md");
-    private static readonly Option<bool> Json = CliOptions.Json();
+    private static readonly BenchReportOptionSet Report = new("benchmarks.md");
 
-    public static Command Create() => new Command("transform", "the ML.NET transform vs the core encoder, before and after Save/Load; writes docs/benchmarks.md")
+    public static Command Create() => Report.AddTo(new Command("transform", "the ML.NET transform vs the core encoder, before and after Save/Load; writes docs/benchmarks.md")
     {
-        Model, Sentences, Rounds, Threads, Data, Output, Json,
-    }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
+        Model, Sentences, Rounds, Threads,
+    }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     private sealed class Row
     {
@@ -40,9 +38,9 @@ public static class BenchTransformCommand
         int count = args.GetValue(Sentences);
         int rounds = args.GetValue(Rounds);
         int threads = args.GetValue(Threads);
-        string data = BenchmarkInputs.StsbRoot(args.GetValue(Data));
-        string? report = BenchmarkInputs.ReportPath(args.GetValue(Output), "benchmarks.md");
-        bool json = args.GetValue(Json);
+        string data = Report.StsbRoot(args);
+        string? report = Report.ReportPath(args);
+        bool json = args.GetValue(Report.Json);
 
         var sentences = BenchmarkInputs.UniqueStsbSentences(data).Take(count).ToList<string?>();
         var ml = new MLContext(1);

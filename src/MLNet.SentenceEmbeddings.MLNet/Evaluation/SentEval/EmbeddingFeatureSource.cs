@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.ML;
 using MLNet.SentenceEmbeddings.Data.SentEval;
+using MLNet.SentenceEmbeddings.IO;
 
 namespace MLNet.SentenceEmbeddings.MLNet.SentEval;
 
@@ -104,24 +105,19 @@ public abstract class EmbeddingFeatureSource : ISentEvalFeatureSource
         return rows;
     }
 
-    private static void WriteCache(string file, float[][] vectors)
+    private static void WriteCache(string file, float[][] vectors) => AtomicFile.Write(file, stream =>
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        string tmp = file + "." + Environment.ProcessId + ".tmp";
-        using (var writer = new BinaryWriter(File.Create(tmp)))
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        int dim = vectors.Length == 0 ? 0 : vectors[0].Length;
+        writer.Write(vectors.Length);
+        writer.Write(dim);
+        var bytes = new byte[4 * dim];
+        foreach (var v in vectors)
         {
-            int dim = vectors.Length == 0 ? 0 : vectors[0].Length;
-            writer.Write(vectors.Length);
-            writer.Write(dim);
-            var bytes = new byte[4 * dim];
-            foreach (var v in vectors)
-            {
-                Buffer.BlockCopy(v, 0, bytes, 0, bytes.Length);
-                writer.Write(bytes);
-            }
+            Buffer.BlockCopy(v, 0, bytes, 0, bytes.Length);
+            writer.Write(bytes);
         }
-        File.Move(tmp, file, overwrite: true);
-    }
+    });
 
     public virtual void Dispose() => GC.SuppressFinalize(this);
 }
