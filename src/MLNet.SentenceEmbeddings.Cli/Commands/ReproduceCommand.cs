@@ -56,7 +56,7 @@ public static class ReproduceCommand
         {
             var d = defaults();
             return Run(new Settings(r.GetValue(tables) ?? known, r.GetValue(quick), r.GetValue(stsYears), r.GetValue(threads),
-                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetValue(rows), r.GetValue(json), d.CommandLine), ct, Console.Out);
+                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetValue(rows) is { Length: > 0 } only ? only : null, r.GetValue(json), d.CommandLine), ct, Console.Out);
         });
     }
 

@@ -11,7 +11,8 @@ namespace MLNet.SentenceEmbeddings.Native;
 /// </summary>
 /// <remarks>
 /// Process-wide and permanent, as glibc's settings are: the heap stays at its peak instead of shrinking. Applied once,
-/// when training starts; a no-op where the C library is not glibc (mallopt missing or refusing).
+/// when training starts (unless <see cref="Training.TrainingOptions.KeepFreedMemory"/> is false); a no-op where the C
+/// library is not glibc (mallopt missing or refusing).
 /// </remarks>
 internal static class GlibcHeap
 {
