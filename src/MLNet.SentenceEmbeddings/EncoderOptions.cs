@@ -42,6 +42,16 @@ public class EncoderOptions
     /// <summary>"cpu" (default), "cuda" or "cuda:N". CUDA needs the build with -p:TorchBackend=cuda.</summary>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>
+    /// Keep the memory libtorch frees in the process heap once a model is placed on the CPU (glibc on Linux). Every
+    /// batch and training step frees and re-allocates the same large buffers; handed back to the kernel, they were
+    /// faulted in again page by page, about a hundred page faults per sentence encoded and tens of thousands per
+    /// training step, which on a virtual machine cost a large part of the time (docs/benchmarks.md, docs/training.md).
+    /// Process-wide and permanent once applied, as glibc's settings are: the heap then stays at its peak instead of
+    /// shrinking. false leaves glibc alone (for a process whose other work needs memory back between bursts).
+    /// </summary>
+    public bool KeepFreedMemory { get; set; } = true;
+
     /// <summary>Overrides the model's max_seq_length (tokens, special tokens included); null keeps the model's.</summary>
     public int? MaxSequenceLength { get; set; }
 

@@ -14,6 +14,7 @@ internal static class ModelSetup
     {
         var device = torch.device(options.Device);
         if (options.Threads is int threads) torch.set_num_threads(threads);
+        if (options.KeepFreedMemory && device.type == DeviceType.CPU) Native.GlibcHeap.KeepFreedMemory();
         foreach (var m in modules)
         {
             m.to(device);

@@ -3,16 +3,17 @@ using System.Runtime.InteropServices;
 namespace MLNet.SentenceEmbeddings.Native;
 
 /// <summary>
-/// Keeps memory that libtorch frees in the process heap instead of handing it back to the kernel. A training step
-/// frees and allocates the same large buffers every time (gradients and optimizer temporaries: the word-embedding
-/// gradient of a 30,522 x 384 vocabulary alone is 47 MB). glibc serves blocks above its mmap threshold (at most 32 MB)
-/// with a fresh mapping and trims the heap's free top, so each step touched about 50,000 new pages, one page fault
-/// each, which on a virtual machine is a trip to the hypervisor (docs/training.md, training throughput).
+/// Keeps memory that libtorch frees in the process heap instead of handing it back to the kernel. A training step or
+/// an encoded batch frees and allocates the same large buffers every time (activations, gradients, optimizer
+/// temporaries: the word-embedding gradient of a 30,522 x 384 vocabulary alone is 47 MB). glibc serves blocks above its
+/// mmap threshold (at most 32 MB) with a fresh mapping and trims the heap's free top, so each training step touched
+/// about 50,000 new pages and each sentence encoded about a hundred, one page fault each, which on a virtual machine is
+/// a trip to the hypervisor (docs/training.md, training throughput).
 /// </summary>
 /// <remarks>
 /// Process-wide and permanent, as glibc's settings are: the heap stays at its peak instead of shrinking. Applied once,
-/// when training starts (unless <see cref="Training.TrainingOptions.KeepFreedMemory"/> is false); a no-op where the C
-/// library is not glibc (mallopt missing or refusing).
+/// when the first model is placed on the CPU (unless <see cref="EncoderOptions.KeepFreedMemory"/> is false); a no-op
+/// where the C library is not glibc (mallopt missing or refusing).
 /// </remarks>
 internal static class GlibcHeap
 {

@@ -16,7 +16,6 @@ internal static class TrainingLoop
     public static TrainingResult Run(ITrainingTarget target, IReadOnlyList<TrainingExample> examples, TrainingOptions options, string? resumeFrom)
     {
         options.Validate();
-        if (options.KeepFreedMemory) Native.GlibcHeap.KeepFreedMemory();
         int stepsPerEpoch = (examples.Count + options.BatchSize - 1) / options.BatchSize;
         int totalSteps = stepsPerEpoch * options.Epochs;
         int warmup = (int)Math.Ceiling(totalSteps * options.WarmupFraction);

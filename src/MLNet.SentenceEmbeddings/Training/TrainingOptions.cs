@@ -36,13 +36,6 @@ public class TrainingOptions
     /// beats float32 (see <see cref="MatmulProbe"/>); docs/training.md has the measured throughput.
     /// </summary>
     public Precision Precision { get; set; } = Precision.Float32;
-    /// <summary>
-    /// Keep the memory libtorch frees in the process heap from the first training step on (glibc on Linux): a step
-    /// frees and re-allocates the same large buffers, and handing them back to the kernel made every step fault in tens
-    /// of thousands of fresh pages, which on a virtual machine cost most of the step (docs/training.md, training
-    /// throughput). Process-wide and permanent once applied: the heap then stays at its peak. false leaves glibc alone.
-    /// </summary>
-    public bool KeepFreedMemory { get; set; } = true;
     /// <summary>Seeds libtorch (dropout, new parameters) and the shuffling: the same seed gives the same weights on CPU.</summary>
     public int Seed { get; set; } = 42;
     public bool Shuffle { get; set; } = true;

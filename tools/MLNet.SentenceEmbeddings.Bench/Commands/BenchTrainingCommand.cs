@@ -187,12 +187,11 @@ public static class BenchTrainingCommand
                 var pair = new List<double>();
                 foreach (var precision in new[] { Precision.Float32, Precision.BFloat16 })
                 {
-                    using var encoder = SentenceEncoder.Load(Model);
+                    using var encoder = SentenceEncoder.Load(Model, new SentenceEncoderOptions { KeepFreedMemory = keep });
                     var clock = new System.Diagnostics.Stopwatch();
                     var options = Options(output, 1);
                     options.Precision = precision;
                     options.Shuffle = false;
-                    options.KeepFreedMemory = keep;
                     options.Progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == warm) clock.Start(); });
                     new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(train);
                     clock.Stop();
@@ -215,7 +214,7 @@ public static class BenchTrainingCommand
             md.AppendLine();
             md.AppendLine($"Regression objective, {steps - warm} timed steps of batch 16 on STSb train pairs (after {warm} warm-up steps), all cores. " +
                           "bf16 = libtorch's CPU autocast around the forward pass (matrix products in bfloat16; weights, gradients and AdamW in float32). " +
-                          "Freed memory: what glibc does with the buffers libtorch frees each step (TrainingOptions.KeepFreedMemory, default kept since 2026-12-02; " +
+                          "Freed memory: what glibc does with the buffers libtorch frees each step (EncoderOptions.KeepFreedMemory, default kept since 2026-12-02; " +
                           "rows measured before that date ran with it returned). The two settings run in that order in one process, not interleaved. " +
                           "The last column is MatmulProbe's bf16 vs fp32 matrix product, the probe the library uses to pick a precision.");
             md.AppendLine();
