@@ -20,6 +20,7 @@ public static class BenchCorpusCommand
     private static readonly Option<int> Lines = CliOptions.Int("--lines", "corpus lines", 1_000_000, min: 1_000);
     private static readonly Option<double> Minutes = new("--minutes") { Description = "stop the embedding after this long if it has not finished (0: run to the end)", DefaultValueFactory = _ => 10 };
     private static readonly Option<int> Window = CliOptions.Int("--window", "sbert embed's read-ahead window", CorpusEmbedder.DefaultWindow);
+    private static readonly Option<int?> Threads = CliOptions.OptionalInt("--threads", "sbert embed's libtorch threads (default: one per core)");
     private static readonly Option<int> SampleSeconds = CliOptions.Int("--sample-seconds", "seconds between resident-memory samples", 5);
     private static readonly Option<string> Work = new("--work") { Description = "scratch folder for the corpus and the output", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "sbert-bench-corpus") };
     private static readonly BenchReportOptionSet Report = new("corpora.md");
@@ -27,7 +28,7 @@ public static class BenchCorpusCommand
     public static Command Create() => Report.AddTo(new Command("corpus", "resident memory of 'sbert embed' over a 1,000,000-line corpus (STSb sentences, numbered), " +
         "sampled from /proc while it runs, for --minutes; writes docs/corpora.md")
     {
-        Lines, Minutes, Window, SampleSeconds, Work,
+        Lines, Minutes, Window, Threads, SampleSeconds, Work,
     }).SetRun((r, ct) => Run(r, ct, Console.Out));
 
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output)
@@ -47,7 +48,9 @@ public static class BenchCorpusCommand
         output.WriteLine($"wrote {corpus}: {lines:N0} lines from {pool.Count:N0} unique STSb sentences ({new FileInfo(corpus).Length / 1e6:F0} MB)");
 
         string sbert = Path.Combine(AppContext.BaseDirectory, "sbert.dll");
-        string[] embedArgs = { "embed", "--input", corpus, "--output", vectors, "--window", window.ToString(CultureInfo.InvariantCulture), "--resume" };
+        int? threads = args.GetValue(Threads);
+        string[] embedArgs = [ "embed", "--input", corpus, "--output", vectors, "--window", window.ToString(CultureInfo.InvariantCulture), "--resume",
+            .. threads is int t ? new[] { "--threads", t.ToString(CultureInfo.InvariantCulture) } : [] ];
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         psi.ArgumentList.Add(sbert);
         foreach (var a in embedArgs) psi.ArgumentList.Add(a);
@@ -88,7 +91,7 @@ public static class BenchCorpusCommand
         md.AppendLine($"## Resident memory of sbert embed on {lines:N0} lines, window {window:N0}");
         md.AppendLine();
         md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()} (load average {load} at the end: the machine was shared).");
-        md.AppendLine($"Command: `{BenchRootCommand.CommandPrefix} corpus --lines {lines} --minutes {minutes.ToString(CultureInfo.InvariantCulture)} --window {window} --sample-seconds {every}`, " +
+        md.AppendLine($"Command: `{BenchRootCommand.CommandPrefix} corpus --lines {lines} --minutes {minutes.ToString(CultureInfo.InvariantCulture)} --window {window}{(threads is int n ? $" --threads {n}" : "")} --sample-seconds {every}`, " +
                       $"which runs `sbert {string.Join(' ', embedArgs).Replace(work, "WORK")}` (all-MiniLM-L6-v2, fp32, batch 32, its defaults) as a child process.");
         md.AppendLine();
         md.AppendLine(finished
