@@ -57,7 +57,12 @@ internal static class HubBlobDownload
             // As AtomicFile does: the bytes are on disk before the rename, so after a crash the blob is whole or absent.
             stream.Flush(flushToDisk: true);
         }
-        File.Move(incomplete, blob, overwrite: true);
+        try { File.Move(incomplete, blob, overwrite: true); }
+        catch (FileNotFoundException) when (HubCache.HasFile(blob, metadata.Size))
+        {
+            // A concurrent download of the same blob opened the shared partial file after this one released it, found it
+            // complete and renamed it first: the blob is in place, checked by whichever of the two renamed it.
+        }
         context.Settings.Progress?.Report(new HubDownloadProgress(context.RepoId, file, metadata.Size, metadata.Size));
         return blob;
     }
