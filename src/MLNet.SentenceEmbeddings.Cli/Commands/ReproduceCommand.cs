@@ -29,8 +29,9 @@ public static class ReproduceCommand
     public static Command Create(string name, string description, Func<Defaults> defaults)
     {
         var known = Tables.Select(t => t.Number).ToArray();
-        var tables = CliOptions.List("--tables", "comma list (default: all): 1 unsupervised STS (STSb, SICK-R; STS12-16 with --sts-years), " +
-            "2 STSb regression training, 5 SentEval, 6 pooling/concatenation ablation (NLI softmax), 7 encoding speed", known);
+        var tables = CliOptions.List("--tables", "comma list (default: all but objectives, which reuses Table 2's encoders): 1 unsupervised STS (STSb, SICK-R; STS12-16 with --sts-years), " +
+            "2 STSb training (regression, CoSENT, NLI then STSb, cross-encoder), 5 SentEval, 6 pooling/concatenation ablation (NLI softmax), 7 encoding speed, " +
+            "objectives: every training objective scored on the same sets", known);
         tables.Validators.Add(r =>
         {
             foreach (var t in r.GetValueOrDefault<string[]?>() ?? [])
@@ -47,30 +48,34 @@ public static class ReproduceCommand
         var epochs = CliOptions.OptionalInt("--epochs", "Table 2: training epochs (default: the paper's 4; 1 with --quick)");
         var rows = CliOptions.List("--rows", "Table 2: train only these rows (default: all); the others report the seeds already kept, so two " +
             "processes can share the work", [.. Table2SupervisedSts.RowKeys]);
+        var precision = EncoderOptionSet.PrecisionOption("--precision", "Table 2: training precision; bf16 runs the forward pass under libtorch's CPU " +
+            "autocast (faster only on CPUs with bf16 matrix units; kept runs of the other precision are compared, not reused)");
         var json = CliOptions.Json("{\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..}");
         var command = new Command(name, description + " (about an hour on 2 cores; --quick about 5 min)")
         {
-            tables, quick, stsYears, threads, data, output, artifacts, cache, seeds, epochs, rows, json,
+            tables, quick, stsYears, threads, data, output, artifacts, cache, seeds, epochs, rows, precision, json,
         };
         return command.SetRun((r, ct) =>
         {
             var d = defaults();
-            return Run(new Settings(r.GetValue(tables) ?? known, r.GetValue(quick), r.GetValue(stsYears), r.GetValue(threads),
-                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetValue(rows) is { Length: > 0 } only ? only : null, r.GetValue(json), d.CommandLine), ct, Console.Out);
+            return Run(new Settings(r.GetValue(tables) is { Length: > 0 } chosen ? chosen : known.Where(t => t != ObjectivesCompared.Id).ToArray(), r.GetValue(quick), r.GetValue(stsYears), r.GetValue(threads),
+                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetValue(rows) is { Length: > 0 } only ? only : null,
+                EncoderOptionSet.ParsePrecision(r.GetValue(precision)!), r.GetValue(json), d.CommandLine), ct, Console.Out);
         });
     }
 
     private sealed record Settings(string[] Tables, bool Quick, string? StsYears, int Threads, string? Data, string? Report, string? Artifacts,
-        string? Cache, int Seeds, int? Epochs, string[]? Table2Rows, bool Json, string CommandLine);
+        string? Cache, int Seeds, int? Epochs, string[]? Table2Rows, Precision Precision, bool Json, string CommandLine);
 
     /// <summary>The tables in run order, by the paper's number, with the data sets each reads (catalog names).</summary>
     private static readonly (string Number, Func<ReproductionContext, StringBuilder> Run, string[] DataSets)[] Tables =
     {
         ("1", Table1UnsupervisedSts.Run, ["stsb", "sick"]),
-        ("2", Table2SupervisedSts.Run, ["stsb"]),
+        ("2", Table2SupervisedSts.Run, ["stsb", "snli", "sick"]),
         ("5", Table5SentEval.Run, SentEvalTasks.All.Select(EvalSentEvalCommand.DataSetName).ToArray()),
         ("6", Table6Ablation.Run, ["snli", "sick", "stsb"]),
         ("7", Table7Speed.Run, ["stsb"]),
+        (ObjectivesCompared.Id, ObjectivesCompared.Run, ["stsb", "sick", "snli", "quora", .. SentEvalTasks.All.Select(EvalSentEvalCommand.DataSetName)]),
     };
 
     private static int Run(Settings settings, CancellationToken cancellationToken, TextWriter output)
@@ -81,15 +86,17 @@ public static class ReproduceCommand
         if (stsYears is not null && !Directory.Exists(stsYears)) throw new UsageException($"--sts-years: folder not found: {stsYears}");
         // Every data set the chosen tables read is found (or downloaded) before the first model loads.
         var data = DataSetFolders.Locate(settings.Data, Tables.Where(t => tables.Contains(t.Number)).SelectMany(t => t.DataSets), output, cancellationToken,
-            optional: tables.Contains("1") && stsYears is null ? [Table1UnsupervisedSts.StsYears] : null);
+            optional: (tables.Contains("1") || tables.Contains(ObjectivesCompared.Id)) && stsYears is null ? [Table1UnsupervisedSts.StsYears] : null);
         string? report = settings.Report;
         // Table 2's encoder must live until Table 5 has evaluated it; without --artifacts it goes to a temporary folder.
         string artifacts = settings.Artifacts ?? Path.Combine(Path.GetTempPath(), $"sbert-reproduce-{Environment.ProcessId}");
         string cache = settings.Cache ?? EvalSentEvalCommand.DefaultCache;
         string command = settings.CommandLine + (quick ? " --quick" : "") + (stsYears is null ? "" : " --sts-years DIR") + (settings.Seeds == 1 ? "" : $" --seeds {settings.Seeds}")
-            + (settings.Epochs is int e ? $" --epochs {e}" : "") + (settings.Table2Rows is { } r ? $" --rows {string.Join(",", r)}" : "") + $" --threads {settings.Threads}";
+            + (settings.Epochs is int e ? $" --epochs {e}" : "") + (settings.Table2Rows is { } r ? $" --rows {string.Join(",", r)}" : "")
+            + (settings.Precision == Precision.BFloat16 ? " --precision bf16" : "") + $" --threads {settings.Threads}";
         var ctx = new ReproductionContext { Data = data, Quick = quick, Threads = settings.Threads, Log = output, StsYears = stsYears, Command = command,
-            Artifacts = artifacts, SentEvalCache = cache, Seeds = settings.Seeds, Epochs = settings.Epochs, Table2Rows = settings.Table2Rows };
+            Artifacts = artifacts, SentEvalCache = cache, Seeds = settings.Seeds, Epochs = settings.Epochs, Table2Rows = settings.Table2Rows,
+            TrainingPrecision = settings.Precision };
         if (quick) output.WriteLine("sbert reproduce --quick: subsampled data and shortened training; the figures are a smoke test, not comparable with the paper.");
         try { return RunTables(ctx, tables, report, settings.Json, cancellationToken, output); }
         finally
@@ -108,13 +115,13 @@ public static class ReproduceCommand
         {
             cancellationToken.ThrowIfCancellationRequested();
             var sw = Stopwatch.StartNew();
-            output.WriteLine($"\n== Table {number} ==");
+            output.WriteLine($"\n== {(char.IsDigit(number[0]) ? "Table " : "")}{number} ==");
             var body = run(ctx);
             body.AppendLine();
             body.AppendLine($"Run time: {sw.Elapsed.TotalMinutes:F1} min.");
             output.WriteLine();
             output.Write(body);
-            if (report is not null) MarkdownReport.WriteSection(report, $"reproduce-table{number}", "Reproducing Sentence-BERT", body.ToString());
+            if (report is not null) MarkdownReport.WriteSection(report, char.IsDigit(number[0]) ? $"reproduce-table{number}" : $"reproduce-{number}", "Reproducing Sentence-BERT", body.ToString());
             minutes[number] = new System.Text.Json.Nodes.JsonObject { ["minutes"] = Math.Round(sw.Elapsed.TotalMinutes, 2) };
         }
         output.WriteLine($"\ntotal {total.Elapsed.TotalMinutes:F1} min" + (report is null ? "" : $"; wrote {report}"));

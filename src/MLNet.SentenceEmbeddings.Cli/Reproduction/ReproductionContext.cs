@@ -23,6 +23,8 @@ public sealed class ReproductionContext
     public int Seeds { get; init; } = 1;
     /// <summary>Table 2's training epochs; null: the paper's (1 with <see cref="Quick"/>).</summary>
     public int? Epochs { get; init; }
+    /// <summary>Table 2's training precision: <see cref="Precision.BFloat16"/> runs the forward pass under bf16 autocast.</summary>
+    public Precision TrainingPrecision { get; init; } = Precision.Float32;
     /// <summary>Table 2's rows (keys) this run trains; null: all. The others report only the seeds already kept.</summary>
     public IReadOnlyList<string>? Table2Rows { get; init; }
     /// <summary>The encoder Table 2 trained in this run, which Table 5 then evaluates (the paper's tuned row); null until then.</summary>

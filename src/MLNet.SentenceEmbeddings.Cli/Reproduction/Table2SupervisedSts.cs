@@ -13,7 +13,8 @@ namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 /// <summary>
 /// Table 2 of SBERT: STSb test Spearman x100 after training on STSb train (SBERT Section 4.2: 4 epochs, batch 16, the
 /// best of the dev evaluations kept), each of our rows as mean ± standard deviation over seeds 1..n, as the paper
-/// reports over 10: the bi-encoder with the regression objective, the bi-encoder with CoSENT, and the cross-encoder.
+/// reports over 10: the bi-encoder with the regression objective, with CoSENT, with NLI first (the paper's
+/// SBERT-NLI-STSb recipe on the NLI data we have), and the cross-encoder.
 /// </summary>
 public static class Table2SupervisedSts
 {
@@ -38,31 +39,30 @@ public static class Table2SupervisedSts
     /// seeded run is deterministic on CPU, so a kept figure is the figure a new run would give.
     /// </summary>
     public const string RunsFileName = "table2-runs.json";
+    /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> holding every seed's trained bi-encoder ({row}-seed{k}) and NLI stage.</summary>
+    public const string ModelsFolderName = "table2-models";
     /// <summary>Bumped when a recipe changes, so that figures of the old recipe are not reused.</summary>
     private const string RecipeVersion = "2";
 
     /// <summary>Our trained rows: what the Markdown calls them and how one seed trains and scores (STSb test Spearman x100, best step).</summary>
     private sealed record Row(string Key, string Label, Func<Setup, int, (double Test, int? BestStep)> Train);
 
-    private sealed record Setup(ReproductionContext Ctx, int Epochs, List<TrainingExample> Train, List<SentencePair> Dev, List<SentencePair> Test, int EvaluationSteps);
+    private sealed record Setup(ReproductionContext Ctx, int Epochs, List<TrainingExample> Train, List<TrainingExample> Nli, List<SentencePair> Dev,
+        List<SentencePair> Test, int EvaluationSteps);
 
     private static readonly Row[] Rows =
     {
-        new("regression", "all-MiniLM-L6-v2 bi-encoder + regression objective (cosine vs score/5, MSE)", (s, seed) => TrainBiEncoder(s, seed, new CosineSimilarityLoss(), save: seed == 1)),
-        new("cosent", "all-MiniLM-L6-v2 bi-encoder + CoSENT objective (cosine ranking, scale 20)", (s, seed) => TrainBiEncoder(s, seed, new CoSentLoss(), save: false)),
+        new("regression", "all-MiniLM-L6-v2 bi-encoder + regression objective (cosine vs score/5, MSE)", (s, seed) => TrainBiEncoder(s, seed, "regression", new CosineSimilarityLoss(), nliFirst: false)),
+        new("cosent", "all-MiniLM-L6-v2 bi-encoder + CoSENT objective (cosine ranking, scale 20)", (s, seed) => TrainBiEncoder(s, seed, "cosent", new CoSentLoss(), nliFirst: false)),
+        new("nli-regression", "all-MiniLM-L6-v2 bi-encoder, NLI first (softmax on SNLI dev + SICK-E train, 1 epoch), then the regression objective", (s, seed) => TrainBiEncoder(s, seed, "nli-regression", new CosineSimilarityLoss(), nliFirst: true)),
         new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", TrainCrossEncoder),
     };
 
     public static StringBuilder Run(ReproductionContext ctx)
     {
-        int epochs = ctx.Epochs ?? (ctx.Quick ? 1 : PaperEpochs);
-        int seeds = ctx.Seeds;
-        var train = ReproductionContext.Subsample(
-            TrainingData.Examples(ctx.Data.File("stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples, ctx.Quick ? 480 : null);
-        var devPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-dev.csv")), ctx.Quick ? 300 : null);
-        var testPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-test.csv")), ctx.Quick ? 300 : null);
-        // Twice per epoch, as sbert-bench training does.
-        var setup = new Setup(ctx, epochs, train, devPairs, testPairs, Math.Max(1, train.Count / TrainingOptions.PaperBatchSize / 2));
+        var setup = LoadSetup(ctx);
+        int epochs = setup.Epochs, seeds = ctx.Seeds;
+        var (train, devPairs, testPairs) = (setup.Train, setup.Dev, setup.Test);
 
         double before;
         using (var encoder = SentenceEncoder.Load(Model, new SentenceEncoderOptions { Threads = ctx.Threads }))
@@ -75,8 +75,7 @@ public static class Table2SupervisedSts
         for (int seed = 1; seed <= seeds; seed++)
             foreach (var row in Rows)
             {
-                string key = RunKey(row.Key, seed, epochs, train.Count, devPairs.Count, testPairs.Count);
-                if (Kept(ReadRuns(runsFile), key) is double test)
+                if (Kept(ReadRuns(runsFile), RunKey(setup, row.Key, seed)) is double test)
                 {
                     reused++;
                     ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: {test:F2} (kept in {runsFile})");
@@ -86,13 +85,7 @@ public static class Table2SupervisedSts
                     ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: not kept and not in --rows; left out");
                     continue;
                 }
-                else
-                {
-                    var clock = System.Diagnostics.Stopwatch.StartNew();
-                    (test, int? bestStep) = row.Train(setup, seed);
-                    ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: STSb test {test:F2} (best step {bestStep}, {clock.Elapsed.TotalMinutes:F1} min)");
-                    Keep(runsFile, key, new JsonObject { ["test"] = test, ["best_step"] = bestStep, ["minutes"] = Math.Round(clock.Elapsed.TotalMinutes, 1) });
-                }
+                else test = TrainAndKeep(setup, row, seed);
                 figures[row.Key].Add(test);
             }
         string saved = System.IO.Path.Combine(ctx.Artifacts, TunedFolderName);
@@ -101,7 +94,7 @@ public static class Table2SupervisedSts
         var md = ctx.Header("Table 2: supervised STS (STSb)", "2");
         md.AppendLine($"Spearman x100 on the STSb test set ({testPairs.Count:N0} pairs; cosine similarity for the bi-encoders, the score for the cross-encoder). " +
                       $"Each of our trained rows starts from all-MiniLM-L6-v2 and trains on {train.Count:N0} STSb train pairs (label score / 5) for {epochs} epoch(s), " +
-                      $"batch 16, AdamW lr 2e-5 (the cross-encoder {CrossEncoderTrainingOptions.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}, see efficiency.md), 10% warm-up, evaluated on STSb dev ({devPairs.Count:N0} pairs) every {setup.EvaluationSteps} steps with the best weights kept; " +
+                      $"batch 16, {(ctx.TrainingPrecision == Precision.BFloat16 ? "forward pass under bf16 autocast, " : "")}AdamW lr 2e-5 (the cross-encoder {CrossEncoderTrainingOptions.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}, see efficiency.md), 10% warm-up, evaluated on STSb dev ({devPairs.Count:N0} pairs) every {setup.EvaluationSteps} steps with the best weights kept; " +
                       $"{Seeds(seeds)}" + (epochs == PaperEpochs ? "" : $" The paper trains {PaperEpochs} epochs; this run trained {epochs} to fit the machine's time.") +
                       $" Per-seed figures are kept in {RunsFileName} under the artifacts folder" + (reused > 0 ? $" ({reused} of them reused from an earlier, stopped run of the same command)." : ".") +
                       (ctx.StsbTunedModel is null ? "" : $" Seed 1's regression encoder is written to {System.IO.Path.GetRelativePath(Directory.GetCurrentDirectory(), saved)}."));
@@ -114,15 +107,71 @@ public static class Table2SupervisedSts
             md.AppendLine($"| ours: {row.Label} | {MeanAndDeviation(figures[row.Key])}{(figures[row.Key].Count == seeds ? "" : $" ({figures[row.Key].Count} of {seeds} seeds)")} |");
         md.AppendLine();
         md.AppendLine("Per seed: " + string.Join("; ", Rows.Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
+        PrecisionComparison(md, ReadRuns(runsFile), ctx.TrainingPrecision, seeds, k => RunKey(k.Row, k.Seed, epochs, train.Count, devPairs.Count, testPairs.Count, k.Precision));
         return md;
     }
+
+    /// <summary>Table 2's data and settings for <paramref name="ctx"/> (sub-sampled with --quick).</summary>
+    private static Setup LoadSetup(ReproductionContext ctx)
+    {
+        int epochs = ctx.Epochs ?? (ctx.Quick ? 1 : PaperEpochs);
+        var train = ReproductionContext.Subsample(
+            TrainingData.Examples(ctx.Data.File("stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples, ctx.Quick ? 480 : null);
+        var devPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-dev.csv")), ctx.Quick ? 300 : null);
+        var testPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-test.csv")), ctx.Quick ? 300 : null);
+        // The NLI we have (SNLI dev + SICK-E train, 14,342 pairs; the paper's SNLI + MultiNLI is about 1M), as Table 6 reads it.
+        var nli = ReproductionContext.Subsample(TrainingData.Examples(ctx.Data.File("snli", "s1.dev"), "snli", TrainingObjective.Softmax).Examples
+            .Concat(TrainingData.Examples(ctx.Data.File("sick", "SICK_train.txt"), "sick", TrainingObjective.Softmax).Examples).ToList(), ctx.Quick ? 480 : null);
+        // Twice per epoch, as sbert-bench training does.
+        return new Setup(ctx, epochs, train, nli, devPairs, testPairs, Math.Max(1, train.Count / TrainingOptions.PaperBatchSize / 2));
+    }
+
+    private static string RunKey(Setup s, string row, int seed) =>
+        RunKey(row, seed, s.Epochs, s.Train.Count, s.Dev.Count, s.Test.Count, s.Ctx.TrainingPrecision);
+
+    /// <summary>Trains one (row, seed), keeps its figure in the runs file and returns it.</summary>
+    private static double TrainAndKeep(Setup setup, Row row, int seed)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (test, bestStep) = row.Train(setup, seed);
+        setup.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: STSb test {test:F2} (best step {bestStep}, {clock.Elapsed.TotalMinutes:F1} min)");
+        Keep(System.IO.Path.Combine(setup.Ctx.Artifacts, RunsFileName), RunKey(setup, row.Key, seed),
+            new JsonObject { ["test"] = test, ["best_step"] = bestStep, ["minutes"] = Math.Round(clock.Elapsed.TotalMinutes, 1) });
+        return test;
+    }
+
+    /// <summary>
+    /// The folder of seed <paramref name="seed"/>'s encoder for a bi-encoder row, or for <see cref="NliStage"/> (the
+    /// NLI-trained encoder before STSb), trained now with Table 2's recipe when no earlier run left it.
+    /// </summary>
+    internal static string TrainedEncoder(ReproductionContext ctx, string name, int seed)
+    {
+        string folder = ModelFolder(ctx, name, seed);
+        if (Directory.Exists(folder)) return folder;
+        string rowKey = name == NliStage ? "nli-regression" : name;
+        var row = Rows.FirstOrDefault(r => r.Key == rowKey && r.Key != "cross-encoder")
+            ?? throw new ArgumentException($"no bi-encoder row or stage of Table 2 is called '{name}'; expected one of {string.Join(", ", Rows.Where(r => r.Key != "cross-encoder").Select(r => r.Key).Append(NliStage))}.", nameof(name));
+        ctx.Log.WriteLine($"table 2: {name} seed {seed}: no encoder at {folder}; training {row.Key} now");
+        TrainAndKeep(LoadSetup(ctx), row, seed);
+        return folder;
+    }
+
+    /// <summary>The NLI-trained encoder of the nli-regression row, before STSb (the paper's SBERT-NLI).</summary>
+    internal const string NliStage = "nli-softmax";
+
+    private static string ModelFolder(ReproductionContext ctx, string name, int seed) => ModelFolder(ctx.Artifacts, ModelsFolderName, name, seed, ctx.TrainingPrecision, ctx.Quick);
+
+    /// <summary>artifacts/group/name-seedK, with -bf16 and -quick when they apply: runs of other settings never share a folder.</summary>
+    internal static string ModelFolder(string artifacts, string group, string name, int seed, Precision precision, bool quick) => System.IO.Path.Combine(artifacts, group,
+        $"{name}-seed{seed}" + (precision == Precision.BFloat16 ? "-bf16" : "") + (quick ? "-quick" : ""));
+
 
     /// <summary>Our trained rows, by the key <see cref="RunsFileName"/> uses.</summary>
     internal static IReadOnlyList<string> RowKeys => Rows.Select(r => r.Key).ToList();
 
     /// <summary>A run's key in <see cref="RunsFileName"/>: every setting its figure depends on.</summary>
-    internal static string RunKey(string row, int seed, int epochs, int train, int dev, int test) =>
-        $"{row}|v{RecipeVersion}|seed {seed}|epochs {epochs}|train {train}|dev {dev}|test {test}";
+    internal static string RunKey(string row, int seed, int epochs, int train, int dev, int test, Precision precision) =>
+        $"{row}|v{RecipeVersion}|seed {seed}|epochs {epochs}|train {train}|dev {dev}|test {test}" + (precision == Precision.BFloat16 ? "|bf16" : "");
 
     private static string Seeds(int n) => n == 1
         ? "one seed (1)."
@@ -169,23 +218,64 @@ public static class Table2SupervisedSts
         catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{path}: not valid JSON ({e.Message}); delete it to rerun every seed.", e); }
     }
 
-    private static (double, int?) TrainBiEncoder(Setup s, int seed, ISentenceLoss loss, bool save)
+    /// <summary>
+    /// Where both precisions were trained with the same seed, their figures side by side: bf16 is used only where it is
+    /// as accurate as fp32 (a difference within the spread between seeds).
+    /// </summary>
+    private static void PrecisionComparison(StringBuilder md, JsonObject runs, Precision used, int seeds, Func<(string Row, int Seed, Precision Precision), string> key)
+    {
+        var pairs = (from row in Rows
+                     from seed in Enumerable.Range(1, seeds)
+                     let a = Kept(runs, key((row.Key, seed, Precision.Float32)))
+                     let b = Kept(runs, key((row.Key, seed, Precision.BFloat16)))
+                     where a is not null && b is not null
+                     select string.Create(CultureInfo.InvariantCulture, $"{row.Key} seed {seed} {a:F2} vs {b:F2}")).ToList();
+        if (pairs.Count == 0) return;
+        md.AppendLine();
+        md.AppendLine($"Same seed, fp32 vs bf16 autocast (the {(used == Precision.BFloat16 ? "fp32" : "bf16")} runs kept from another invocation, not in the table): " +
+                      string.Join("; ", pairs) + ".");
+    }
+
+    private static (double, int?) TrainBiEncoder(Setup s, int seed, string row, ISentenceLoss loss, bool nliFirst)
     {
         using var encoder = SentenceEncoder.Load(Model, new SentenceEncoderOptions { Threads = s.Ctx.Threads });
+        if (nliFirst)
+        {
+            // The paper's SBERT-NLI recipe (Section 3: softmax over (u, v, |u-v|), 1 epoch, batch 16, lr 2e-5); the
+            // head is dropped afterwards and the encoder goes on to STSb.
+            using var nliLoss = new SoftmaxLoss(encoder.Dimension, 3);
+            new SiameseTrainer(encoder, nliLoss, new SiameseTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine })
+                .Train(s.Nli);
+            SaveWhole(encoder, ModelFolder(s.Ctx, NliStage, seed));
+        }
         var options = new SiameseTrainingOptions
         {
             Epochs = s.Epochs, Seed = seed, Evaluator = new EmbeddingSimilarityEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,
+            Precision = s.Ctx.TrainingPrecision,
         };
         var result = new SiameseTrainer(encoder, loss, options).Train(s.Train);
         double test = 100 * new EmbeddingSimilarityEvaluator(s.Test).Evaluate(encoder)["spearman_cosine"];
-        if (save)
+        // Every seed's encoder is kept: seed averaging and the objectives comparison read them.
+        SaveWhole(encoder, ModelFolder(s.Ctx, row, seed));
+        if (row == "regression" && seed == 1)
         {
             // Kept so Table 5 can run SentEval on it, as the paper's Table 5 does with its trained SBERT.
-            string saved = System.IO.Path.Combine(s.Ctx.Artifacts, TunedFolderName);
-            if (Directory.Exists(saved)) Directory.Delete(saved, recursive: true);
-            encoder.Save(saved);
+            SaveWhole(encoder, System.IO.Path.Combine(s.Ctx.Artifacts, TunedFolderName));
         }
         return (test, result.BestStep);
+    }
+
+    /// <summary>
+    /// Saves <paramref name="encoder"/> to <paramref name="folder"/> whole or not at all (a sibling folder, then a
+    /// rename), replacing an earlier run's: a folder that exists is a finished model, which <see cref="TrainedEncoder"/> trusts.
+    /// </summary>
+    internal static void SaveWhole(SentenceEncoder encoder, string folder)
+    {
+        string partial = folder + ".partial";
+        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+        encoder.Save(partial);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.Move(partial, folder);
     }
 
     private static (double, int?) TrainCrossEncoder(Setup s, int seed)
@@ -194,6 +284,7 @@ public static class Table2SupervisedSts
         var options = new CrossEncoderTrainingOptions
         {
             Epochs = s.Epochs, Seed = seed, Evaluator = new CrossEncoderCorrelationEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,
+            Precision = s.Ctx.TrainingPrecision,
         };
         var result = new CrossEncoderTrainer(model, options).Train(s.Train);
         return (100 * new CrossEncoderCorrelationEvaluator(s.Test).Evaluate(model)["spearman"], result.BestStep);

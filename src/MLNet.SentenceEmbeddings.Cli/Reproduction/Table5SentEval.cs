@@ -74,7 +74,7 @@ public static class Table5SentEval
         new(new SentenceEmbeddingOptions { Model = model, Encoder = new SentenceEncoderOptions { Pooling = pooling, Threads = ctx.Threads } }, cacheDirectory: ctx.SentEvalCache);
 
     /// <summary>Every k-th row of each split (keeps the class mix of files stored class by class).</summary>
-    private static SentEvalTaskData Subsample(SentEvalTaskData t, int? max) => max is null ? t
+    internal static SentEvalTaskData Subsample(SentEvalTaskData t, int? max) => max is null ? t
         : new SentEvalTaskData(t.Name, t.Protocol, t.ClassNames, ReproductionContext.Subsample(t.Train, max),
             t.Dev.Count == 0 ? null : ReproductionContext.Subsample(t.Dev, max), t.Test.Count == 0 ? null : ReproductionContext.Subsample(t.Test, max));
 }

@@ -31,7 +31,7 @@ public class Table2SupervisedStsTests
             kept[row] = new[] { 70.0 + r, 72.0 + 3 * r };
             for (int seed = 1; seed <= 2; seed++)
                 // --quick sizes: 480 train, 300 dev and 300 test pairs, one epoch.
-                runs[Table2SupervisedSts.RunKey(row, seed, 1, 480, 300, 300)] = new JsonObject { ["test"] = kept[row][seed - 1], ["best_step"] = 30 };
+                runs[Table2SupervisedSts.RunKey(row, seed, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = kept[row][seed - 1], ["best_step"] = 30 };
         }
         File.WriteAllText(Path.Combine(artifacts, Table2SupervisedSts.RunsFileName), runs.ToJsonString());
 
@@ -41,11 +41,41 @@ public class Table2SupervisedStsTests
         Assert.IsFalse(stdout.Contains("examples/s", StringComparison.Ordinal), "a kept run was trained again:\n" + stdout);
         string md = File.ReadAllText(report);
         StringAssert.Contains(md, "--seeds 2");
-        StringAssert.Contains(md, "6 of them reused");
+        StringAssert.Contains(md, $"{2 * kept.Count} of them reused");
         var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).Skip(1).ToList(); // the first is the untrained encoder
         Assert.AreEqual(kept.Count, ours.Count, md);
         for (int r = 0; r < ours.Count; r++)
             StringAssert.EndsWith(ours[r].TrimEnd(), $"| {Table2SupervisedSts.MeanAndDeviation(kept[Table2SupervisedSts.RowKeys[r]])} |");
         StringAssert.Contains(ours[1], "73.00 ± 2.83"); // cosent: 71 and 75
+    }
+
+    /// <summary>
+    /// Runs of one precision are never reused for the other: a bf16 invocation reports its own kept figures, and lists
+    /// the fp32 figure of the same seed beside each (the "at equal accuracy" check) without putting it in the table.
+    /// </summary>
+    [TestMethod]
+    public void Bf16RunsAreKeptApartAndComparedWithFp32()
+    {
+        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
+        Directory.CreateDirectory(artifacts);
+        var runs = new JsonObject();
+        foreach (string row in Table2SupervisedSts.RowKeys)
+        {
+            runs[Table2SupervisedSts.RunKey(row, 1, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 60.25 };
+            runs[Table2SupervisedSts.RunKey(row, 1, 1, 480, 300, 300, Precision.BFloat16)] = new JsonObject { ["test"] = 61.5 };
+        }
+        File.WriteAllText(Path.Combine(artifacts, Table2SupervisedSts.RunsFileName), runs.ToJsonString());
+
+        var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
+            new[] { "reproduce", "--quick", "--tables", "2", "--precision", "bf16", "--output", report, "--artifacts", artifacts });
+        Assert.AreEqual(0, code, stderr + stdout);
+        Assert.IsFalse(stdout.Contains("examples/s", StringComparison.Ordinal), "a kept run was trained again:\n" + stdout);
+        string md = File.ReadAllText(report);
+        StringAssert.Contains(md, "--precision bf16");
+        StringAssert.Contains(md, "bf16 autocast");
+        var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).Skip(1).ToList();
+        Assert.AreEqual(Table2SupervisedSts.RowKeys.Count, ours.Count, md);
+        Assert.IsTrue(ours.All(l => l.TrimEnd().EndsWith("| 61.50 |", StringComparison.Ordinal)), md);
+        StringAssert.Contains(md, "regression seed 1 60.25 vs 61.50");
     }
 }

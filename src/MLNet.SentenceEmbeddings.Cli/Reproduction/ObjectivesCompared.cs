@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using MLNet.SentenceEmbeddings.Cli.Commands;
+using MLNet.SentenceEmbeddings.Data;
+using MLNet.SentenceEmbeddings.Data.SentEval;
+using MLNet.SentenceEmbeddings.Evaluation;
+using MLNet.SentenceEmbeddings.MLNet;
+using MLNet.SentenceEmbeddings.MLNet.SentEval;
+using MLNet.SentenceEmbeddings.IO;
+using MLNet.SentenceEmbeddings.Training;
+
+namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
+
+/// <summary>
+/// What each training signal does: every objective from the same starting encoder (all-MiniLM-L6-v2) with seed 1,
+/// every encoder scored on the same sets. The paper compares its objectives only across tables with different data
+/// (Tables 1, 2, 4); here one table holds them all. Regression, CoSENT and softmax-on-NLI are Table 2's seed-1
+/// encoders (trained here with Table 2's recipe when no earlier run kept them); triplet and MNRL train here on SNLI
+/// dev triplets, as the paper's Table 4 trains its triplet objective on Wikipedia-section triplets.
+/// </summary>
+public static class ObjectivesCompared
+{
+    public const string Id = "objectives";
+    /// <summary>File of <see cref="ReproductionContext.Artifacts"/> keeping each (encoder, evaluation) score, so a stopped run resumes.</summary>
+    public const string ResultsFileName = "objectives-results.json";
+    /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> holding the encoders trained here (triplet, MNRL).</summary>
+    public const string ModelsFolderName = "objectives-models";
+    internal const int Seed = 1;
+
+    /// <summary>
+    /// An objective's row: its key, what the Markdown calls it, and where its encoder comes from: Table 2's encoder or
+    /// NLI stage of that name, or a loss trained here on SNLI dev triplets; neither: the starting model.
+    /// </summary>
+    private sealed record Objective(string Key, string Label, string? Table2Name = null, Func<ISentenceLoss>? TripletLoss = null);
+
+    private static readonly Objective[] Objectives =
+    {
+        new("none", "none: all-MiniLM-L6-v2 as it ships"),
+        new("softmax-nli", "softmax over (u, v, abs(u-v)) on SNLI dev + SICK-E train, 1 epoch (Table 2's NLI stage)", Table2Name: Table2SupervisedSts.NliStage),
+        new("regression-stsb", "regression (cosine vs score/5, MSE) on STSb train, 4 epochs (Table 2)", Table2Name: "regression"),
+        new("cosent-stsb", "CoSENT on STSb train, 4 epochs (Table 2)", Table2Name: "cosent"),
+        new("triplet-snli", "triplet (Euclidean, margin 1, before Normalize) on SNLI dev triplets, 1 epoch", TripletLoss: () => new TripletLoss()),
+        new("mnrl-snli", "MNRL (in-batch negatives + the contradiction, scale 20) on SNLI dev triplets, 1 epoch",
+            TripletLoss: () => new MultipleNegativesRankingLoss(withHardNegative: true)),
+    };
+
+    /// <summary>Where an objective's encoder is kept (null: the starting model, not trained).</summary>
+    internal static string? EncoderFolder(string artifacts, string objective, Precision precision, bool quick)
+    {
+        var o = Objectives.Single(x => x.Key == objective);
+        return o.Table2Name is { } name ? Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, name, Seed, precision, quick)
+            : o.TripletLoss is not null ? Table2SupervisedSts.ModelFolder(artifacts, ModelsFolderName, o.Key, Seed, precision, quick)
+            : null;
+    }
+
+    /// <summary>The objective's trained encoder, trained now when no earlier run kept it; null for the starting model.</summary>
+    private static string? Encoder(ReproductionContext ctx, Objective o) =>
+        o.Table2Name is { } name ? Table2SupervisedSts.TrainedEncoder(ctx, name, Seed)
+        : o.TripletLoss is { } loss ? TrainOnTriplets(ctx, o.Key, loss)
+        : null;
+
+    /// <summary>The columns, in order; each scores one encoder folder (null: the starting model).</summary>
+    private static readonly string[] Columns = { "STSb", "SICK-R", "STS12-16", "SNLI triplets", "SentEval", "Quora NDCG@10", "Quora MRR@10" };
+
+    public static StringBuilder Run(ReproductionContext ctx)
+    {
+        int? cap = ctx.Quick ? 300 : null;
+        var stsbPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-test.csv")), cap);
+        var stsb = new EmbeddingSimilarityEvaluator(stsbPairs);
+        var sick = new StsSubsetsEvaluator(StsData.Load("sick", ctx.Data.Folder("sick"), "test").Select(s => new StsSubset(s.Name, ReproductionContext.Subsample(s.Pairs, cap))).ToList());
+        var years = StsYears(ctx);
+        var snliTest = ReproductionContext.Subsample(SnliReader.Triplets(SnliReader.Read(ctx.Data.File("snli", "s1.test"))), cap);
+        var triplets = new TripletEvaluator(snliTest);
+        var quora = InformationRetrievalEvaluator.FromDuplicates(
+            QuoraDuplicatesReader.RetrievalTask(QuoraDuplicatesReader.Read(ctx.Data.File("quora", "test.txt")), ctx.Quick ? 300 : null));
+        var tasks = SentEvalTasks.All.Select(t => Table5SentEval.Subsample(SentEvalTasks.Read(t, ctx.Data.Root(EvalSentEvalCommand.DataSetName(t))),
+            ctx.Quick ? Table5SentEval.QuickRows : null)).ToList();
+        var sentEval = new SentEvalRunner(options: new SentEvalOptions { Quick = ctx.Quick, Threads = ctx.Threads, Log = ctx.Log.WriteLine });
+
+        string resultsFile = Path.Combine(ctx.Artifacts, ResultsFileName);
+        var rows = new List<(Objective Objective, Dictionary<string, double?> Scores)>();
+        foreach (var objective in Objectives)
+        {
+            string? folder = Encoder(ctx, objective);
+            var scores = new Dictionary<string, double?>();
+            SentenceEncoder? encoder = null;
+            IReadOnlyDictionary<string, double>? retrieval = null; // both Quora columns come from one ranking
+            try
+            {
+                foreach (string column in Columns)
+                {
+                    string key = ResultKey(objective.Key, folder, column, ctx.Quick);
+                    if (Read(resultsFile)[key] is JsonValue kept && kept.TryGetValue<double>(out double score)) { scores[column] = score; continue; }
+                    encoder ??= SentenceEncoder.Load(folder ?? Table2SupervisedSts.Model, new SentenceEncoderOptions { Threads = ctx.Threads });
+                    double? value = column switch
+                    {
+                        "STSb" => 100 * stsb.Evaluate(encoder)["spearman_cosine"],
+                        "SICK-R" => 100 * sick.Evaluate(s => encoder.Encode(s)).All.Spearman,
+                        "STS12-16" => years.Count == 0 ? null : years.Average(y => 100 * y.Evaluate(s => encoder.Encode(s)).All.Spearman),
+                        "SNLI triplets" => 100 * triplets.Evaluate(encoder)["accuracy"],
+                        "SentEval" => SentEvalAverage(ctx, folder, tasks, sentEval),
+                        "Quora NDCG@10" => 100 * (retrieval ??= quora.Evaluate(encoder))["ndcg@10"],
+                        "Quora MRR@10" => 100 * (retrieval ??= quora.Evaluate(encoder))["mrr@10"],
+                        _ => throw new InvalidOperationException(column),
+                    };
+                    scores[column] = value;
+                    ctx.Log.WriteLine($"objectives: {objective.Key}: {column} {ReproductionContext.F(value)}");
+                    if (value is double v) Keep(resultsFile, key, v);
+                }
+            }
+            finally { encoder?.Dispose(); }
+            rows.Add((objective, scores));
+        }
+
+        var md = ctx.Header("Objectives compared: what each training signal does", Id);
+        md.AppendLine($"Each row starts from all-MiniLM-L6-v2 and trains with seed {Seed}, batch 16, AdamW lr 2e-5, 10% warm-up" +
+                      (ctx.TrainingPrecision == Precision.BFloat16 ? ", forward pass under bf16 autocast" : "") + "; every encoder is scored on the same test sets. " +
+                      $"STSb test ({stsbPairs.Count:N0} pairs), SICK-R test and STS12-16 (mean of the five years, each one correlation over its sub-sets, as in Table 1{(years.Count == 0 ? "; empty: no STS12-16 folder" : "")}): Spearman x100 of cosine. " +
+                      $"SNLI triplets: accuracy (%) on {snliTest.Count:N0} SNLI test triplets (premise, entailment, contradiction), d(a, p) < d(a, n), Euclidean on the output vectors. " +
+                      "SentEval: average accuracy (%) over MR, CR, SUBJ, MPQA, SST-2, TREC and MRPC, Table 5's protocol. " +
+                      $"Quora: retrieval of duplicate questions ({quora.QueryCount:N0} queries against {quora.CorpusCount:N0} questions of the test split, as `sbert eval retrieval` builds it), x100. " +
+                      $"Scores are kept in {ResultsFileName} under the artifacts folder, per encoder, so a stopped run resumes.");
+        md.AppendLine();
+        md.AppendLine("| objective (training data) | " + string.Join(" | ", Columns) + " |");
+        md.AppendLine("|---|" + string.Concat(Columns.Select(_ => "---:|")));
+        foreach (var (objective, scores) in rows)
+            md.AppendLine($"| {objective.Label} | " + string.Join(" | ", Columns.Select(c => ReproductionContext.F(scores.GetValueOrDefault(c)))) + " |");
+        return md;
+    }
+
+    /// <summary>STS12-16 as Table 1 reads them (one evaluator per year); empty when the data folder has none.</summary>
+    private static List<StsSubsetsEvaluator> StsYears(ReproductionContext ctx)
+    {
+        string? root = ctx.StsYears ?? ctx.Data.TryFolder(Table1UnsupervisedSts.StsYears);
+        if (root is null) return [];
+        return Table1UnsupervisedSts.Columns.Take(5)
+            .Select(year => Directory.GetDirectories(root, year + "*").OrderBy(d => d, StringComparer.Ordinal).FirstOrDefault())
+            .Where(folder => folder is not null)
+            .Select(folder => new StsSubsetsEvaluator(SentEvalStsReader.Read(folder!)
+                .Select(s => new StsSubset(s.Name, ReproductionContext.Subsample(s.Pairs, ctx.Quick ? 60 : null))).ToList()))
+            .ToList();
+    }
+
+    private static double SentEvalAverage(ReproductionContext ctx, string? folder, List<SentEvalTaskData> tasks, SentEvalRunner runner)
+    {
+        using var features = new EncoderFeatureSource(new SentenceEmbeddingOptions
+        {
+            Model = folder ?? Table2SupervisedSts.Model, Encoder = new SentenceEncoderOptions { Threads = ctx.Threads },
+        }, cacheDirectory: ctx.SentEvalCache);
+        return new SentEvalReport(features.Name, tasks.Select(t => runner.Run(features, t)).ToList()).Average;
+    }
+
+    /// <summary>Trains the default encoder on SNLI dev triplets (1 epoch, the paper's triplet setting) unless an earlier run kept it.</summary>
+    private static string TrainOnTriplets(ReproductionContext ctx, string key, Func<ISentenceLoss> loss)
+    {
+        string folder = EncoderFolder(ctx.Artifacts, key, ctx.TrainingPrecision, ctx.Quick)!;
+        if (Directory.Exists(folder)) return folder;
+        var train = ReproductionContext.Subsample(SnliReader.Triplets(SnliReader.Read(ctx.Data.File("snli", "s1.dev")))
+            .Select(t => TrainingExample.Triplet(t.Anchor, t.Positive, t.Negative)).ToList(), ctx.Quick ? 480 : null);
+        using var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model, new SentenceEncoderOptions { Threads = ctx.Threads });
+        new SiameseTrainer(encoder, loss(), new SiameseTrainingOptions { Epochs = 1, Seed = Seed, Precision = ctx.TrainingPrecision, Log = ctx.Log.WriteLine }).Train(train);
+        Table2SupervisedSts.SaveWhole(encoder, folder);
+        return folder;
+    }
+
+    /// <summary>
+    /// A kept score's key: the objective, the newest write time of its encoder's files (a retrained encoder is scored
+    /// again), the column, and quick or full data.
+    /// </summary>
+    internal static string ResultKey(string objective, string? folder, string column, bool quick) =>
+        $"{objective}|{(folder is null ? "as shipped" : Stamp(folder))}|{column}|{(quick ? "quick" : "full")}";
+
+    /// <summary>The objectives' keys, in the table's order.</summary>
+    internal static IReadOnlyList<string> ObjectiveKeys => Objectives.Select(o => o.Key).ToList();
+    internal static IReadOnlyList<string> ColumnNames => Columns;
+
+    /// <summary>The newest write time of the folder's files.</summary>
+    private static string Stamp(string folder) => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+        .Select(File.GetLastWriteTimeUtc).DefaultIfEmpty().Max().Ticks.ToString(CultureInfo.InvariantCulture);
+
+    private static JsonObject Read(string path) =>
+        File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: expected a JSON object of scores; delete it to score again.") : new JsonObject();
+
+    private static void Keep(string path, string key, double value)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var results = Read(path);
+        results[key] = value;
+        AtomicFile.WriteAllText(path, results.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+    }
+}
