@@ -116,12 +116,14 @@ public static class ReproduceCommand
             cancellationToken.ThrowIfCancellationRequested();
             var sw = Stopwatch.StartNew();
             output.WriteLine($"\n== {(char.IsDigit(number[0]) ? "Table " : "")}{number} ==");
+            string section = char.IsDigit(number[0]) ? $"reproduce-table{number}" : $"reproduce-{number}";
+            ctx.WritePartial = report is null ? null : partial => MarkdownReport.WriteSection(report, section, "Reproducing Sentence-BERT", partial.ToString());
             var body = run(ctx);
             body.AppendLine();
             body.AppendLine($"Run time: {sw.Elapsed.TotalMinutes:F1} min.");
             output.WriteLine();
             output.Write(body);
-            if (report is not null) MarkdownReport.WriteSection(report, char.IsDigit(number[0]) ? $"reproduce-table{number}" : $"reproduce-{number}", "Reproducing Sentence-BERT", body.ToString());
+            if (report is not null) MarkdownReport.WriteSection(report, section, "Reproducing Sentence-BERT", body.ToString());
             minutes[number] = new System.Text.Json.Nodes.JsonObject { ["minutes"] = Math.Round(sw.Elapsed.TotalMinutes, 2) };
         }
         output.WriteLine($"\ntotal {total.Elapsed.TotalMinutes:F1} min" + (report is null ? "" : $"; wrote {report}"));

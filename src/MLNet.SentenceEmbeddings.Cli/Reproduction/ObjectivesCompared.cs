@@ -111,21 +111,37 @@ public static class ObjectivesCompared
             }
             finally { encoder?.Dispose(); }
             rows.Add((objective, scores));
+            // Each scored objective is written at once: the whole comparison takes hours on 2 cores, and a stopped run
+            // leaves a section that says how far it got.
+            if (rows.Count < Objectives.Length) ctx.WritePartial?.Invoke(Section(ctx, rows, stsbPairs.Count, years.Count, snliTest.Count, quora));
         }
+        return Section(ctx, rows, stsbPairs.Count, years.Count, snliTest.Count, quora);
+    }
 
+    private static StringBuilder Section(ReproductionContext ctx, List<(Objective Objective, Dictionary<string, double?> Scores)> rows,
+        int stsbPairs, int years, int snliTriplets, InformationRetrievalEvaluator quora)
+    {
         var md = ctx.Header("Objectives compared: what each training signal does", Id);
+        if (rows.Count < Objectives.Length)
+        {
+            md.AppendLine($"**In progress: {rows.Count} of {Objectives.Length} objectives scored when this was written; the same command resumes from the kept scores.**");
+            md.AppendLine();
+        }
         md.AppendLine($"Each row starts from all-MiniLM-L6-v2 and trains with seed {Seed}, batch 16, AdamW lr 2e-5, 10% warm-up" +
                       (ctx.TrainingPrecision == Precision.BFloat16 ? ", forward pass under bf16 autocast" : "") + "; every encoder is scored on the same test sets. " +
-                      $"STSb test ({stsbPairs.Count:N0} pairs), SICK-R test and STS12-16 (mean of the five years, each one correlation over its sub-sets, as in Table 1{(years.Count == 0 ? "; empty: no STS12-16 folder" : "")}): Spearman x100 of cosine. " +
-                      $"SNLI triplets: accuracy (%) on {snliTest.Count:N0} SNLI test triplets (premise, entailment, contradiction), d(a, p) < d(a, n), Euclidean on the output vectors. " +
+                      $"STSb test ({stsbPairs:N0} pairs), SICK-R test and STS12-16 (mean of the five years, each one correlation over its sub-sets, as in Table 1{(years == 0 ? "; empty: no STS12-16 folder" : "")}): Spearman x100 of cosine. " +
+                      $"SNLI triplets: accuracy (%) on {snliTriplets:N0} SNLI test triplets (premise, entailment, contradiction), d(a, p) < d(a, n), Euclidean on the output vectors. " +
                       "SentEval: average accuracy (%) over MR, CR, SUBJ, MPQA, SST-2, TREC and MRPC, Table 5's protocol. " +
                       $"Quora: retrieval of duplicate questions ({quora.QueryCount:N0} queries against {quora.CorpusCount:N0} questions of the test split, as `sbert eval retrieval` builds it), x100. " +
                       $"Scores are kept in {ResultsFileName} under the artifacts folder, per encoder, so a stopped run resumes.");
         md.AppendLine();
         md.AppendLine("| objective (training data) | " + string.Join(" | ", Columns) + " |");
         md.AppendLine("|---|" + string.Concat(Columns.Select(_ => "---:|")));
-        foreach (var (objective, scores) in rows)
-            md.AppendLine($"| {objective.Label} | " + string.Join(" | ", Columns.Select(c => ReproductionContext.F(scores.GetValueOrDefault(c)))) + " |");
+        foreach (var objective in Objectives)
+        {
+            var scores = rows.FirstOrDefault(r => r.Objective == objective).Scores;
+            md.AppendLine($"| {objective.Label} | " + string.Join(" | ", Columns.Select(c => ReproductionContext.F(scores?.GetValueOrDefault(c)))) + " |");
+        }
         return md;
     }
 
