@@ -20,6 +20,8 @@ public static class TrainCommand
     private static readonly Option<int> BatchSize = CliOptions.Int("--batch-size", "examples per step (the paper's 16)", Defaults.BatchSize);
     private static readonly Option<double?> LearningRate = CliOptions.OptionalPositive("--lr",
         $"peak learning rate, 10% linear warm-up (default {Defaults.LearningRate:G}, the paper's)");
+    private static readonly Option<double?> HeadLearningRate = CliOptions.OptionalPositive("--head-lr",
+        "peak learning rate of parameters that start untrained (the softmax objective's classifier; default: --lr)");
     private static readonly Option<int> Seed = CliOptions.Int("--seed", "seeds dropout, new parameters and shuffling", Defaults.Seed, min: 0);
     private static readonly Option<string> Precision = EncoderOptionSet.PrecisionOption("--precision",
         "bf16: libtorch CPU autocast of the forward pass, float32 weights");
@@ -38,7 +40,7 @@ public static class TrainCommand
         return new Command("train", "fine-tune an encoder (Siamese / triplet network, shared weights) and save it as a " +
             "sentence-transformers folder, loadable by 'sbert embed --model DIR' and the ML.NET transform")
         {
-            Objective, Model, Train, Dev, Format, Epochs, BatchSize, LearningRate, Seed, Precision, EvaluationSteps, MaxExamples, TrainNormalized, Output, Json,
+            Objective, Model, Train, Dev, Format, Epochs, BatchSize, LearningRate, HeadLearningRate, Seed, Precision, EvaluationSteps, MaxExamples, TrainNormalized, Output, Json,
         }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
     }
 
@@ -59,6 +61,7 @@ public static class TrainCommand
             EvaluationSteps = args.GetValue(EvaluationSteps),
             Precision = EncoderOptionSet.ParsePrecision(args.GetValue(Precision)!),
             LearningRate = args.GetValue(LearningRate) ?? Defaults.LearningRate,
+            HeadLearningRate = args.GetValue(HeadLearningRate),
             CancellationToken = cancellationToken,
         };
         bool json = args.GetValue(Json);

@@ -165,7 +165,6 @@ public static class Table2SupervisedSts
     internal static string ModelFolder(string artifacts, string group, string name, int seed, Precision precision, bool quick) => System.IO.Path.Combine(artifacts, group,
         $"{name}-seed{seed}" + (precision == Precision.BFloat16 ? "-bf16" : "") + (quick ? "-quick" : ""));
 
-
     /// <summary>Our trained rows, by the key <see cref="RunsFileName"/> uses.</summary>
     internal static IReadOnlyList<string> RowKeys => Rows.Select(r => r.Key).ToList();
 
@@ -255,7 +254,7 @@ public static class Table2SupervisedSts
         };
         var result = new SiameseTrainer(encoder, loss, options).Train(s.Train);
         double test = 100 * new EmbeddingSimilarityEvaluator(s.Test).Evaluate(encoder)["spearman_cosine"];
-        // Every seed's encoder is kept: seed averaging and the objectives comparison read them.
+        // Every seed's encoder is kept (the objectives table reads seed 1's, and later seeds are there to compare or average).
         SaveWhole(encoder, ModelFolder(s.Ctx, row, seed));
         if (row == "regression" && seed == 1)
         {
