@@ -48,8 +48,8 @@ public static class ReproduceCommand
         var epochs = CliOptions.OptionalInt("--epochs", "Table 2: training epochs (default: the paper's 4; 1 with --quick)");
         var rows = CliOptions.List("--rows", "Table 2: train only these rows (default: all); the others report the seeds already kept, so two " +
             "processes can share the work", [.. Table2SupervisedSts.RowKeys]);
-        var precision = EncoderOptionSet.PrecisionOption("--precision", "Table 2: training precision; bf16 runs the forward pass under libtorch's CPU " +
-            "autocast (faster only on CPUs with bf16 matrix units; kept runs of the other precision are compared, not reused)");
+        var precision = EncoderOptionSet.PrecisionOption("--precision", "Table 2 and the objectives table: training precision; bf16 runs the forward " +
+            "pass under libtorch's CPU autocast (faster only on CPUs with bf16 matrix units; kept runs of the other precision are compared, not reused)");
         var json = CliOptions.Json("{\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..}");
         var command = new Command(name, description + " (about an hour on 2 cores; --quick about 5 min)")
         {

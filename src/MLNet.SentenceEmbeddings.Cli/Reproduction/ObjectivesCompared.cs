@@ -17,22 +17,28 @@ namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 /// every encoder scored on the same sets. The paper compares its objectives only across tables with different data
 /// (Tables 1, 2, 4); here one table holds them all. Regression, CoSENT and softmax-on-NLI are Table 2's seed-1
 /// encoders (trained here with Table 2's recipe when no earlier run kept them); triplet and MNRL train here on SNLI
-/// dev triplets, as the paper's Table 4 trains its triplet objective on Wikipedia-section triplets.
+/// dev triplets, as the paper's Table 4 trains its triplet objective on Wikipedia-section triplets; a second softmax
+/// row trains its new classifier at a higher learning rate than the encoder, to test why softmax on NLI hurts here.
 /// </summary>
 public static class ObjectivesCompared
 {
     public const string Id = "objectives";
     /// <summary>File of <see cref="ReproductionContext.Artifacts"/> keeping each (encoder, evaluation) score, so a stopped run resumes.</summary>
     public const string ResultsFileName = "objectives-results.json";
-    /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> holding the encoders trained here (triplet, MNRL).</summary>
+    /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> holding the encoders trained here (triplet, MNRL, softmax with its head's rate).</summary>
     public const string ModelsFolderName = "objectives-models";
     internal const int Seed = 1;
+    /// <summary>
+    /// The softmax head's peak learning rate in the head-rate row: 100x the encoder's 2e-5, since Adam moves a weight by
+    /// about its learning rate per step and a head initialised at N(0, 0.02) cannot grow at 2e-5 in one epoch.
+    /// </summary>
+    internal const double NliHeadLearningRate = 2e-3;
 
     /// <summary>
     /// An objective's row: its key, what the Markdown calls it, and where its encoder comes from: Table 2's encoder or
-    /// NLI stage of that name, or a loss trained here on SNLI dev triplets; neither: the starting model.
+    /// NLI stage of that name, or trained here (the starting model, trained in place); neither: the starting model.
     /// </summary>
-    private sealed record Objective(string Key, string Label, string? Table2Name = null, Func<ISentenceLoss>? TripletLoss = null);
+    private sealed record Objective(string Key, string Label, string? Table2Name = null, Action<ReproductionContext, SentenceEncoder>? TrainHere = null);
 
     private static readonly Objective[] Objectives =
     {
@@ -40,9 +46,10 @@ public static class ObjectivesCompared
         new("softmax-nli", "softmax over (u, v, abs(u-v)) on SNLI dev + SICK-E train, 1 epoch (Table 2's NLI stage)", Table2Name: Table2SupervisedSts.NliStage),
         new("regression-stsb", "regression (cosine vs score/5, MSE) on STSb train, 4 epochs (Table 2)", Table2Name: "regression"),
         new("cosent-stsb", "CoSENT on STSb train, 4 epochs (Table 2)", Table2Name: "cosent"),
-        new("triplet-snli", "triplet (Euclidean, margin 1, before Normalize) on SNLI dev triplets, 1 epoch", TripletLoss: () => new TripletLoss()),
+        new("triplet-snli", "triplet (Euclidean, margin 1, before Normalize) on SNLI dev triplets, 1 epoch", TrainHere: (ctx, e) => TrainOnTriplets(ctx, e, new TripletLoss())),
         new("mnrl-snli", "MNRL (in-batch negatives + the contradiction, scale 20) on SNLI dev triplets, 1 epoch",
-            TripletLoss: () => new MultipleNegativesRankingLoss(withHardNegative: true)),
+            TrainHere: (ctx, e) => TrainOnTriplets(ctx, e, new MultipleNegativesRankingLoss(withHardNegative: true))),
+        new("softmax-nli-head-rate", "softmax as in row 2, its new head at lr 2e-3 (100x the encoder's)", TrainHere: TrainOnNliWithHeadRate),
     };
 
     /// <summary>Where an objective's encoder is kept (null: the starting model, not trained).</summary>
@@ -50,14 +57,14 @@ public static class ObjectivesCompared
     {
         var o = Objectives.Single(x => x.Key == objective);
         return o.Table2Name is { } name ? Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, name, Seed, precision, quick)
-            : o.TripletLoss is not null ? Table2SupervisedSts.ModelFolder(artifacts, ModelsFolderName, o.Key, Seed, precision, quick)
+            : o.TrainHere is not null ? Table2SupervisedSts.ModelFolder(artifacts, ModelsFolderName, o.Key, Seed, precision, quick)
             : null;
     }
 
     /// <summary>The objective's trained encoder, trained now when no earlier run kept it; null for the starting model.</summary>
     private static string? Encoder(ReproductionContext ctx, Objective o) =>
         o.Table2Name is { } name ? Table2SupervisedSts.TrainedEncoder(ctx, name, Seed)
-        : o.TripletLoss is { } loss ? TrainOnTriplets(ctx, o.Key, loss)
+        : o.TrainHere is not null ? TrainHere(ctx, o)
         : null;
 
     /// <summary>The columns, in order; each scores one encoder folder (null: the starting model).</summary>
@@ -78,7 +85,7 @@ public static class ObjectivesCompared
             ctx.Quick ? Table5SentEval.QuickRows : null)).ToList();
         var sentEval = new SentEvalRunner(options: new SentEvalOptions { Quick = ctx.Quick, Threads = ctx.Threads, Log = ctx.Log.WriteLine });
 
-        string resultsFile = Path.Combine(ctx.Artifacts, ResultsFileName);
+        var kept = new KeptResults(Path.Combine(ctx.Artifacts, ResultsFileName));
         var rows = new List<(Objective Objective, Dictionary<string, double?> Scores)>();
         foreach (var objective in Objectives)
         {
@@ -91,7 +98,7 @@ public static class ObjectivesCompared
                 foreach (string column in Columns)
                 {
                     string key = ResultKey(objective.Key, folder, column, ctx.Quick);
-                    if (Read(resultsFile)[key] is JsonValue kept && kept.TryGetValue<double>(out double score)) { scores[column] = score; continue; }
+                    if (kept[key] is JsonValue keptScore && keptScore.TryGetValue<double>(out double score)) { scores[column] = score; continue; }
                     encoder ??= SentenceEncoder.Load(folder ?? Table2SupervisedSts.Model, new SentenceEncoderOptions { Threads = ctx.Threads });
                     double? value = column switch
                     {
@@ -106,7 +113,7 @@ public static class ObjectivesCompared
                     };
                     scores[column] = value;
                     ctx.Log.WriteLine($"objectives: {objective.Key}: {column} {ReproductionContext.F(value)}");
-                    if (value is double v) Keep(resultsFile, key, v);
+                    if (value is double v) kept.Keep(key, v);
                 }
             }
             finally { encoder?.Dispose(); }
@@ -146,17 +153,11 @@ public static class ObjectivesCompared
     }
 
     /// <summary>STS12-16 as Table 1 reads them (one evaluator per year); empty when the data folder has none.</summary>
-    private static List<StsSubsetsEvaluator> StsYears(ReproductionContext ctx)
-    {
-        string? root = ctx.StsYears ?? ctx.Data.TryFolder(Table1UnsupervisedSts.StsYears);
-        if (root is null) return [];
-        return Table1UnsupervisedSts.Columns.Take(5)
-            .Select(year => Directory.GetDirectories(root, year + "*").OrderBy(d => d, StringComparer.Ordinal).FirstOrDefault())
-            .Where(folder => folder is not null)
-            .Select(folder => new StsSubsetsEvaluator(SentEvalStsReader.Read(folder!)
-                .Select(s => new StsSubset(s.Name, ReproductionContext.Subsample(s.Pairs, ctx.Quick ? 60 : null))).ToList()))
-            .ToList();
-    }
+    private static List<StsSubsetsEvaluator> StsYears(ReproductionContext ctx) =>
+        Table1UnsupervisedSts.YearsRoot(ctx) is { } root
+            ? Table1UnsupervisedSts.YearFolders(root).Select(y => new StsSubsetsEvaluator(SentEvalStsReader.Read(y.Folder)
+                .Select(s => new StsSubset(s.Name, ReproductionContext.Subsample(s.Pairs, ctx.Quick ? Table1UnsupervisedSts.QuickYearPairs : null))).ToList())).ToList()
+            : [];
 
     private static double SentEvalAverage(ReproductionContext ctx, string? folder, List<SentEvalTaskData> tasks, SentEvalRunner runner)
     {
@@ -167,17 +168,36 @@ public static class ObjectivesCompared
         return new SentEvalReport(features.Name, tasks.Select(t => runner.Run(features, t)).ToList()).Average;
     }
 
-    /// <summary>Trains the default encoder on SNLI dev triplets (1 epoch, the paper's triplet setting) unless an earlier run kept it.</summary>
-    private static string TrainOnTriplets(ReproductionContext ctx, string key, Func<ISentenceLoss> loss)
+    /// <summary>Trains the starting model with the objective's recipe and saves it whole, unless an earlier run kept it.</summary>
+    private static string TrainHere(ReproductionContext ctx, Objective o)
     {
-        string folder = EncoderFolder(ctx.Artifacts, key, ctx.TrainingPrecision, ctx.Quick)!;
+        string folder = EncoderFolder(ctx.Artifacts, o.Key, ctx.TrainingPrecision, ctx.Quick)!;
         if (Directory.Exists(folder)) return folder;
-        var train = ReproductionContext.Subsample(SnliReader.Triplets(SnliReader.Read(ctx.Data.File("snli", "s1.dev")))
-            .Select(t => TrainingExample.Triplet(t.Anchor, t.Positive, t.Negative)).ToList(), ctx.Quick ? 480 : null);
+        ctx.Log.WriteLine($"objectives: {o.Key}: no encoder at {folder}; training it now");
         using var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model, new SentenceEncoderOptions { Threads = ctx.Threads });
-        new SiameseTrainer(encoder, loss(), new SiameseTrainingOptions { Epochs = 1, Seed = Seed, Precision = ctx.TrainingPrecision, Log = ctx.Log.WriteLine }).Train(train);
+        o.TrainHere!(ctx, encoder);
         Table2SupervisedSts.SaveWhole(encoder, folder);
         return folder;
+    }
+
+    private static SiameseTrainingOptions Options(ReproductionContext ctx) =>
+        new() { Epochs = 1, Seed = Seed, Precision = ctx.TrainingPrecision, Log = ctx.Log.WriteLine };
+
+    /// <summary>SNLI dev triplets, 1 epoch: the paper's triplet setting (Section 4.4), on the data we have.</summary>
+    private static void TrainOnTriplets(ReproductionContext ctx, SentenceEncoder encoder, ISentenceLoss loss)
+    {
+        var train = ReproductionContext.Subsample(SnliReader.Triplets(SnliReader.Read(ctx.Data.File("snli", "s1.dev")))
+            .Select(t => TrainingExample.Triplet(t.Anchor, t.Positive, t.Negative)).ToList(), ctx.Quick ? 480 : null);
+        new SiameseTrainer(encoder, loss, Options(ctx)).Train(train);
+    }
+
+    /// <summary>Table 2's NLI stage (same data, epoch and seed) with the head's own learning rate.</summary>
+    private static void TrainOnNliWithHeadRate(ReproductionContext ctx, SentenceEncoder encoder)
+    {
+        using var loss = new SoftmaxLoss(encoder.Dimension, 3);
+        var options = Options(ctx);
+        options.HeadLearningRate = NliHeadLearningRate;
+        new SiameseTrainer(encoder, loss, options).Train(Table2SupervisedSts.NliExamples(ctx));
     }
 
     /// <summary>
@@ -194,15 +214,4 @@ public static class ObjectivesCompared
     /// <summary>The newest write time of the folder's files.</summary>
     private static string Stamp(string folder) => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
         .Select(File.GetLastWriteTimeUtc).DefaultIfEmpty().Max().Ticks.ToString(CultureInfo.InvariantCulture);
-
-    private static JsonObject Read(string path) =>
-        File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: expected a JSON object of scores; delete it to score again.") : new JsonObject();
-
-    private static void Keep(string path, string key, double value)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var results = Read(path);
-        results[key] = value;
-        AtomicFile.WriteAllText(path, results.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-    }
 }

@@ -42,21 +42,17 @@ public static class Table1UnsupervisedSts
     {
         int? cap = ctx.Quick ? 300 : null;
         var datasets = new List<(string Column, List<StsSubset> Subsets)>();
-        // --sts-years wins; else the data folder's own copy, when it has one.
-        string? root = ctx.StsYears ?? ctx.Data.TryFolder(StsYears);
+        string? root = YearsRoot(ctx);
         if (root is not null)
         {
-            foreach (var year in Columns.Take(5))
-            {
-                string? folder = Directory.GetDirectories(root, year + "*").OrderBy(d => d, StringComparer.Ordinal).FirstOrDefault();
-                if (folder is null) { ctx.Log.WriteLine($"table 1: no {year}* folder under {root}; column left empty"); continue; }
-                datasets.Add((year, SentEvalStsReader.Read(folder)));
-            }
+            var found = YearFolders(root);
+            foreach (var year in Columns.Take(5).Except(found.Select(f => f.Column)))
+                ctx.Log.WriteLine($"table 1: no {year}* folder under {root}; column left empty");
+            datasets.AddRange(found.Select(f => (f.Column, SentEvalStsReader.Read(f.Folder))));
         }
         datasets.Add(("STSb", StsData.Load("stsb", ctx.Data.Folder("stsb"), "test")));
         datasets.Add(("SICK-R", StsData.Load("sick", ctx.Data.Folder("sick"), "test")));
-        // --quick: STS12-16 have 25 sub-sets between them, so each keeps fewer pairs than STSb and SICK-R.
-        int? yearCap = ctx.Quick ? 60 : null;
+        int? yearCap = ctx.Quick ? QuickYearPairs : null;
         datasets = datasets.Select(d => (d.Column, d.Subsets.Select(s => new StsSubset(s.Name,
             ReproductionContext.Subsample(s.Pairs, d.Column.StartsWith("STS1", StringComparison.Ordinal) ? yearCap : cap))).ToList())).ToList();
 
@@ -110,6 +106,20 @@ public static class Table1UnsupervisedSts
         }
         return md;
     }
+
+    /// <summary>--quick: STS12-16 have 25 sub-sets between them, so each keeps fewer pairs than STSb and SICK-R.</summary>
+    internal const int QuickYearPairs = 60;
+
+    /// <summary>Where STS12-16 are read from: <c>--sts-years</c> wins, else the data folder's own copy; null when neither is there.</summary>
+    internal static string? YearsRoot(ReproductionContext ctx) => ctx.StsYears ?? ctx.Data.TryFolder(StsYears);
+
+    /// <summary>Each year's folder under <paramref name="root"/> (the first STS12* ... STS16* in name order) with its column; a year with none is left out.</summary>
+    internal static List<(string Column, string Folder)> YearFolders(string root) =>
+        Columns.Take(5)
+            .Select(year => (Column: year, Folder: Directory.GetDirectories(root, year + "*").OrderBy(d => d, StringComparer.Ordinal).FirstOrDefault()))
+            .Where(y => y.Folder is not null)
+            .Select(y => (y.Column, y.Folder!))
+            .ToList();
 
     /// <summary>The figures plus <see cref="Average"/>, the mean of all seven columns, when every column is there.</summary>
     public static Dictionary<string, double> WithAverage(Dictionary<string, double> figures)

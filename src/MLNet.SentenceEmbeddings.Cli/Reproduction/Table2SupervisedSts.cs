@@ -44,8 +44,11 @@ public static class Table2SupervisedSts
     /// <summary>Bumped when a recipe changes, so that figures of the old recipe are not reused.</summary>
     private const string RecipeVersion = "2";
 
-    /// <summary>Our trained rows: what the Markdown calls them and how one seed trains and scores (STSb test Spearman x100, best step).</summary>
-    private sealed record Row(string Key, string Label, Func<Setup, int, (double Test, int? BestStep)> Train);
+    /// <summary>
+    /// Our trained rows: what the Markdown calls them, how one seed trains and scores (STSb test Spearman x100, best
+    /// step), and whether it leaves a bi-encoder other tables can read.
+    /// </summary>
+    private sealed record Row(string Key, string Label, Func<Setup, int, (double Test, int? BestStep)> Train, bool BiEncoder = true);
 
     private sealed record Setup(ReproductionContext Ctx, int Epochs, List<TrainingExample> Train, List<TrainingExample> Nli, List<SentencePair> Dev,
         List<SentencePair> Test, int EvaluationSteps);
@@ -55,7 +58,7 @@ public static class Table2SupervisedSts
         new("regression", "all-MiniLM-L6-v2 bi-encoder + regression objective (cosine vs score/5, MSE)", (s, seed) => TrainBiEncoder(s, seed, "regression", new CosineSimilarityLoss(), nliFirst: false)),
         new("cosent", "all-MiniLM-L6-v2 bi-encoder + CoSENT objective (cosine ranking, scale 20)", (s, seed) => TrainBiEncoder(s, seed, "cosent", new CoSentLoss(), nliFirst: false)),
         new("nli-regression", "all-MiniLM-L6-v2 bi-encoder, NLI first (softmax on SNLI dev + SICK-E train, 1 epoch), then the regression objective", (s, seed) => TrainBiEncoder(s, seed, "nli-regression", new CosineSimilarityLoss(), nliFirst: true)),
-        new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", TrainCrossEncoder),
+        new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", TrainCrossEncoder, BiEncoder: false),
     };
 
     public static StringBuilder Run(ReproductionContext ctx)
@@ -68,17 +71,17 @@ public static class Table2SupervisedSts
         using (var encoder = SentenceEncoder.Load(Model, new SentenceEncoderOptions { Threads = ctx.Threads }))
             before = 100 * new EmbeddingSimilarityEvaluator(testPairs).Evaluate(encoder)["spearman_cosine"];
 
-        string runsFile = System.IO.Path.Combine(ctx.Artifacts, RunsFileName);
+        var runs = Runs(ctx);
         var figures = Rows.ToDictionary(r => r.Key, _ => new List<double>());
         int reused = 0;
         // Seed by seed (every row once per seed), so that a run stopped part-way leaves every row with as many seeds.
         for (int seed = 1; seed <= seeds; seed++)
             foreach (var row in Rows)
             {
-                if (Kept(ReadRuns(runsFile), RunKey(setup, row.Key, seed)) is double test)
+                if (Kept(runs.Read(), RunKey(setup, row.Key, seed)) is double test)
                 {
                     reused++;
-                    ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: {test:F2} (kept in {runsFile})");
+                    ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: {test:F2} (kept in {runs.Path})");
                 }
                 else if (ctx.Table2Rows is { } only && !only.Contains(row.Key))
                 {
@@ -107,7 +110,7 @@ public static class Table2SupervisedSts
             md.AppendLine($"| ours: {row.Label} | {MeanAndDeviation(figures[row.Key])}{(figures[row.Key].Count == seeds ? "" : $" ({figures[row.Key].Count} of {seeds} seeds)")} |");
         md.AppendLine();
         md.AppendLine("Per seed: " + string.Join("; ", Rows.Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
-        PrecisionComparison(md, ReadRuns(runsFile), ctx.TrainingPrecision, seeds, k => RunKey(k.Row, k.Seed, epochs, train.Count, devPairs.Count, testPairs.Count, k.Precision));
+        PrecisionComparison(md, runs.Read(), setup);
         return md;
     }
 
@@ -119,15 +122,20 @@ public static class Table2SupervisedSts
             TrainingData.Examples(ctx.Data.File("stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples, ctx.Quick ? 480 : null);
         var devPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-dev.csv")), ctx.Quick ? 300 : null);
         var testPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-test.csv")), ctx.Quick ? 300 : null);
-        // The NLI we have (SNLI dev + SICK-E train, 14,342 pairs; the paper's SNLI + MultiNLI is about 1M), as Table 6 reads it.
-        var nli = ReproductionContext.Subsample(TrainingData.Examples(ctx.Data.File("snli", "s1.dev"), "snli", TrainingObjective.Softmax).Examples
-            .Concat(TrainingData.Examples(ctx.Data.File("sick", "SICK_train.txt"), "sick", TrainingObjective.Softmax).Examples).ToList(), ctx.Quick ? 480 : null);
+        var nli = NliExamples(ctx);
         // Twice per epoch, as sbert-bench training does.
         return new Setup(ctx, epochs, train, nli, devPairs, testPairs, Math.Max(1, train.Count / TrainingOptions.PaperBatchSize / 2));
     }
 
-    private static string RunKey(Setup s, string row, int seed) =>
-        RunKey(row, seed, s.Epochs, s.Train.Count, s.Dev.Count, s.Test.Count, s.Ctx.TrainingPrecision);
+    /// <summary>The NLI we have (SNLI dev + SICK-E train, 14,342 pairs; the paper's SNLI + MultiNLI is about 1M), as Table 6 reads it.</summary>
+    internal static List<TrainingExample> NliExamples(ReproductionContext ctx) =>
+        ReproductionContext.Subsample(TrainingData.Examples(ctx.Data.File("snli", "s1.dev"), "snli", TrainingObjective.Softmax).Examples
+            .Concat(TrainingData.Examples(ctx.Data.File("sick", "SICK_train.txt"), "sick", TrainingObjective.Softmax).Examples).ToList(), ctx.Quick ? 480 : null);
+
+    private static string RunKey(Setup s, string row, int seed, Precision? precision = null) =>
+        RunKey(row, seed, s.Epochs, s.Train.Count, s.Dev.Count, s.Test.Count, precision ?? s.Ctx.TrainingPrecision);
+
+    private static KeptResults Runs(ReproductionContext ctx) => new(System.IO.Path.Combine(ctx.Artifacts, RunsFileName));
 
     /// <summary>Trains one (row, seed), keeps its figure in the runs file and returns it.</summary>
     private static double TrainAndKeep(Setup setup, Row row, int seed)
@@ -135,8 +143,7 @@ public static class Table2SupervisedSts
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (test, bestStep) = row.Train(setup, seed);
         setup.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: STSb test {test:F2} (best step {bestStep}, {clock.Elapsed.TotalMinutes:F1} min)");
-        Keep(System.IO.Path.Combine(setup.Ctx.Artifacts, RunsFileName), RunKey(setup, row.Key, seed),
-            new JsonObject { ["test"] = test, ["best_step"] = bestStep, ["minutes"] = Math.Round(clock.Elapsed.TotalMinutes, 1) });
+        Runs(setup.Ctx).Keep(RunKey(setup, row.Key, seed), new JsonObject { ["test"] = test, ["best_step"] = bestStep, ["minutes"] = Math.Round(clock.Elapsed.TotalMinutes, 1) });
         return test;
     }
 
@@ -149,8 +156,9 @@ public static class Table2SupervisedSts
         string folder = ModelFolder(ctx, name, seed);
         if (Directory.Exists(folder)) return folder;
         string rowKey = name == NliStage ? "nli-regression" : name;
-        var row = Rows.FirstOrDefault(r => r.Key == rowKey && r.Key != "cross-encoder")
-            ?? throw new ArgumentException($"no bi-encoder row or stage of Table 2 is called '{name}'; expected one of {string.Join(", ", Rows.Where(r => r.Key != "cross-encoder").Select(r => r.Key).Append(NliStage))}.", nameof(name));
+        var biEncoders = Rows.Where(r => r.BiEncoder).ToList();
+        var row = biEncoders.FirstOrDefault(r => r.Key == rowKey)
+            ?? throw new ArgumentException($"no bi-encoder row or stage of Table 2 is called '{name}'; expected one of {string.Join(", ", biEncoders.Select(r => r.Key).Append(NliStage))}.", nameof(name));
         ctx.Log.WriteLine($"table 2: {name} seed {seed}: no encoder at {folder}; training {row.Key} now");
         TrainAndKeep(LoadSetup(ctx), row, seed);
         return folder;
@@ -190,48 +198,20 @@ public static class Table2SupervisedSts
         runs[key] is JsonObject kept && kept["test"] is JsonValue v && v.TryGetValue<double>(out double test) ? test : null;
 
     /// <summary>
-    /// Adds one run to the runs file: read again and merged under a lock file, since two processes may train different
-    /// rows (<c>--rows</c>) into the same artifacts folder.
-    /// </summary>
-    private static void Keep(string path, string key, JsonObject run)
-    {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        for (int attempt = 0; ; attempt++)
-        {
-            try
-            {
-                using var gate = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                var runs = ReadRuns(path);
-                runs[key] = run;
-                AtomicFile.WriteAllText(path, runs.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-                return;
-            }
-            catch (IOException) when (attempt < 100 && File.Exists(path + ".lock")) { Thread.Sleep(100); }
-        }
-    }
-
-    private static JsonObject ReadRuns(string path)
-    {
-        if (!File.Exists(path)) return new JsonObject();
-        try { return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: expected a JSON object of runs."); }
-        catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{path}: not valid JSON ({e.Message}); delete it to rerun every seed.", e); }
-    }
-
-    /// <summary>
     /// Where both precisions were trained with the same seed, their figures side by side: bf16 is used only where it is
     /// as accurate as fp32 (a difference within the spread between seeds).
     /// </summary>
-    private static void PrecisionComparison(StringBuilder md, JsonObject runs, Precision used, int seeds, Func<(string Row, int Seed, Precision Precision), string> key)
+    private static void PrecisionComparison(StringBuilder md, JsonObject runs, Setup setup)
     {
         var pairs = (from row in Rows
-                     from seed in Enumerable.Range(1, seeds)
-                     let a = Kept(runs, key((row.Key, seed, Precision.Float32)))
-                     let b = Kept(runs, key((row.Key, seed, Precision.BFloat16)))
+                     from seed in Enumerable.Range(1, setup.Ctx.Seeds)
+                     let a = Kept(runs, RunKey(setup, row.Key, seed, Precision.Float32))
+                     let b = Kept(runs, RunKey(setup, row.Key, seed, Precision.BFloat16))
                      where a is not null && b is not null
                      select string.Create(CultureInfo.InvariantCulture, $"{row.Key} seed {seed} {a:F2} vs {b:F2}")).ToList();
         if (pairs.Count == 0) return;
         md.AppendLine();
-        md.AppendLine($"Same seed, fp32 vs bf16 autocast (the {(used == Precision.BFloat16 ? "fp32" : "bf16")} runs kept from another invocation, not in the table): " +
+        md.AppendLine($"Same seed, fp32 vs bf16 autocast (the {(setup.Ctx.TrainingPrecision == Precision.BFloat16 ? "fp32" : "bf16")} runs kept from another invocation, not in the table): " +
                       string.Join("; ", pairs) + ".");
     }
 

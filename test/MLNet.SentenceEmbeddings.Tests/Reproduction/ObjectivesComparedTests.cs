@@ -82,7 +82,7 @@ public class ObjectivesComparedTests
         Assert.AreNotEqual(0, code, "the third encoder is not a model:\n" + stdout);
         StringAssert.Contains(stderr + stdout, ObjectivesCompared.EncoderFolder(artifacts, objectives[2], Precision.Float32, quick: true)!.Split(Path.DirectorySeparatorChar)[^1]);
         string md = File.ReadAllText(report);
-        StringAssert.Contains(md, "In progress: 2 of 6 objectives scored");
+        StringAssert.Contains(md, $"In progress: 2 of {objectives.Count} objectives scored");
         var rows = md.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| objective", StringComparison.Ordinal)).ToList();
         Assert.AreEqual(objectives.Count, rows.Count, md);
         Assert.AreEqual(2, rows.Count(r => r.Contains("| 50.50 |", StringComparison.Ordinal)), md);

@@ -21,8 +21,6 @@ public class Table2SupervisedStsTests
     [TestMethod]
     public void KeptRunsAreReusedAndAveraged()
     {
-        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
-        Directory.CreateDirectory(artifacts);
         var runs = new JsonObject();
         var kept = new Dictionary<string, double[]>();
         for (int r = 0; r < Table2SupervisedSts.RowKeys.Count; r++)
@@ -33,13 +31,7 @@ public class Table2SupervisedStsTests
                 // --quick sizes: 480 train, 300 dev and 300 test pairs, one epoch.
                 runs[Table2SupervisedSts.RunKey(row, seed, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = kept[row][seed - 1], ["best_step"] = 30 };
         }
-        File.WriteAllText(Path.Combine(artifacts, Table2SupervisedSts.RunsFileName), runs.ToJsonString());
-
-        var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
-            new[] { "reproduce", "--quick", "--tables", "2", "--seeds", "2", "--output", report, "--artifacts", artifacts });
-        Assert.AreEqual(0, code, stderr + stdout);
-        Assert.IsFalse(stdout.Contains("examples/s", StringComparison.Ordinal), "a kept run was trained again:\n" + stdout);
-        string md = File.ReadAllText(report);
+        string md = ReproduceFromKeptRuns(runs, "--seeds", "2");
         StringAssert.Contains(md, "--seeds 2");
         StringAssert.Contains(md, $"{2 * kept.Count} of them reused");
         var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).Skip(1).ToList(); // the first is the untrained encoder
@@ -56,26 +48,31 @@ public class Table2SupervisedStsTests
     [TestMethod]
     public void Bf16RunsAreKeptApartAndComparedWithFp32()
     {
-        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
-        Directory.CreateDirectory(artifacts);
         var runs = new JsonObject();
         foreach (string row in Table2SupervisedSts.RowKeys)
         {
             runs[Table2SupervisedSts.RunKey(row, 1, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 60.25 };
             runs[Table2SupervisedSts.RunKey(row, 1, 1, 480, 300, 300, Precision.BFloat16)] = new JsonObject { ["test"] = 61.5 };
         }
-        File.WriteAllText(Path.Combine(artifacts, Table2SupervisedSts.RunsFileName), runs.ToJsonString());
-
-        var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
-            new[] { "reproduce", "--quick", "--tables", "2", "--precision", "bf16", "--output", report, "--artifacts", artifacts });
-        Assert.AreEqual(0, code, stderr + stdout);
-        Assert.IsFalse(stdout.Contains("examples/s", StringComparison.Ordinal), "a kept run was trained again:\n" + stdout);
-        string md = File.ReadAllText(report);
+        string md = ReproduceFromKeptRuns(runs, "--precision", "bf16");
         StringAssert.Contains(md, "--precision bf16");
         StringAssert.Contains(md, "bf16 autocast");
         var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).Skip(1).ToList();
         Assert.AreEqual(Table2SupervisedSts.RowKeys.Count, ours.Count, md);
         Assert.IsTrue(ours.All(l => l.TrimEnd().EndsWith("| 61.50 |", StringComparison.Ordinal)), md);
         StringAssert.Contains(md, "regression seed 1 60.25 vs 61.50");
+    }
+
+    /// <summary>Runs <c>sbert reproduce --quick --tables 2</c> on a runs file holding <paramref name="runs"/>, checks that nothing trained, and returns the report.</summary>
+    private static string ReproduceFromKeptRuns(JsonObject runs, params string[] options)
+    {
+        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
+        Directory.CreateDirectory(artifacts);
+        File.WriteAllText(Path.Combine(artifacts, Table2SupervisedSts.RunsFileName), runs.ToJsonString());
+        var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
+            new[] { "reproduce", "--quick", "--tables", "2", "--output", report, "--artifacts", artifacts }.Concat(options).ToArray());
+        Assert.AreEqual(0, code, stderr + stdout);
+        Assert.IsFalse(stdout.Contains("examples/s", StringComparison.Ordinal), "a kept run was trained again:\n" + stdout);
+        return File.ReadAllText(report);
     }
 }
