@@ -364,6 +364,12 @@ public sealed class SentenceEncoder : IDisposable
         lock (_gate) MarkOnnxStale();
     }
 
+    /// <summary>Weights were changed in place outside training (<see cref="Training.ModelSoup"/>): a cached ONNX export is stale.</summary>
+    internal void WeightsChanged()
+    {
+        lock (_gate) MarkOnnxStale();
+    }
+
     public void Dispose()
     {
         lock (_gate)

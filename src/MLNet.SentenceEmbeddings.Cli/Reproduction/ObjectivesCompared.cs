@@ -176,7 +176,7 @@ public static class ObjectivesCompared
         ctx.Log.WriteLine($"objectives: {o.Key}: no encoder at {folder}; training it now");
         using var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model, new SentenceEncoderOptions { Threads = ctx.Threads });
         o.TrainHere!(ctx, encoder);
-        Table2SupervisedSts.SaveWhole(encoder, folder);
+        encoder.Save(folder); // whole or not at all: a folder that exists is a finished model
         return folder;
     }
 

@@ -108,10 +108,31 @@ public static class Table2SupervisedSts
         md.AppendLine($"| ours: all-MiniLM-L6-v2, not trained on STSb | {ReproductionContext.F(before)} |");
         foreach (var row in Rows)
             md.AppendLine($"| ours: {row.Label} | {MeanAndDeviation(figures[row.Key])}{(figures[row.Key].Count == seeds ? "" : $" ({figures[row.Key].Count} of {seeds} seeds)")} |");
+        foreach (var (row, count, test) in Soups(setup))
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: uniform soup (every weight averaged) of the {count} kept seeds' encoders of the {row.Key} row | {test:F2} |"));
         md.AppendLine();
         md.AppendLine("Per seed: " + string.Join("; ", Rows.Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
         PrecisionComparison(md, runs.Read(), setup);
         return md;
+    }
+
+    /// <summary>
+    /// For each bi-encoder row with two or more seeds' encoders kept, the STSb test figure of their uniform soup: one
+    /// 22M-parameter encoder, no choice made on test (every kept seed goes in).
+    /// </summary>
+    private static List<(Row Row, int Seeds, double Test)> Soups(Setup setup)
+    {
+        var soups = new List<(Row, int, double)>();
+        foreach (var row in Rows.Where(r => r.BiEncoder))
+        {
+            var folders = Enumerable.Range(1, setup.Ctx.Seeds).Select(k => ModelFolder(setup.Ctx, row.Key, k)).Where(Directory.Exists).ToList();
+            if (folders.Count < 2) continue;
+            using var soup = ModelSoup.Average(folders, new SentenceEncoderOptions { Threads = setup.Ctx.Threads });
+            double test = 100 * new EmbeddingSimilarityEvaluator(setup.Test).Evaluate(soup)["spearman_cosine"];
+            setup.Ctx.Log.WriteLine($"table 2: soup of {folders.Count} {row.Key} encoders: STSb test {test:F2}");
+            soups.Add((row, folders.Count, test));
+        }
+        return soups;
     }
 
     /// <summary>Table 2's data and settings for <paramref name="ctx"/> (sub-sampled with --quick).</summary>
@@ -225,7 +246,7 @@ public static class Table2SupervisedSts
             using var nliLoss = new SoftmaxLoss(encoder.Dimension, 3);
             new SiameseTrainer(encoder, nliLoss, new SiameseTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine })
                 .Train(s.Nli);
-            SaveWhole(encoder, ModelFolder(s.Ctx, NliStage, seed));
+            encoder.Save(ModelFolder(s.Ctx, NliStage, seed));
         }
         var options = new SiameseTrainingOptions
         {
@@ -235,26 +256,13 @@ public static class Table2SupervisedSts
         var result = new SiameseTrainer(encoder, loss, options).Train(s.Train);
         double test = 100 * new EmbeddingSimilarityEvaluator(s.Test).Evaluate(encoder)["spearman_cosine"];
         // Every seed's encoder is kept (the objectives table reads seed 1's, and later seeds are there to compare or average).
-        SaveWhole(encoder, ModelFolder(s.Ctx, row, seed));
+        encoder.Save(ModelFolder(s.Ctx, row, seed));
         if (row == "regression" && seed == 1)
         {
             // Kept so Table 5 can run SentEval on it, as the paper's Table 5 does with its trained SBERT.
-            SaveWhole(encoder, System.IO.Path.Combine(s.Ctx.Artifacts, TunedFolderName));
+            encoder.Save(System.IO.Path.Combine(s.Ctx.Artifacts, TunedFolderName));
         }
         return (test, result.BestStep);
-    }
-
-    /// <summary>
-    /// Saves <paramref name="encoder"/> to <paramref name="folder"/> whole or not at all (a sibling folder, then a
-    /// rename), replacing an earlier run's: a folder that exists is a finished model, which <see cref="TrainedEncoder"/> trusts.
-    /// </summary>
-    internal static void SaveWhole(SentenceEncoder encoder, string folder)
-    {
-        string partial = folder + ".partial";
-        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-        encoder.Save(partial);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        Directory.Move(partial, folder);
     }
 
     private static (double, int?) TrainCrossEncoder(Setup s, int seed)
