@@ -64,18 +64,19 @@ public static class Table2SupervisedSts
     public static StringBuilder Run(ReproductionContext ctx)
     {
         var setup = LoadSetup(ctx);
-        int epochs = setup.Epochs, seeds = ctx.Seeds;
-        var (train, devPairs, testPairs) = (setup.Train, setup.Dev, setup.Test);
-
         double before;
         using (var encoder = SentenceEncoder.Load(Model, new SentenceEncoderOptions { Threads = ctx.Threads }))
-            before = 100 * new EmbeddingSimilarityEvaluator(testPairs).Evaluate(encoder)["spearman_cosine"];
+            before = 100 * new EmbeddingSimilarityEvaluator(setup.Test).Evaluate(encoder)["spearman_cosine"];
 
         var runs = Runs(ctx);
         var figures = Rows.ToDictionary(r => r.Key, _ => new List<double>());
         int reused = 0;
-        // Seed by seed (every row once per seed), so that a run stopped part-way leaves every row with as many seeds.
-        for (int seed = 1; seed <= seeds; seed++)
+        var soups = new List<(Row Row, int Seeds, double Test)>();
+        // Seed by seed (every row once per seed), so that a run stopped part-way leaves every row with as many seeds;
+        // the section is written after each seed that trained something, since five seeds take hours on 2 cores.
+        for (int seed = 1; seed <= ctx.Seeds; seed++)
+        {
+            bool trained = false;
             foreach (var row in Rows)
             {
                 if (Kept(runs.Read(), RunKey(setup, row.Key, seed)) is double test)
@@ -88,19 +89,36 @@ public static class Table2SupervisedSts
                     ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: not kept and not in --rows; left out");
                     continue;
                 }
-                else test = TrainAndKeep(setup, row, seed);
+                else (test, trained) = (TrainAndKeep(setup, row, seed), true);
                 figures[row.Key].Add(test);
             }
+            if (seed == ctx.Seeds || trained) soups = Soups(setup);
+            if (seed < ctx.Seeds && trained) ctx.WritePartial?.Invoke(Section(setup, before, figures, soups, reused, seedsDone: seed));
+        }
         string saved = System.IO.Path.Combine(ctx.Artifacts, TunedFolderName);
         if (Directory.Exists(saved)) ctx.StsbTunedModel = saved;
+        return Section(setup, before, figures, soups, reused, seedsDone: ctx.Seeds);
+    }
 
+    private static StringBuilder Section(Setup setup, double before, Dictionary<string, List<double>> figures, List<(Row Row, int Seeds, double Test)> soups,
+        int reused, int seedsDone)
+    {
+        var ctx = setup.Ctx;
+        int seeds = ctx.Seeds, epochs = setup.Epochs;
+        string saved = System.IO.Path.Combine(ctx.Artifacts, TunedFolderName);
         var md = ctx.Header("Table 2: supervised STS (STSb)", "2");
-        md.AppendLine($"Spearman x100 on the STSb test set ({testPairs.Count:N0} pairs; cosine similarity for the bi-encoders, the score for the cross-encoder). " +
-                      $"Each of our trained rows starts from all-MiniLM-L6-v2 and trains on {train.Count:N0} STSb train pairs (label score / 5) for {epochs} epoch(s), " +
-                      $"batch 16, {(ctx.TrainingPrecision == Precision.BFloat16 ? "forward pass under bf16 autocast, " : "")}AdamW lr 2e-5 (the cross-encoder {CrossEncoderTrainingOptions.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}, see efficiency.md), 10% warm-up, evaluated on STSb dev ({devPairs.Count:N0} pairs) every {setup.EvaluationSteps} steps with the best weights kept; " +
+        if (seedsDone < seeds)
+        {
+            md.AppendLine($"**In progress: seeds 1 to {seedsDone} of {seeds} done when this was written; the same command resumes from the kept runs.**");
+            md.AppendLine();
+        }
+        md.AppendLine($"Spearman x100 on the STSb test set ({setup.Test.Count:N0} pairs; cosine similarity for the bi-encoders, the score for the cross-encoder). " +
+                      $"Each of our trained rows starts from all-MiniLM-L6-v2 and trains on {setup.Train.Count:N0} STSb train pairs (label score / 5) for {epochs} epoch(s), " +
+                      $"batch 16, {(ctx.TrainingPrecision == Precision.BFloat16 ? "forward pass under bf16 autocast, " : "")}AdamW lr 2e-5 (the cross-encoder {CrossEncoderTrainingOptions.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}, see efficiency.md), 10% warm-up, evaluated on STSb dev ({setup.Dev.Count:N0} pairs) every {setup.EvaluationSteps} steps with the best weights kept; " +
                       $"{Seeds(seeds)}" + (epochs == PaperEpochs ? "" : $" The paper trains {PaperEpochs} epochs; this run trained {epochs} to fit the machine's time.") +
                       $" Per-seed figures are kept in {RunsFileName} under the artifacts folder" + (reused > 0 ? $" ({reused} of them reused from an earlier, stopped run of the same command)." : ".") +
-                      (ctx.StsbTunedModel is null ? "" : $" Seed 1's regression encoder is written to {System.IO.Path.GetRelativePath(Directory.GetCurrentDirectory(), saved)}."));
+                      (Directory.Exists(saved) ? $" Seed 1's regression encoder is written to {System.IO.Path.GetRelativePath(Directory.GetCurrentDirectory(), saved)}." : "") +
+                      (soups.Count == 0 ? "" : " A soup row averages every weight of a row's kept seeds' encoders into one encoder of the same size (ModelSoup; every kept seed goes in, nothing is chosen on test)."));
         md.AppendLine();
         md.AppendLine("| model | STSb test |");
         md.AppendLine("|---|---:|");
@@ -108,11 +126,11 @@ public static class Table2SupervisedSts
         md.AppendLine($"| ours: all-MiniLM-L6-v2, not trained on STSb | {ReproductionContext.F(before)} |");
         foreach (var row in Rows)
             md.AppendLine($"| ours: {row.Label} | {MeanAndDeviation(figures[row.Key])}{(figures[row.Key].Count == seeds ? "" : $" ({figures[row.Key].Count} of {seeds} seeds)")} |");
-        foreach (var (row, count, test) in Soups(setup))
-            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: uniform soup (every weight averaged) of the {count} kept seeds' encoders of the {row.Key} row | {test:F2} |"));
+        foreach (var (row, count, test) in soups)
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: uniform soup of the {count} kept seeds' encoders of the {row.Key} row | {test:F2} |"));
         md.AppendLine();
         md.AppendLine("Per seed: " + string.Join("; ", Rows.Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
-        PrecisionComparison(md, runs.Read(), setup);
+        PrecisionComparison(md, Runs(ctx).Read(), setup);
         return md;
     }
 
