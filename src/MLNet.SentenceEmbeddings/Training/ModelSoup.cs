@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNet.SentenceEmbeddings.Training;
@@ -22,6 +23,10 @@ public static class ModelSoup
         try
         {
             using var _ = no_grad();
+            // Scalars held for the whole loop: an implicit one made per call can be finalised while libtorch still
+            // reads it (seen as "Scalar toFloat: Expected false to be true" on the third of three large encoders).
+            using var one = 1.0.ToScalar();
+            using var count = ((double)folders.Count).ToScalar();
             var weights = soup.Modules.named_parameters().ToDictionary(p => p.name, p => p.parameter);
             using (NewDisposeScope())
                 foreach (var (name, p) in weights) sums[name] = p.detach().clone().to(ScalarType.Float32).MoveToOuterDisposeScope();
@@ -31,16 +36,14 @@ public static class ModelSoup
                 var theirs = other.Modules.named_parameters().ToList();
                 if (theirs.Count != weights.Count)
                     throw new InvalidDataException($"{folder}: {theirs.Count} weights; {folders[0]} has {weights.Count}. Only encoders of one architecture can be averaged.");
-                using var scope = NewDisposeScope();
                 foreach (var (name, p) in theirs)
                 {
                     if (!sums.TryGetValue(name, out var sum) || !sum.shape.SequenceEqual(p.shape))
                         throw new InvalidDataException($"{folder}: weight '{name}' [{string.Join(", ", p.shape)}] has no match of that shape in {folders[0]}.");
-                    sum.add_(p);
+                    sum.add_(p, one);
                 }
             }
-            using (NewDisposeScope())
-                foreach (var (name, p) in weights) p.copy_(sums[name].div_(folders.Count));
+            foreach (var (name, p) in weights) p.copy_(sums[name].div_(count));
             soup.WeightsChanged();
             return soup;
         }
