@@ -22,13 +22,13 @@ public static class BenchRootCommand
         BenchEncoderCommand.Create(), BenchMemoryCommand.Create(), BenchTransformCommand.Create(), BenchTrainingCommand.Create(),
         BenchEfficiencyCommand.Create(), BenchCrossEncoderCommand.Create(), BenchPlotsCommand.Create(), BenchSentEvalCommand.Create(),
         BenchCorpusCommand.Create(), BenchSoakCommand.Create(),
-        ReproduceCommand.Create("reproduction", "sbert reproduce writing docs/reproduction.md, with Table 2's encoder in artifacts/reproduction",
+        ReproduceCommand.Create("reproduction", "sbert reproduce writing docs/reproduction.md, with Table 2's encoders in artifacts/reproduction and its per-seed figures in docs/kept-runs",
             () =>
             {
                 string root = MarkdownReport.FindRepositoryRoot()
                     ?? throw new UsageException("not in the repository: run from it, or give --output and --artifacts.");
                 return new ReproduceCommand.Defaults(Path.Combine(root, "docs", "reproduction.md"), Path.Combine(root, "artifacts", "reproduction"),
-                    CommandPrefix + " reproduction --tables {0}");
+                    CommandPrefix + " reproduction --tables {0}", Path.Combine(root, "docs", "kept-runs"));
             }),
     };
 }

@@ -20,7 +20,8 @@ public static class ReproduceCommand
     /// <param name="Report">Markdown to update; null prints only.</param>
     /// <param name="Artifacts">Folder for Table 2's trained encoder; null uses a temporary folder removed at the end.</param>
     /// <param name="CommandLine">How the docs name the command (with {0} for the table number).</param>
-    public sealed record Defaults(string? Report, string? Artifacts, string CommandLine);
+    /// <param name="Kept">Folder of the figures kept between runs; null: the artifacts folder.</param>
+    public sealed record Defaults(string? Report, string? Artifacts, string CommandLine, string? Kept = null);
 
     /// <summary><c>sbert reproduce</c>: writes nothing unless <c>--output</c> / <c>--artifacts</c> say where.</summary>
     public static Command Create() => Create("reproduce", "the SBERT paper's Tables 1, 2, 5, 6 and 7 on the data and encoders here, printed " +
@@ -43,6 +44,7 @@ public static class ReproduceCommand
         var data = CliOptions.Data();
         var output = new Option<string?>("--output") { Description = "Markdown file to update, one generated section per table" };
         var artifacts = new Option<string?>("--artifacts") { Description = "where Table 2's trained encoder goes (default: a temporary folder, removed at the end)" };
+        var kept = new Option<string?>("--kept") { Description = "folder of Table 2's per-seed figures (table2-runs.json), read to resume and added to by every finished seed (default: the artifacts folder)" };
         var cache = new Option<string?>("--cache") { Description = "SentEval sentence-vector cache, shared with eval senteval (default: ~/.cache/mlnet-sentence-embeddings/senteval)" };
         var seeds = CliOptions.Int("--seeds", "Table 2: seeds (1..n) per trained row, reported as mean ± standard deviation (the paper: 10)", 1);
         var epochs = CliOptions.OptionalInt("--epochs", "Table 2: training epochs (default: the paper's 4; 1 with --quick)");
@@ -53,18 +55,18 @@ public static class ReproduceCommand
         var json = CliOptions.Json("{\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..}");
         var command = new Command(name, description + " (about an hour on 2 cores; --quick about 5 min)")
         {
-            tables, quick, stsYears, threads, data, output, artifacts, cache, seeds, epochs, rows, precision, json,
+            tables, quick, stsYears, threads, data, output, artifacts, kept, cache, seeds, epochs, rows, precision, json,
         };
         return command.SetRun((r, ct) =>
         {
             var d = defaults();
             return Run(new Settings(r.GetValue(tables) is { Length: > 0 } chosen ? chosen : known.Where(t => t != ObjectivesCompared.Id).ToArray(), r.GetValue(quick), r.GetValue(stsYears), r.GetValue(threads),
-                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetValue(rows) is { Length: > 0 } only ? only : null,
+                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(kept) ?? d.Kept, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetValue(rows) is { Length: > 0 } only ? only : null,
                 EncoderOptionSet.ParsePrecision(r.GetValue(precision)!), r.GetValue(json), d.CommandLine), ct, Console.Out);
         });
     }
 
-    private sealed record Settings(string[] Tables, bool Quick, string? StsYears, int Threads, string? Data, string? Report, string? Artifacts,
+    private sealed record Settings(string[] Tables, bool Quick, string? StsYears, int Threads, string? Data, string? Report, string? Artifacts, string? Kept,
         string? Cache, int Seeds, int? Epochs, string[]? Table2Rows, Precision Precision, bool Json, string CommandLine);
 
     /// <summary>The tables in run order, by the paper's number, with the data sets each reads (catalog names).</summary>
@@ -95,7 +97,7 @@ public static class ReproduceCommand
             + (settings.Epochs is int e ? $" --epochs {e}" : "") + (settings.Table2Rows is { } r ? $" --rows {string.Join(",", r)}" : "")
             + (settings.Precision == Precision.BFloat16 ? " --precision bf16" : "") + $" --threads {settings.Threads}";
         var ctx = new ReproductionContext { Data = data, Quick = quick, Threads = settings.Threads, Log = output, StsYears = stsYears, Command = command,
-            Artifacts = artifacts, SentEvalCache = cache, Seeds = settings.Seeds, Epochs = settings.Epochs, Table2Rows = settings.Table2Rows,
+            Artifacts = artifacts, Kept = settings.Kept, SentEvalCache = cache, Seeds = settings.Seeds, Epochs = settings.Epochs, Table2Rows = settings.Table2Rows,
             TrainingPrecision = settings.Precision };
         if (quick) output.WriteLine("sbert reproduce --quick: subsampled data and shortened training; the figures are a smoke test, not comparable with the paper.");
         try { return RunTables(ctx, tables, report, settings.Json, cancellationToken, output); }

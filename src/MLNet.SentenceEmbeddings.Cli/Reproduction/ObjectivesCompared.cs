@@ -53,14 +53,21 @@ public static class ObjectivesCompared
             TrainHere: (ctx, e) => TrainOnTriplets(ctx, e, new MultipleNegativesRankingLoss(withHardNegative: true))),
     };
 
-    /// <summary>Where an objective's encoder is kept (null: the starting model, not trained).</summary>
-    internal static string? EncoderFolder(string artifacts, string objective, Precision precision, bool quick)
+    /// <summary>
+    /// Where an objective's encoder is kept (null: the starting model, not trained); <paramref name="table2Epochs"/> is
+    /// --epochs, which sets the epochs of Table 2's rows.
+    /// </summary>
+    internal static string? EncoderFolder(string artifacts, string objective, Precision precision, bool quick, int? table2Epochs = null)
     {
         var o = Objectives.Single(x => x.Key == objective);
-        return o.Table2Name is { } name ? Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, name, Seed, precision, quick)
-            : o.TrainHere is not null ? Table2SupervisedSts.ModelFolder(artifacts, ModelsFolderName, o.Key, Seed, precision, quick)
+        return o.Table2Name is { } name
+                ? Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, name, Seed, Table2SupervisedSts.Epochs(table2Epochs, quick), precision, quick)
+            : o.TrainHere is not null ? Table2SupervisedSts.ModelFolder(artifacts, ModelsFolderName, o.Key, Seed, TrainHereEpochs, precision, quick)
             : null;
     }
+
+    /// <summary>Epochs of the rows trained here (the paper's NLI and triplet settings, Sections 3 and 4.4).</summary>
+    private const int TrainHereEpochs = 1;
 
     /// <summary>The objective's trained encoder, trained now when no earlier run kept it; null for the starting model.</summary>
     private static string? Encoder(ReproductionContext ctx, Objective o) =>
@@ -172,7 +179,7 @@ public static class ObjectivesCompared
     /// <summary>Trains the starting model with the objective's recipe and saves it whole, unless an earlier run kept it.</summary>
     private static string TrainHere(ReproductionContext ctx, Objective o)
     {
-        string folder = EncoderFolder(ctx.Artifacts, o.Key, ctx.TrainingPrecision, ctx.Quick)!;
+        string folder = EncoderFolder(ctx.Artifacts, o.Key, ctx.TrainingPrecision, ctx.Quick, ctx.Epochs)!;
         if (Directory.Exists(folder)) return folder;
         ctx.Log.WriteLine($"objectives: {o.Key}: no encoder at {folder}; training it now");
         using var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model, new SentenceEncoderOptions { Threads = ctx.Threads });
@@ -182,7 +189,7 @@ public static class ObjectivesCompared
     }
 
     private static SiameseTrainingOptions Options(ReproductionContext ctx) =>
-        new() { Epochs = 1, Seed = Seed, Precision = ctx.TrainingPrecision, Log = ctx.Log.WriteLine };
+        new() { Epochs = TrainHereEpochs, Seed = Seed, Precision = ctx.TrainingPrecision, Log = ctx.Log.WriteLine };
 
     /// <summary>SNLI dev triplets, 1 epoch: the paper's triplet setting (Section 4.4), on the data we have.</summary>
     private static void TrainOnTriplets(ReproductionContext ctx, SentenceEncoder encoder, ISentenceLoss loss)

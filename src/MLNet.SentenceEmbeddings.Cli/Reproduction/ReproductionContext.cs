@@ -17,6 +17,11 @@ public sealed class ReproductionContext
     public string? StsYears { get; init; }
     /// <summary>Folder for what the tables produce besides Markdown (Table 2's trained encoder).</summary>
     public required string Artifacts { get; init; }
+    /// <summary>
+    /// Folder of the figures kept between runs (Table 2's per-seed runs file), so that a stopped run resumes; null: the
+    /// <see cref="Artifacts"/> folder. Unlike the trained encoders, these files are small enough to keep in a repository.
+    /// </summary>
+    public string? Kept { get; init; }
     /// <summary>Folder of the SentEval sentence-vector cache shared with <c>sbert-bench senteval</c>; null: memory only.</summary>
     public string? SentEvalCache { get; init; }
     /// <summary>Seeds each trained row of Table 2 runs with (1..n), reported as mean ± standard deviation.</summary>

@@ -34,7 +34,7 @@ public static class Table2SupervisedSts
     /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> the first seed's regression encoder is written to.</summary>
     public const string TunedFolderName = "all-MiniLM-L6-v2-stsb-regression";
     /// <summary>
-    /// File of <see cref="ReproductionContext.Artifacts"/> holding each finished (row, seed) run's figures, so that a
+    /// File of <see cref="ReproductionContext.Kept"/> holding each finished (row, seed) run's figures, so that a
     /// run stopped part-way (the machine is shared, a seed takes minutes to an hour) resumes where it stopped. A
     /// seeded run is deterministic on CPU, so a kept figure is the figure a new run would give.
     /// </summary>
@@ -116,8 +116,8 @@ public static class Table2SupervisedSts
                       $"Each of our trained rows starts from all-MiniLM-L6-v2 and trains on {setup.Train.Count:N0} STSb train pairs (label score / 5) for {epochs} epoch(s), " +
                       $"batch 16, {(ctx.TrainingPrecision == Precision.BFloat16 ? "forward pass under bf16 autocast, " : "")}AdamW lr 2e-5 (the cross-encoder {CrossEncoderTrainingOptions.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}, see efficiency.md), 10% warm-up, evaluated on STSb dev ({setup.Dev.Count:N0} pairs) every {setup.EvaluationSteps} steps with the best weights kept; " +
                       $"{Seeds(seeds)}" + (epochs == PaperEpochs ? "" : $" The paper trains {PaperEpochs} epochs; this run trained {epochs} to fit the machine's time.") +
-                      $" Per-seed figures are kept in {RunsFileName} under the artifacts folder" + (reused > 0 ? $" ({reused} of them reused from an earlier, stopped run of the same command)." : ".") +
-                      (Directory.Exists(saved) ? $" Seed 1's regression encoder is written to {System.IO.Path.GetRelativePath(Directory.GetCurrentDirectory(), saved)}." : "") +
+                      $" Per-seed figures are kept in {DisplayPath(Runs(ctx).Path)}" + (reused > 0 ? $" ({reused} of them reused from an earlier, stopped run of the same command)." : ".") +
+                      (Directory.Exists(saved) ? $" Seed 1's regression encoder is written to {DisplayPath(saved)}." : "") +
                       (soups.Count == 0 ? "" : " A soup row averages every weight of a row's kept seeds' encoders into one encoder of the same size (ModelSoup; every kept seed goes in, nothing is chosen on test)."));
         md.AppendLine();
         md.AppendLine("| model | STSb test |");
@@ -156,7 +156,7 @@ public static class Table2SupervisedSts
     /// <summary>Table 2's data and settings for <paramref name="ctx"/> (sub-sampled with --quick).</summary>
     private static Setup LoadSetup(ReproductionContext ctx)
     {
-        int epochs = ctx.Epochs ?? (ctx.Quick ? 1 : PaperEpochs);
+        int epochs = Epochs(ctx.Epochs, ctx.Quick);
         var train = ReproductionContext.Subsample(
             TrainingData.Examples(ctx.Data.File("stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples, ctx.Quick ? 480 : null);
         var devPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-dev.csv")), ctx.Quick ? 300 : null);
@@ -174,7 +174,14 @@ public static class Table2SupervisedSts
     private static string RunKey(Setup s, string row, int seed, Precision? precision = null) =>
         RunKey(row, seed, s.Epochs, s.Train.Count, s.Dev.Count, s.Test.Count, precision ?? s.Ctx.TrainingPrecision);
 
-    private static KeptResults Runs(ReproductionContext ctx) => new(System.IO.Path.Combine(ctx.Artifacts, RunsFileName));
+    private static KeptResults Runs(ReproductionContext ctx) => new(System.IO.Path.Combine(ctx.Kept ?? ctx.Artifacts, RunsFileName));
+
+    /// <summary>A path as the Markdown shows it: relative to the working folder when inside it, so no machine's home is published.</summary>
+    private static string DisplayPath(string path)
+    {
+        string relative = System.IO.Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || System.IO.Path.IsPathRooted(relative) ? System.IO.Path.GetFileName(path) : relative;
+    }
 
     /// <summary>Trains one (row, seed), keeps its figure in the runs file and returns it.</summary>
     private static double TrainAndKeep(Setup setup, Row row, int seed)
@@ -206,11 +213,18 @@ public static class Table2SupervisedSts
     /// <summary>The NLI-trained encoder of the nli-regression row, before STSb (the paper's SBERT-NLI).</summary>
     internal const string NliStage = "nli-softmax";
 
-    private static string ModelFolder(ReproductionContext ctx, string name, int seed) => ModelFolder(ctx.Artifacts, ModelsFolderName, name, seed, ctx.TrainingPrecision, ctx.Quick);
+    private static string ModelFolder(ReproductionContext ctx, string name, int seed) =>
+        ModelFolder(ctx.Artifacts, ModelsFolderName, name, seed, Epochs(ctx.Epochs, ctx.Quick), ctx.TrainingPrecision, ctx.Quick);
 
-    /// <summary>artifacts/group/name-seedK, with -bf16 and -quick when they apply: runs of other settings never share a folder.</summary>
-    internal static string ModelFolder(string artifacts, string group, string name, int seed, Precision precision, bool quick) => System.IO.Path.Combine(artifacts, group,
-        $"{name}-seed{seed}" + (precision == Precision.BFloat16 ? "-bf16" : "") + (quick ? "-quick" : ""));
+    /// <summary>
+    /// artifacts/group/name-vR-Nep-seedK, with -bf16 and -quick when they apply: the recipe version and epochs are in the
+    /// name, so a run of other settings neither writes over a kept encoder nor is averaged with it into a soup.
+    /// </summary>
+    internal static string ModelFolder(string artifacts, string group, string name, int seed, int epochs, Precision precision, bool quick) => System.IO.Path.Combine(artifacts, group,
+        $"{name}-v{RecipeVersion}-{epochs}ep-seed{seed}" + (precision == Precision.BFloat16 ? "-bf16" : "") + (quick ? "-quick" : ""));
+
+    /// <summary>Table 2's epochs: those asked for, else 1 with --quick and the paper's 4 otherwise.</summary>
+    internal static int Epochs(int? requested, bool quick) => requested ?? (quick ? 1 : PaperEpochs);
 
     /// <summary>Our trained rows, by the key <see cref="RunsFileName"/> uses.</summary>
     internal static IReadOnlyList<string> RowKeys => Rows.Select(r => r.Key).ToList();

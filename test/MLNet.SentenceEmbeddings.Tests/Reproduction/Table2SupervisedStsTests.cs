@@ -63,12 +63,36 @@ public class Table2SupervisedStsTests
         StringAssert.Contains(md, "regression seed 1 60.25 vs 61.50");
     }
 
-    /// <summary>Runs <c>sbert reproduce --quick --tables 2</c> on a runs file holding <paramref name="runs"/>, checks that nothing trained, and returns the report.</summary>
-    private static string ReproduceFromKeptRuns(JsonObject runs, params string[] options)
+    /// <summary>
+    /// The runs file can live apart from the encoders (--kept; the repository keeps it in docs/kept-runs, since a new
+    /// machine has no artifacts folder): a run with an empty artifacts folder resumes from it, and says where it is.
+    /// </summary>
+    [TestMethod]
+    public void RunsKeptApartFromTheArtifactsAreReused()
+    {
+        var runs = new JsonObject();
+        foreach (string row in Table2SupervisedSts.RowKeys)
+            runs[Table2SupervisedSts.RunKey(row, 1, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 66.75 };
+        string md = ReproduceFromKeptRuns(runs, keptApart: true);
+        var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).Skip(1).ToList();
+        Assert.AreEqual(Table2SupervisedSts.RowKeys.Count, ours.Count, md);
+        Assert.IsTrue(ours.All(l => l.TrimEnd().EndsWith("| 66.75 |", StringComparison.Ordinal)), md);
+        StringAssert.Contains(md, $"kept in {Table2SupervisedSts.RunsFileName}");
+    }
+
+    /// <summary>
+    /// Runs <c>sbert reproduce --quick --tables 2</c> on a runs file holding <paramref name="runs"/> (in the artifacts
+    /// folder, or with <paramref name="keptApart"/> in a folder named by --kept), checks that nothing trained, and returns the report.
+    /// </summary>
+    private static string ReproduceFromKeptRuns(JsonObject runs, params string[] options) => ReproduceFromKeptRuns(runs, keptApart: false, options);
+
+    private static string ReproduceFromKeptRuns(JsonObject runs, bool keptApart, params string[] options)
     {
         string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
-        Directory.CreateDirectory(artifacts);
-        File.WriteAllText(Path.Combine(artifacts, Table2SupervisedSts.RunsFileName), runs.ToJsonString());
+        string kept = keptApart ? Path.Combine(dir, "kept") : artifacts;
+        Directory.CreateDirectory(kept);
+        File.WriteAllText(Path.Combine(kept, Table2SupervisedSts.RunsFileName), runs.ToJsonString());
+        if (keptApart) options = [.. options, "--kept", kept];
         var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
             new[] { "reproduce", "--quick", "--tables", "2", "--output", report, "--artifacts", artifacts }.Concat(options).ToArray());
         Assert.AreEqual(0, code, stderr + stdout);
