@@ -31,7 +31,7 @@ public static class ReproduceCommand
     {
         var known = Tables.Select(t => t.Number).ToArray();
         var tables = CliOptions.List("--tables", "comma list (default: all but objectives, which reuses Table 2's encoders): 1 unsupervised STS (STSb, SICK-R; STS12-16 with --sts-years), " +
-            "2 STSb training (regression, CoSENT, NLI then STSb, cross-encoder), 5 SentEval, 6 pooling/concatenation ablation (NLI softmax), 7 encoding speed, " +
+            "2 STSb training (regression, CoSENT, NLI then STSb, cross-encoder without and with NLI first), 5 SentEval, 6 pooling/concatenation ablation (NLI softmax), 7 encoding speed, " +
             "objectives: every training objective scored on the same sets", known);
         tables.Validators.Add(r =>
         {

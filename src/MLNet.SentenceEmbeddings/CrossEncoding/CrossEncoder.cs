@@ -57,23 +57,33 @@ public sealed class CrossEncoder : IDisposable
     /// <param name="numLabels">Outputs of a new head (1: a score); for a cross-encoder folder, null or its own count.</param>
     /// <param name="options">Batch size, sorting, precision, threads, device, maximum length.</param>
     /// <param name="seed">Seeds the new head's initial weights.</param>
+    /// <param name="replaceHead">
+    /// For a cross-encoder folder of another label count: keep its encoder and pooler and start a new classifier of
+    /// <paramref name="numLabels"/> outputs (Hugging Face's ignore_mismatched_sizes), as the paper's BERT-NLI-STSb
+    /// cross-encoder goes on from its NLI classifier to an STSb score (SBERT Table 2). False: a mismatch fails.
+    /// </param>
     /// <exception cref="InvalidDataException">A file of the folder is missing or does not match; the message names it.</exception>
-    public static CrossEncoder Load(string modelNameOrPath, int? numLabels = null, EncoderOptions? options = null, long seed = 42)
+    public static CrossEncoder Load(string modelNameOrPath, int? numLabels = null, EncoderOptions? options = null, long seed = 42, bool replaceHead = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelNameOrPath);
         options = CheckedOptions(options);
-        return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), numLabels, options, seed);
+        return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), numLabels, options, seed, replaceHead);
     }
 
-    /// <summary>Loads from a model's files (see <see cref="Load(string, int?, EncoderOptions?, long)"/>).</summary>
-    public static CrossEncoder Load(IModelFileSource source, int? numLabels = null, EncoderOptions? options = null, long seed = 42)
+    /// <summary>Loads from a model's files (see <see cref="Load(string, int?, EncoderOptions?, long, bool)"/>).</summary>
+    public static CrossEncoder Load(IModelFileSource source, int? numLabels = null, EncoderOptions? options = null, long seed = 42, bool replaceHead = false)
     {
         ArgumentNullException.ThrowIfNull(source);
         options = CheckedOptions(options);
         string folder = CrossEncoderFolder.TransformerFolder(source);
         int? saved = CrossEncoderFolder.ReadNumLabels(source, folder);
         if (saved is int s && numLabels is int n && n != s)
-            throw new ArgumentException($"{source.Describe(ModelPath.Join(folder, TransformerModule.ConfigFile))}: the cross-encoder has {s} label(s), not {n}.", nameof(numLabels));
+        {
+            if (!replaceHead)
+                throw new ArgumentException($"{source.Describe(ModelPath.Join(folder, TransformerModule.ConfigFile))}: the cross-encoder has {s} label(s), not {n} " +
+                                            "(replaceHead: true starts a new classifier on its encoder).", nameof(numLabels));
+            saved = null;
+        }
         var weights = WeightFiles.Read(source, folder);
         var (encoderWeights, headWeights) = CrossEncoderFolder.Split(weights);
         torch.manual_seed(seed);
@@ -170,7 +180,7 @@ public sealed class CrossEncoder : IDisposable
     }
 
     /// <summary>
-    /// Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load(string, int?, EncoderOptions?, long)"/>
+    /// Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load(string, int?, EncoderOptions?, long, bool)"/>
     /// and sentence-transformers' CrossEncoder), whole or not at all.
     /// </summary>
     public void Save(string folder)

@@ -47,6 +47,29 @@ public class CrossEncoderTests
         Assert.ThrowsExactly<ArgumentException>(() => CrossEncoder.Load(dir, numLabels: labels + 1));
     }
 
+    /// <summary>
+    /// NLI then STSb (the paper's BERT-NLI-STSb cross-encoder): a 3-label folder loaded with one label and replaceHead
+    /// keeps every encoder and pooler weight and starts a fresh one-output classifier; without replaceHead it fails.
+    /// </summary>
+    [TestMethod]
+    public void ReplaceHeadKeepsTheEncoderAndPoolerAndStartsANewClassifier()
+    {
+        using var nli = Tiny(labels: 3, pooler: true);
+        string dir = Fixtures.NewTempDir();
+        nli.Save(dir);
+        Assert.ThrowsExactly<ArgumentException>(() => CrossEncoder.Load(dir, numLabels: 1));
+        using var sts = CrossEncoder.Load(dir, numLabels: 1, seed: 7, replaceHead: true);
+        Assert.AreEqual(1, sts.NumLabels);
+        var before = StateDict.Export(nli.Model).Concat(StateDict.Export(nli.Head)).ToDictionary(a => a.Name);
+        var after = StateDict.Export(sts.Model).Concat(StateDict.Export(sts.Head)).ToList();
+        foreach (var a in after.Where(a => !a.Name.StartsWith("classifier.", StringComparison.Ordinal)))
+            CollectionAssert.AreEqual(before[a.Name].Data, a.Data, a.Name);
+        var classifier = after.Single(a => a.Name == "classifier.weight");
+        CollectionAssert.AreEqual(new long[] { 1, Fixtures.TinyConfig.HiddenSize }, classifier.Shape);
+        Assert.IsTrue(classifier.Data.Any(x => x != 0f), "the new classifier starts at N(0, 0.02), as a new head does");
+        Assert.AreEqual(1, sts.PredictLogits(SomePairs())[0].Length);
+    }
+
     [TestMethod]
     public void PredictKeepsTheOrderWithAndWithoutLengthSorting()
     {
