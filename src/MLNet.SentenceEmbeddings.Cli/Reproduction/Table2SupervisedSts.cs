@@ -131,7 +131,7 @@ public static class Table2SupervisedSts
         foreach (var (row, count, test) in soups)
             md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: uniform soup of the {count} kept seeds' encoders of the {row.Key} row | {test:F2} |"));
         md.AppendLine();
-        md.AppendLine("Per seed: " + string.Join("; ", Rows.Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
+        md.AppendLine("Per seed: " + string.Join("; ", Rows.Where(r => figures[r.Key].Count > 0).Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
         PrecisionComparison(md, Runs(ctx).Read(), setup);
         return md;
     }
