@@ -36,7 +36,8 @@ public static class Table2SupervisedSts
     /// <summary>
     /// File of <see cref="ReproductionContext.Kept"/> holding each finished (row, seed) run's figures, so that a
     /// run stopped part-way (the machine is shared, a seed takes minutes to an hour) resumes where it stopped. A
-    /// seeded run is deterministic on CPU, so a kept figure is the figure a new run would give.
+    /// seeded run is deterministic on one machine, and on another of the same CPU kind it was seen to move only in the
+    /// second decimal, so a kept figure is the figure a new run would give to within rounding.
     /// </summary>
     public const string RunsFileName = "table2-runs.json";
     /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> holding every seed's trained bi-encoder ({row}-seed{k}) and NLI stage.</summary>
