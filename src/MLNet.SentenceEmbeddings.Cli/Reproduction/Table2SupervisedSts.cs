@@ -60,6 +60,8 @@ public static class Table2SupervisedSts
         new("cosent", "all-MiniLM-L6-v2 bi-encoder + CoSENT objective (cosine ranking, scale 20)", (s, seed) => TrainBiEncoder(s, seed, "cosent", new CoSentLoss(), nliFirst: false)),
         new("nli-regression", "all-MiniLM-L6-v2 bi-encoder, NLI first (softmax on SNLI dev + SICK-E train, 1 epoch), then the regression objective", (s, seed) => TrainBiEncoder(s, seed, "nli-regression", new CosineSimilarityLoss(), nliFirst: true)),
         new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false), BiEncoder: false),
+        new("cross-encoder-both-orders", "all-MiniLM-L6-v2 as a cross-encoder trained on each pair in both orders (sentence-transformers' STSb cross-encoder recipe)",
+            (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false, bothOrders: true), BiEncoder: false),
         new("nli-cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder, NLI first (3-label head on SNLI dev + SICK-E train, 1 epoch), then a new one-label head on STSb",
             (s, seed) => TrainCrossEncoder(s, seed, nliFirst: true), BiEncoder: false),
     };
@@ -302,7 +304,7 @@ public static class Table2SupervisedSts
         return (test, result.BestStep);
     }
 
-    private static (double, int?) TrainCrossEncoder(Setup s, int seed, bool nliFirst)
+    private static (double, int?) TrainCrossEncoder(Setup s, int seed, bool nliFirst, bool bothOrders = false)
     {
         var encoderOptions = new EncoderOptions { Threads = s.Ctx.Threads };
         string start = Model;
@@ -325,7 +327,14 @@ public static class Table2SupervisedSts
             Epochs = s.Epochs, Seed = seed, Evaluator = new CrossEncoderCorrelationEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,
             Precision = s.Ctx.TrainingPrecision,
         };
-        var result = new CrossEncoderTrainer(model, options).Train(s.Train);
+        var result = new CrossEncoderTrainer(model, options).Train(bothOrders ? BothOrders(s.Train) : s.Train);
         return (100 * new CrossEncoderCorrelationEvaluator(s.Test).Evaluate(model)["spearman"], result.BestStep);
     }
+
+    /// <summary>
+    /// Each pair followed by its swap under the same label: a cross-encoder reads "a [SEP] b" and "b [SEP] a" as two
+    /// inputs, while similarity is symmetric; twice the steps per epoch.
+    /// </summary>
+    internal static List<TrainingExample> BothOrders(IReadOnlyList<TrainingExample> pairs) =>
+        pairs.SelectMany(p => new[] { p, p with { Texts = new[] { p.Texts[1], p.Texts[0] } } }).ToList();
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Cli.Reproduction;
+using MLNet.SentenceEmbeddings.Training;
 
 namespace MLNet.SentenceEmbeddings.Tests.Reproduction;
 
@@ -12,6 +13,15 @@ public class Table2SupervisedStsTests
         Assert.AreEqual("2.00 ± 1.00", Table2SupervisedSts.MeanAndDeviation(new[] { 1.0, 2.0, 3.0 }));
         Assert.AreEqual("85.50", Table2SupervisedSts.MeanAndDeviation(new[] { 85.5 }));
         Assert.AreEqual("–", Table2SupervisedSts.MeanAndDeviation(Array.Empty<double>()));
+    }
+
+    [TestMethod]
+    public void BothOrdersFollowsEachPairWithItsSwapUnderTheSameLabel()
+    {
+        var pairs = new[] { new TrainingExample(new[] { "a", "b" }, 0.8), new TrainingExample(new[] { "c", "d" }, 0.1) };
+        var both = Table2SupervisedSts.BothOrders(pairs);
+        Assert.AreEqual("a|b|0.8 b|a|0.8 c|d|0.1 d|c|0.1",
+            string.Join(" ", both.Select(e => string.Join("|", e.Texts) + "|" + e.Label.ToString(System.Globalization.CultureInfo.InvariantCulture))));
     }
 
     /// <summary>
