@@ -1,6 +1,6 @@
 namespace MLNet.SentenceEmbeddings.MLNet;
 
-/// <summary>A row of <see cref="SentenceSearchExtensions.SemanticSearch"/>'s output: the rank-th best corpus row for a query row.</summary>
+/// <summary>A row of <see cref="Microsoft.ML.SentenceSearchExtensions.SemanticSearch"/>'s output: the rank-th best corpus row for a query row.</summary>
 public sealed class SearchResultRow
 {
     /// <summary>0-based row of the queries IDataView.</summary>
@@ -13,7 +13,7 @@ public sealed class SearchResultRow
     public float Score { get; set; }
 }
 
-/// <summary>A row of <see cref="SentenceSearchExtensions.ParaphraseMining"/>'s output: rows First &lt; Second and their cosine.</summary>
+/// <summary>A row of <see cref="Microsoft.ML.SentenceSearchExtensions.ParaphraseMining"/>'s output: rows First &lt; Second and their cosine.</summary>
 public sealed class ScoredPairRow
 {
     public int First { get; set; }
@@ -21,7 +21,7 @@ public sealed class ScoredPairRow
     public float Score { get; set; }
 }
 
-/// <summary>A row of <see cref="SentenceSearchExtensions.ScorePairs"/>'s output: the two texts and the cross-encoder's score.</summary>
+/// <summary>A row of <see cref="Microsoft.ML.SentenceSearchExtensions.ScorePairs"/>'s output: the two texts and the cross-encoder's score.</summary>
 public sealed class CrossEncoderScoreRow
 {
     public string Sentence1 { get; set; } = "";

@@ -55,7 +55,7 @@ public sealed class SentenceEmbeddingGenerator : IEmbeddingGenerator<string, Emb
     }
 
     /// <summary>
-    /// Loads an encoder as <see cref="SentenceEncoder.Load"/> does ("default", "arctic-xs" or a model folder) and wraps
+    /// Loads an encoder as <see cref="SentenceEncoder.Load(string, SentenceEncoderOptions?)"/> does ("default", "arctic-xs" or a model folder) and wraps
     /// it; the generator owns and disposes it.
     /// </summary>
     public static SentenceEmbeddingGenerator Load(string modelNameOrPath, SentenceEncoderOptions? options = null)

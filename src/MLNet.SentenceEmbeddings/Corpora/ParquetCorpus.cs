@@ -19,7 +19,7 @@ internal static class ParquetCorpus
             using var group = reader.Value.OpenRowGroupReader(g);
             if (group.RowCount > Array.MaxLength)
                 throw new InvalidDataException($"{path}: row group {g} has {group.RowCount} rows, more than one read can hold.");
-            var texts = new string[group.RowCount];
+            var texts = new string?[group.RowCount];
             group.ReadAsync(field, texts.AsMemory(), null, cancellationToken).AsTask().GetAwaiter().GetResult();
             foreach (var text in texts) yield return new CorpusRow(index++, text ?? "");
         }

@@ -48,7 +48,7 @@ public sealed class CrossEncoder : IDisposable
     }
 
     /// <summary>
-    /// Loads a cross-encoder folder (written by <see cref="Save"/> or a Hugging Face BertForSequenceClassification
+    /// Loads a cross-encoder folder (written by <see cref="Save(string)"/> or a Hugging Face BertForSequenceClassification
     /// folder), or starts one from an encoder ("default", "arctic-xs", or a sentence-transformers / BERT folder) with a
     /// new head of <paramref name="numLabels"/> outputs. The new head uses the checkpoint's BERT pooler when it has one
     /// (all-MiniLM-L6-v2 does), else puts the classifier straight on [CLS].

@@ -2,7 +2,7 @@ namespace MLNet.SentenceEmbeddings.Evaluation;
 
 /// <summary>
 /// The ranking metrics of sentence-transformers' InformationRetrievalEvaluator, for one query with binary relevance:
-/// <paramref name="ranked"/> is the retrieved corpus rows best first, <paramref name="relevant"/> the rows that count.
+/// <c>ranked</c> is the retrieved corpus rows best first, <c>relevant</c> the rows that count.
 /// Each looks at the first k retrieved rows only.
 /// </summary>
 public static class RetrievalMetrics

@@ -19,7 +19,7 @@ public sealed class SentenceModuleList : nn.Module<SentenceFeatures, SentenceFea
     public static IReadOnlyList<string> SupportedTypes { get; } = new[] { "Transformer", "Pooling", "Dense", "Normalize" };
 
 #pragma warning disable IDE1006 // parameter names: modules.0.auto_model..., modules.2.linear...
-    private readonly ModuleList<SentenceModule> modules;
+    private new readonly ModuleList<SentenceModule> modules;
 #pragma warning restore IDE1006
 
     public SentenceModuleList(IReadOnlyList<SentenceModule> items) : base(nameof(SentenceModuleList))

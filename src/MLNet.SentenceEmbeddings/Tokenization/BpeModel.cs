@@ -46,7 +46,7 @@ internal sealed class BpeModel : SubwordModel
         }
     }
 
-    public static BpeModel FromJson(JsonElement e, string source)
+    public static new BpeModel FromJson(JsonElement e, string source)
     {
         var vocab = ReadVocab(e, "BPE", source);
         string? unkToken = JsonFields.OptionalString(e, "unk_token");

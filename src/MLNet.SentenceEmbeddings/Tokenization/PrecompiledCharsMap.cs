@@ -28,7 +28,7 @@ internal sealed class PrecompiledCharsMap : TextNormalizer
     private PrecompiledCharsMap(uint[] units, byte[] normalized) => (_units, _normalized) = (units, normalized);
 
     /// <summary>An empty or null charsmap normalizes nothing (some converted tokenizers carry one).</summary>
-    public static TextNormalizer FromJson(JsonElement e, string source)
+    public static new TextNormalizer FromJson(JsonElement e, string source)
     {
         string? b64 = JsonFields.OptionalString(e, "precompiled_charsmap");
         if (string.IsNullOrEmpty(b64)) return new SequenceNormalizer(System.Array.Empty<TextNormalizer>());

@@ -58,7 +58,7 @@ internal abstract class SubwordModel
 /// <summary>Whole-word lookup with an unknown token (WordLevel).</summary>
 internal sealed class WordLevelModel(Dictionary<string, int> vocab, int? unk) : SubwordModel
 {
-    public static WordLevelModel FromJson(JsonElement e, string source)
+    public static new WordLevelModel FromJson(JsonElement e, string source)
     {
         var vocab = ReadVocab(e, "WordLevel", source);
         string? unk = JsonFields.OptionalString(e, "unk_token");

@@ -130,7 +130,7 @@ internal sealed class ReplaceNormalizer : TextNormalizer
 
     private ReplaceNormalizer(string? literal, UnicodeRegex? regex, string content) => (_literal, _regex, _content) = (literal, regex, content);
 
-    public static ReplaceNormalizer FromJson(JsonElement e, string source)
+    public static new ReplaceNormalizer FromJson(JsonElement e, string source)
     {
         var (literal, regex) = JsonFields.Pattern(e, "normalizer Replace", source);
         return new ReplaceNormalizer(literal, regex is null ? null : new UnicodeRegex(regex, source),

@@ -14,7 +14,7 @@ public sealed record TokenizerJsonContents(HuggingFaceTokenizer Subwords, Specia
 /// </summary>
 /// <remarks>
 /// Tokenizer files must come from a trusted source. The file is checked before it is parsed (size) and each part is
-/// validated as it is read; errors name the file and the part at fault. Padding id: <paramref name="padToken"/> when
+/// validated as it is read; errors name the file and the part at fault. Padding id: the <c>padToken</c> argument when
 /// given (tokenizer_config.json's <c>pad_token</c>), else the file's <c>padding.pad_id</c>, else the id of
 /// <c>[PAD]</c>, <c>&lt;pad&gt;</c> or <c>&lt;|padding|&gt;</c>, else 0 (padded positions are masked, so any valid id does).
 /// </remarks>

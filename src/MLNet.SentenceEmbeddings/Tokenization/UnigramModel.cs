@@ -41,7 +41,7 @@ internal sealed class UnigramModel : SubwordModel
         _unkScore = (scores.Length == 0 ? 0 : scores.Min()) - UnknownPenalty;
     }
 
-    public static UnigramModel FromJson(JsonElement e, string source)
+    public static new UnigramModel FromJson(JsonElement e, string source)
     {
         int count = e.TryGetProperty("vocab", out var v) && v.ValueKind == JsonValueKind.Array ? v.GetArrayLength()
             : throw new InvalidDataException($"{source}: model Unigram needs a 'vocab' array of [piece, score].");

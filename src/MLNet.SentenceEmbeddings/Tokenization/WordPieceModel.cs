@@ -18,7 +18,7 @@ internal sealed class WordPieceModel : SubwordModel
     private WordPieceModel(Microsoft.ML.Tokenizers.WordPieceTokenizer wordPiece, Dictionary<string, int> vocab) =>
         (_wordPiece, _vocab) = (wordPiece, vocab);
 
-    public static WordPieceModel FromJson(JsonElement e, string source)
+    public static new WordPieceModel FromJson(JsonElement e, string source)
     {
         var vocab = ReadVocab(e, "WordPiece", source);
         string unk = JsonFields.OptionalString(e, "unk_token") ?? "[UNK]";

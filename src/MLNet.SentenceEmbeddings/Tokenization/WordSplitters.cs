@@ -201,7 +201,7 @@ internal sealed class WhitespaceSplitter : WordSplitter
 /// <summary>The <c>Split</c> pre-tokenizer: a literal or regular-expression delimiter, a behaviour, optionally inverted.</summary>
 internal sealed class PatternSplitter(string? literal, UnicodeRegex? regex, SplitBehavior behavior, bool invert) : WordSplitter
 {
-    public static PatternSplitter FromJson(JsonElement e, string source)
+    public static new PatternSplitter FromJson(JsonElement e, string source)
     {
         var (lit, re) = JsonFields.Pattern(e, "pre_tokenizer Split", source);
         if (!JsonFields.Has(e, "behavior")) throw new InvalidDataException($"{source}: pre_tokenizer Split needs 'behavior'.");
@@ -238,7 +238,7 @@ internal sealed class MetaspaceSplitter(char replacement, MetaspaceSplitter.Prep
 {
     public enum Prepend { Always, First, Never }
 
-    public static MetaspaceSplitter FromJson(JsonElement e, string source)
+    public static new MetaspaceSplitter FromJson(JsonElement e, string source)
     {
         string rep = JsonFields.String(e, "replacement", "pre_tokenizer Metaspace", source);
         if (rep.Length != 1) throw new InvalidDataException($"{source}: Metaspace replacement must be one UTF-16 character, found '{rep}'.");

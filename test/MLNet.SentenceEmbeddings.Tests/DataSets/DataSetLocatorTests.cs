@@ -155,6 +155,7 @@ public class DataSetLocatorTests
 
     [TestMethod]
     [Timeout(300_000, CooperativeCancellation = true)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void QuickstartWithoutDataOrNetworkRunsItsSimilarityPartAndSaysHowToGetMr()
     {
         string quickstart = QuickstartOutsideTheRepository();
@@ -176,6 +177,7 @@ public class DataSetLocatorTests
 
     [TestMethod]
     [Timeout(600_000, CooperativeCancellation = true)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void QuickstartWithTheHubDownloadsMrAndRunsItsClassificationPart()
     {
         // 120 + 120 reviews of MR keep the fit short; the example reads whatever MR the Hub serves.

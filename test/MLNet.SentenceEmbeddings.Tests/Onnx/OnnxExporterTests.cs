@@ -79,7 +79,7 @@ public class OnnxExporterTests
         using var encoder = SentenceEncoder.Load("default");
         var sentences = Fixtures.StsbSentences(1000);
         var before = encoder.Encode(sentences.Take(50).ToList());
-        var pairs = Enumerable.Range(0, 16).Select(i => TrainingExample.Pair(sentences[2 * i], sentences[2 * i + 1], (i % 5) / 4.0)).ToList();
+        var pairs = Enumerable.Range(0, 16).Select(i => TrainingExample.Pair(sentences[2 * i]!, sentences[2 * i + 1]!, (i % 5) / 4.0)).ToList();
         new SiameseTrainer(encoder, new CosineSimilarityLoss(), new SiameseTrainingOptions { BatchSize = 8, Epochs = 1, LearningRate = 1e-4, Seed = 3 }).Train(pairs);
         var after = encoder.Encode(sentences.Take(50).ToList());
         Assert.IsTrue(WorstCosine(before, after) < 0.99999, "training must have changed the encoder, or this test proves nothing");
