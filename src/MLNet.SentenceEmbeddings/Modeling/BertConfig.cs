@@ -6,28 +6,14 @@ using MLNet.SentenceEmbeddings.IO;
 namespace MLNet.SentenceEmbeddings.Modeling;
 
 /// <summary>
-/// Hyper-parameters of a BERT-family encoder, read from and written to a Hugging Face <c>config.json</c>.
-/// Defaults are BERT-base's (Devlin et al. 2019); MiniLM and Arctic-embed-xs override them in their config.
+/// Hyper-parameters of a BERT encoder, read from and written to a Hugging Face <c>config.json</c>: the shared keys
+/// (<see cref="BertFamilyConfig"/>) plus token types. Defaults are BERT-base's (Devlin et al. 2019); MiniLM and
+/// Arctic-embed-xs override them in their config.
 /// </summary>
-public sealed record BertConfig : IBertLayerSizes
+public sealed record BertConfig : BertFamilyConfig
 {
-    public int VocabSize { get; init; } = 30522;
-    public int HiddenSize { get; init; } = 768;
-    public int NumHiddenLayers { get; init; } = 12;
-    public int NumAttentionHeads { get; init; } = 12;
-    public int IntermediateSize { get; init; } = 3072;
-    /// <summary>Only "gelu" (erf form, as BERT) and "gelu_new"/"gelu_pytorch_tanh" (tanh approximation) and "relu" are supported.</summary>
-    public string HiddenAct { get; init; } = "gelu";
-    public double HiddenDropoutProb { get; init; } = 0.1;
-    public double AttentionProbsDropoutProb { get; init; } = 0.1;
-    public int MaxPositionEmbeddings { get; init; } = 512;
     public int TypeVocabSize { get; init; } = 2;
-    public double LayerNormEps { get; init; } = 1e-12;
-    public int PadTokenId { get; init; }
     public string ModelType { get; init; } = "bert";
-
-    /// <summary>Width of one attention head; the heads must divide the hidden size.</summary>
-    public int HeadSize => HiddenSize / NumAttentionHeads;
 
     /// <summary>Throws when the values cannot describe a working encoder.</summary>
     public void Validate(string source)
@@ -57,22 +43,9 @@ public sealed record BertConfig : IBertLayerSizes
     {
         string path = json.Path;
         var d = new BertConfig();
-        // Sizes are capped (BertLayerSizes) before anything is built from them: a hostile config must not make the
-        // encoder allocate terabytes.
-        var config = new BertConfig
+        var config = WithSharedKeys(json, d) with
         {
-            VocabSize = json.Size("vocab_size", d.VocabSize, BertLayerSizes.MaxVocabSize),
-            HiddenSize = json.Size("hidden_size", d.HiddenSize, BertLayerSizes.MaxHiddenSize),
-            NumHiddenLayers = json.Size("num_hidden_layers", d.NumHiddenLayers, BertLayerSizes.MaxLayers),
-            NumAttentionHeads = json.Size("num_attention_heads", d.NumAttentionHeads, BertLayerSizes.MaxHiddenSize),
-            IntermediateSize = json.Size("intermediate_size", d.IntermediateSize, BertLayerSizes.MaxIntermediateSize),
-            HiddenAct = json.GetString("hidden_act") ?? d.HiddenAct,
-            HiddenDropoutProb = json.Probability("hidden_dropout_prob", d.HiddenDropoutProb),
-            AttentionProbsDropoutProb = json.Probability("attention_probs_dropout_prob", d.AttentionProbsDropoutProb),
-            MaxPositionEmbeddings = json.Size("max_position_embeddings", d.MaxPositionEmbeddings, BertLayerSizes.MaxPositions),
             TypeVocabSize = json.Size("type_vocab_size", d.TypeVocabSize, BertLayerSizes.MaxTypeVocabSize),
-            LayerNormEps = json.LayerNormEps(d.LayerNormEps),
-            PadTokenId = json.GetInt32("pad_token_id") ?? d.PadTokenId,
             ModelType = json.GetString("model_type") ?? d.ModelType,
         };
         if (config.PadTokenId < 0 || config.PadTokenId >= config.VocabSize)
@@ -89,22 +62,11 @@ public sealed record BertConfig : IBertLayerSizes
         AtomicFile.WriteAllText(path, ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 
     /// <summary>The config.json content Hugging Face's BertConfig reads.</summary>
-    public JsonObject ToJson() => new JsonObject
-        {
-            ["architectures"] = new JsonArray("BertModel"),
-            ["model_type"] = "bert",
-            ["vocab_size"] = VocabSize,
-            ["hidden_size"] = HiddenSize,
-            ["num_hidden_layers"] = NumHiddenLayers,
-            ["num_attention_heads"] = NumAttentionHeads,
-            ["intermediate_size"] = IntermediateSize,
-            ["hidden_act"] = HiddenAct,
-            ["hidden_dropout_prob"] = HiddenDropoutProb,
-            ["attention_probs_dropout_prob"] = AttentionProbsDropoutProb,
-            ["max_position_embeddings"] = MaxPositionEmbeddings,
-            ["type_vocab_size"] = TypeVocabSize,
-            ["layer_norm_eps"] = LayerNormEps,
-            ["pad_token_id"] = PadTokenId,
-            ["position_embedding_type"] = "absolute",
-        };
+    public JsonObject ToJson()
+    {
+        var json = SharedKeys("BertModel", "bert");
+        json["type_vocab_size"] = TypeVocabSize;
+        json["position_embedding_type"] = "absolute";
+        return json;
+    }
 }

@@ -3,23 +3,6 @@ using MLNet.SentenceEmbeddings.Checkpoints;
 namespace MLNet.SentenceEmbeddings.Modeling;
 
 /// <summary>
-/// The hyper-parameters of BERT's transformer layers (self-attention, intermediate.dense, output.dense/LayerNorm), which
-/// RoBERTa and MPNet configs share with BERT's key for key.
-/// </summary>
-internal interface IBertLayerSizes
-{
-    int VocabSize { get; }
-    int HiddenSize { get; }
-    int NumHiddenLayers { get; }
-    int NumAttentionHeads { get; }
-    int IntermediateSize { get; }
-    string HiddenAct { get; }
-    double HiddenDropoutProb { get; }
-    double AttentionProbsDropoutProb { get; }
-    double LayerNormEps { get; }
-}
-
-/// <summary>
 /// What BERT, RoBERTa and MPNet configs share: the layers built from their sizes, the checks of those sizes, and the
 /// reading of config.json values with caps, so that a hostile file cannot size an encoder of terabytes.
 /// </summary>
@@ -31,7 +14,7 @@ internal static class BertLayerSizes
         MaxPositions = 1 << 20, MaxTypeVocabSize = 1 << 16;
 
     /// <summary>The same sizes as a <see cref="BertConfig"/>, which the BERT layer modules take.</summary>
-    public static BertConfig LayerConfig(this IBertLayerSizes c) => new()
+    public static BertConfig LayerConfig(this BertFamilyConfig c) => new()
     {
         VocabSize = c.VocabSize, HiddenSize = c.HiddenSize, NumHiddenLayers = c.NumHiddenLayers, NumAttentionHeads = c.NumAttentionHeads,
         IntermediateSize = c.IntermediateSize, HiddenAct = c.HiddenAct, HiddenDropoutProb = c.HiddenDropoutProb,
@@ -39,7 +22,7 @@ internal static class BertLayerSizes
     };
 
     /// <summary>Throws unless the layer sizes can build working layers; the message names <paramref name="source"/>.</summary>
-    public static void ValidateLayers(this IBertLayerSizes c, string source)
+    public static void ValidateLayers(this BertFamilyConfig c, string source)
     {
         void Require(bool ok, string what) { if (!ok) throw new InvalidDataException($"{source}: {what}"); }
         Require(c.HiddenSize > 0 && c.NumAttentionHeads > 0 && c.HiddenSize % c.NumAttentionHeads == 0,

@@ -10,23 +10,18 @@ namespace MLNet.SentenceEmbeddings.Modeling;
 /// the padding index, so <see cref="MaxSequenceLength"/> is max_position_embeddings - pad_token_id - 1) and the defaults,
 /// which are Hugging Face's RobertaConfig / XLMRobertaConfig ones (published checkpoints set every key themselves).
 /// </summary>
-public sealed record RobertaConfig : IBertLayerSizes
+public sealed record RobertaConfig : BertFamilyConfig
 {
+    /// <summary>RobertaConfig's defaults: the GPT-2 BPE vocabulary; pad_token_id is the padding index, pads get this position, real tokens pad_token_id + 1, + 2, ...</summary>
+    public RobertaConfig()
+    {
+        VocabSize = 50265;
+        PadTokenId = 1;
+    }
+
     public string ModelType { get; init; } = "roberta";
-    public int VocabSize { get; init; } = 50265;
-    public int HiddenSize { get; init; } = 768;
-    public int NumHiddenLayers { get; init; } = 12;
-    public int NumAttentionHeads { get; init; } = 12;
-    public int IntermediateSize { get; init; } = 3072;
-    public string HiddenAct { get; init; } = "gelu";
-    public double HiddenDropoutProb { get; init; } = 0.1;
-    public double AttentionProbsDropoutProb { get; init; } = 0.1;
-    public int MaxPositionEmbeddings { get; init; } = 512;
     /// <summary>Rows of token_type_embeddings (1 in published RoBERTa checkpoints); only row 0 is ever used.</summary>
     public int TypeVocabSize { get; init; } = 2;
-    public double LayerNormEps { get; init; } = 1e-12;
-    /// <summary>The padding index: pads get this position, real tokens pad_token_id + 1, + 2, ...</summary>
-    public int PadTokenId { get; init; } = 1;
 
     /// <summary>Longest input the position table allows.</summary>
     public int MaxSequenceLength => MaxPositionEmbeddings - PadTokenId - 1;
@@ -55,44 +50,21 @@ public sealed record RobertaConfig : IBertLayerSizes
         // XLMRobertaConfig's default vocabulary is BERT's size, RobertaConfig's the GPT-2 BPE size.
         var d = new RobertaConfig { VocabSize = type == "xlm-roberta" ? 30522 : 50265 };
         var file = JsonConfigFile.Of(json, path);
-        // Sizes are capped as BERT's are (BertLayerSizes): a hostile config must not make the encoder allocate terabytes.
-        var config = new RobertaConfig
+        var config = WithSharedKeys(file, d) with
         {
             ModelType = type,
-            VocabSize = file.Size("vocab_size", d.VocabSize, BertLayerSizes.MaxVocabSize),
-            HiddenSize = file.Size("hidden_size", d.HiddenSize, BertLayerSizes.MaxHiddenSize),
-            NumHiddenLayers = file.Size("num_hidden_layers", d.NumHiddenLayers, BertLayerSizes.MaxLayers),
-            NumAttentionHeads = file.Size("num_attention_heads", d.NumAttentionHeads, BertLayerSizes.MaxHiddenSize),
-            IntermediateSize = file.Size("intermediate_size", d.IntermediateSize, BertLayerSizes.MaxIntermediateSize),
-            HiddenAct = file.GetString("hidden_act") ?? d.HiddenAct,
-            HiddenDropoutProb = file.Probability("hidden_dropout_prob", d.HiddenDropoutProb),
-            AttentionProbsDropoutProb = file.Probability("attention_probs_dropout_prob", d.AttentionProbsDropoutProb),
-            MaxPositionEmbeddings = file.Size("max_position_embeddings", d.MaxPositionEmbeddings, BertLayerSizes.MaxPositions),
             TypeVocabSize = file.Size("type_vocab_size", d.TypeVocabSize, BertLayerSizes.MaxTypeVocabSize),
-            LayerNormEps = file.LayerNormEps(d.LayerNormEps),
-            PadTokenId = file.GetInt32("pad_token_id") ?? d.PadTokenId,
         };
         config.Validate(path);
         return config;
     }
 
     /// <summary>The config.json content Hugging Face's RobertaConfig / XLMRobertaConfig reads.</summary>
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
     {
-        ["architectures"] = new JsonArray(ModelType == "xlm-roberta" ? "XLMRobertaModel" : "RobertaModel"),
-        ["model_type"] = ModelType,
-        ["vocab_size"] = VocabSize,
-        ["hidden_size"] = HiddenSize,
-        ["num_hidden_layers"] = NumHiddenLayers,
-        ["num_attention_heads"] = NumAttentionHeads,
-        ["intermediate_size"] = IntermediateSize,
-        ["hidden_act"] = HiddenAct,
-        ["hidden_dropout_prob"] = HiddenDropoutProb,
-        ["attention_probs_dropout_prob"] = AttentionProbsDropoutProb,
-        ["max_position_embeddings"] = MaxPositionEmbeddings,
-        ["type_vocab_size"] = TypeVocabSize,
-        ["layer_norm_eps"] = LayerNormEps,
-        ["pad_token_id"] = PadTokenId,
-        ["position_embedding_type"] = "absolute",
-    };
+        var json = SharedKeys(ModelType == "xlm-roberta" ? "XLMRobertaModel" : "RobertaModel", ModelType);
+        json["type_vocab_size"] = TypeVocabSize;
+        json["position_embedding_type"] = "absolute";
+        return json;
+    }
 }

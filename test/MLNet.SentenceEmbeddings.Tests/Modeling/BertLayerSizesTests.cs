@@ -13,7 +13,7 @@ public class BertLayerSizesTests
             HiddenAct = "gelu_new", HiddenDropoutProb = 0.2, AttentionProbsDropoutProb = 0.3, LayerNormEps = 1e-5 };
         var mpnet = new MPNetConfig { VocabSize = 102, HiddenSize = 16, NumHiddenLayers = 2, NumAttentionHeads = 8, IntermediateSize = 24,
             HiddenAct = "relu", HiddenDropoutProb = 0.05, AttentionProbsDropoutProb = 0.15, LayerNormEps = 1e-6 };
-        foreach (IBertLayerSizes c in new IBertLayerSizes[] { roberta, mpnet })
+        foreach (BertFamilyConfig c in new BertFamilyConfig[] { roberta, mpnet })
         {
             var layers = c.LayerConfig();
             Assert.AreEqual((c.VocabSize, c.HiddenSize, c.NumHiddenLayers, c.NumAttentionHeads, c.IntermediateSize, c.HiddenAct),
@@ -21,6 +21,30 @@ public class BertLayerSizesTests
             Assert.AreEqual((c.HiddenDropoutProb, c.AttentionProbsDropoutProb, c.LayerNormEps),
                 (layers.HiddenDropoutProb, layers.AttentionProbsDropoutProb, layers.LayerNormEps));
         }
+    }
+
+    /// <summary>
+    /// The shared keys are read and written once (BertFamilyConfig) for three architectures: each keeps Hugging Face's
+    /// own defaults for them, and a config with every key changed comes back equal from its own config.json.
+    /// </summary>
+    [TestMethod]
+    public void EveryBertFamilyConfigKeepsItsDefaultsAndRoundTripsThroughConfigJson()
+    {
+        Assert.AreEqual((30522, 0), (new BertConfig().VocabSize, new BertConfig().PadTokenId));
+        Assert.AreEqual((50265, 1), (new RobertaConfig().VocabSize, new RobertaConfig().PadTokenId));
+        Assert.AreEqual((30527, 1), (new MPNetConfig().VocabSize, new MPNetConfig().PadTokenId));
+        Assert.AreEqual(30522, RobertaConfig.FromJson(new JsonObject { ["model_type"] = "xlm-roberta" }, "x").VocabSize, "XLMRobertaConfig's default vocabulary");
+
+        BertFamilyConfig Changed(BertFamilyConfig c) => c with { VocabSize = 1000, HiddenSize = 32, NumHiddenLayers = 3, NumAttentionHeads = 4,
+            IntermediateSize = 64, HiddenAct = "relu", HiddenDropoutProb = 0.05, AttentionProbsDropoutProb = 0.15, MaxPositionEmbeddings = 130,
+            LayerNormEps = 1e-7, PadTokenId = 3 };
+        var bert = (BertConfig)Changed(new BertConfig { TypeVocabSize = 4 });
+        var roberta = (RobertaConfig)Changed(new RobertaConfig { ModelType = "xlm-roberta", TypeVocabSize = 1 });
+        var mpnet = (MPNetConfig)Changed(new MPNetConfig { RelativeAttentionNumBuckets = 40 });
+        Assert.AreEqual(bert, BertConfig.FromJson(bert.ToJson(), "bert/config.json"));
+        Assert.AreEqual(roberta, RobertaConfig.FromJson(roberta.ToJson(), "roberta/config.json"));
+        Assert.AreEqual(mpnet, MPNetConfig.FromJson(mpnet.ToJson(), "mpnet/config.json"));
+        Assert.AreEqual("XLMRobertaModel", roberta.ToJson()["architectures"]![0]!.GetValue<string>());
     }
 
     [TestMethod]
