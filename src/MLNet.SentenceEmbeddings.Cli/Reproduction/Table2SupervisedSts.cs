@@ -60,7 +60,7 @@ public static class Table2SupervisedSts
         new("cosent", "all-MiniLM-L6-v2 bi-encoder + CoSENT objective (cosine ranking, scale 20)", (s, seed) => TrainBiEncoder(s, seed, "cosent", new CoSentLoss(), nliFirst: false)),
         new("nli-regression", "all-MiniLM-L6-v2 bi-encoder, NLI first (softmax on SNLI dev + SICK-E train, 1 epoch), then the regression objective", (s, seed) => TrainBiEncoder(s, seed, "nli-regression", new CosineSimilarityLoss(), nliFirst: true)),
         new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false), BiEncoder: false),
-        new("cross-encoder-both-orders", "all-MiniLM-L6-v2 as a cross-encoder trained on each pair in both orders (sentence-transformers' STSb cross-encoder recipe)",
+        new("cross-encoder-both-orders", "all-MiniLM-L6-v2 as a cross-encoder trained on each pair in both orders (as sentence-transformers' Augmented SBERT examples train their STSb cross-encoders)",
             (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false, bothOrders: true), BiEncoder: false),
         new("nli-cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder, NLI first (3-label head on SNLI dev + SICK-E train, 1 epoch), then a new one-label head on STSb",
             (s, seed) => TrainCrossEncoder(s, seed, nliFirst: true), BiEncoder: false),
