@@ -215,13 +215,16 @@ public sealed partial class HubModelDownloaderTests
             var weights = repo.Commits[commit]["model.safetensors"];
             hub.StallHalfway[weights.Sha256] = 1;
             var options = FakeRepos.Options(hub, Fixtures.NewTempDir());
-            options.Timeout = TimeSpan.FromSeconds(1);
+            // Below the fake's 5 s of silence, yet long enough that the first answer's headers and half its bytes
+            // arrive on a loaded 2-core CI machine: at 1 s the first request once timed out before any byte came,
+            // and the retry, rightly, started from byte 0.
+            options.Timeout = TimeSpan.FromSeconds(3);
 
             string snapshot = HubModelDownloader.Download(SmallId, options);
 
             var gets = hub.Requests.Where(r => r.Storage && r.Path.EndsWith(weights.Sha256, StringComparison.Ordinal)).ToList();
             Assert.HasCount(2, gets);
-            StringAssert.StartsWith(gets[1].Range, "bytes=");
+            StringAssert.StartsWith(gets[1].Range, "bytes=", "the second request resumes after the bytes the stalled one delivered");
             CollectionAssert.AreEqual(weights.Content, File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")));
         }
     }
