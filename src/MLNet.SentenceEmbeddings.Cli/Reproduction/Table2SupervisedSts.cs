@@ -6,6 +6,7 @@ using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.IO;
+using MLNet.SentenceEmbeddings.Pooling;
 using MLNet.SentenceEmbeddings.Training;
 
 namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
@@ -62,6 +63,8 @@ public static class Table2SupervisedSts
         new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false), BiEncoder: false),
         new("cross-encoder-both-orders", "all-MiniLM-L6-v2 as a cross-encoder trained on each pair in both orders (as sentence-transformers' Augmented SBERT examples train their STSb cross-encoders)",
             (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false, bothOrders: true), BiEncoder: false),
+        new("cross-encoder-mean", "all-MiniLM-L6-v2 as a cross-encoder, the new one-label head on the mean of the pair's token vectors (the encoder was trained with mean pooling; its [CLS] vector and pooler never were)",
+            (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false, pooling: PoolingMode.Mean), BiEncoder: false),
         new("nli-cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder, NLI first (3-label head on SNLI dev + SICK-E train, 1 epoch), then a new one-label head on STSb",
             (s, seed) => TrainCrossEncoder(s, seed, nliFirst: true), BiEncoder: false),
     };
@@ -304,7 +307,7 @@ public static class Table2SupervisedSts
         return (test, result.BestStep);
     }
 
-    private static (double, int?) TrainCrossEncoder(Setup s, int seed, bool nliFirst, bool bothOrders = false)
+    private static (double, int?) TrainCrossEncoder(Setup s, int seed, bool nliFirst, bool bothOrders = false, PoolingMode pooling = PoolingMode.Cls)
     {
         var encoderOptions = new EncoderOptions { Threads = s.Ctx.Threads };
         string start = Model;
@@ -321,7 +324,7 @@ public static class Table2SupervisedSts
                 nli.Save(start);
             }
         }
-        using var model = CrossEncoder.Load(start, numLabels: 1, encoderOptions, seed, replaceHead: nliFirst);
+        using var model = CrossEncoder.Load(start, numLabels: 1, encoderOptions, seed, replaceHead: nliFirst, pooling: pooling);
         var options = new CrossEncoderTrainingOptions
         {
             Epochs = s.Epochs, Seed = seed, Evaluator = new CrossEncoderCorrelationEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,

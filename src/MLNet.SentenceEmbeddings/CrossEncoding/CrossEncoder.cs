@@ -2,6 +2,7 @@ using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Modeling;
 using MLNet.SentenceEmbeddings.Modules;
 using MLNet.SentenceEmbeddings.Native;
+using MLNet.SentenceEmbeddings.Pooling;
 using MLNet.SentenceEmbeddings.Tokenization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -62,37 +63,52 @@ public sealed class CrossEncoder : IDisposable
     /// <paramref name="numLabels"/> outputs (Hugging Face's ignore_mismatched_sizes), as the paper's BERT-NLI-STSb
     /// cross-encoder goes on from its NLI classifier to an STSb score (SBERT Table 2). False: a mismatch fails.
     /// </param>
+    /// <param name="pooling">
+    /// What a new head reads (<see cref="CrossEncoderHead.Pooling"/>); null: [CLS] for a new head, the folder's own for
+    /// a cross-encoder folder. Another pooling than a folder's own needs <paramref name="replaceHead"/>.
+    /// </param>
     /// <exception cref="InvalidDataException">A file of the folder is missing or does not match; the message names it.</exception>
-    public static CrossEncoder Load(string modelNameOrPath, int? numLabels = null, EncoderOptions? options = null, long seed = 42, bool replaceHead = false)
+    public static CrossEncoder Load(string modelNameOrPath, int? numLabels = null, EncoderOptions? options = null, long seed = 42, bool replaceHead = false,
+        PoolingMode? pooling = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelNameOrPath);
         options = CheckedOptions(options);
-        return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), numLabels, options, seed, replaceHead);
+        return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), numLabels, options, seed, replaceHead, pooling);
     }
 
-    /// <summary>Loads from a model's files (see <see cref="Load(string, int?, EncoderOptions?, long, bool)"/>).</summary>
-    public static CrossEncoder Load(IModelFileSource source, int? numLabels = null, EncoderOptions? options = null, long seed = 42, bool replaceHead = false)
+    /// <summary>Loads from a model's files (see <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?)"/>).</summary>
+    public static CrossEncoder Load(IModelFileSource source, int? numLabels = null, EncoderOptions? options = null, long seed = 42, bool replaceHead = false,
+        PoolingMode? pooling = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         options = CheckedOptions(options);
         string folder = CrossEncoderFolder.TransformerFolder(source);
+        string config = source.Describe(ModelPath.Join(folder, TransformerModule.ConfigFile));
         int? saved = CrossEncoderFolder.ReadNumLabels(source, folder);
-        if (saved is int s && numLabels is int n && n != s)
+        var savedPooling = saved is null ? PoolingMode.Cls : CrossEncoderFolder.ReadPooling(source, folder);
+        if (saved is int s && ((numLabels is int n && n != s) || (pooling is { } p && p != savedPooling)))
         {
             if (!replaceHead)
-                throw new ArgumentException($"{source.Describe(ModelPath.Join(folder, TransformerModule.ConfigFile))}: the cross-encoder has {s} label(s), not {n} " +
-                                            "(replaceHead: true starts a new classifier on its encoder).", nameof(numLabels));
+                throw new ArgumentException($"{config}: the cross-encoder has {s} label(s) and {PoolingModes.ToName(savedPooling)} pooling, not " +
+                                            $"{numLabels ?? s} and {PoolingModes.ToName(pooling ?? savedPooling)} (replaceHead: true starts a new classifier on its encoder).",
+                                            numLabels is int m && m != s ? nameof(numLabels) : nameof(pooling));
             saved = null;
         }
+        var headPooling = saved is null ? pooling ?? PoolingMode.Cls : savedPooling;
         var weights = WeightFiles.Read(source, folder);
         var (encoderWeights, headWeights) = CrossEncoderFolder.Split(weights);
         torch.manual_seed(seed);
         var transformer = TransformerModule.Load(source, folder, options.MaxSequenceLength, encoderWeights);
-        var head = new CrossEncoderHead(transformer.Model.HiddenSize, saved ?? numLabels ?? 1, CrossEncoderFolder.HasPooler(weights), transformer.Model.HiddenDropout);
+        // BERT's pooler reads [CLS]: a head of another pooling leaves the checkpoint's pooler out.
+        bool pooler = headPooling == PoolingMode.Cls && CrossEncoderFolder.HasPooler(weights);
+        var head = new CrossEncoderHead(transformer.Model.HiddenSize, saved ?? numLabels ?? 1, pooler, transformer.Model.HiddenDropout, headPooling);
         try
         {
-            if (saved is null) // a new head: take the checkpoint's pooler, keep the fresh classifier
+            if (saved is null) // a new head: take the checkpoint's pooler (if it reads [CLS]), keep the fresh classifier
+            {
+                if (!pooler) foreach (var key in headWeights.Keys.Where(k => k.StartsWith("dense.", StringComparison.Ordinal)).ToList()) headWeights.Remove(key);
                 foreach (var a in StateDict.Export(head).Where(a => a.Name.StartsWith("classifier.", StringComparison.Ordinal))) headWeights[a.Name] = a;
+            }
             StateDict.Load(head, headWeights, source.Describe(folder.Length == 0 ? "." : folder));
         }
         catch { transformer.Dispose(); head.Dispose(); throw; }
@@ -101,7 +117,7 @@ public sealed class CrossEncoder : IDisposable
 
     /// <summary>A randomly initialised cross-encoder (tests, training from scratch); <paramref name="seed"/> fixes the weights.</summary>
     public static CrossEncoder CreateRandom(BertConfig config, string vocabText, int numLabels = 1, bool pooler = true, int maxSequenceLength = 128,
-        bool doLowerCase = true, long seed = 42, EncoderOptions? options = null)
+        bool doLowerCase = true, long seed = 42, EncoderOptions? options = null, PoolingMode pooling = PoolingMode.Cls)
     {
         options = CheckedOptions(options);
         config.Validate("config");
@@ -110,7 +126,7 @@ public sealed class CrossEncoder : IDisposable
         var model = new BertModel(config with { VocabSize = wordPiece.VocabSize });
         int max = options.MaxSequenceLength ?? maxSequenceLength;
         var transformer = new TransformerModule(model, TokenizerFolder.ForWordPiece(wordPiece, max), max);
-        var head = new CrossEncoderHead(config.HiddenSize, numLabels, pooler, config.HiddenDropoutProb);
+        var head = new CrossEncoderHead(config.HiddenSize, numLabels, pooler, config.HiddenDropoutProb, pooling);
         return new CrossEncoder(transformer, head, options, "random");
     }
 
@@ -176,12 +192,13 @@ public sealed class CrossEncoder : IDisposable
     {
         Interlocked.Increment(ref _forwardPasses);
         using var hidden = Model.forward(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask);
-        return Head.forward(hidden);
+        return Head.forward(hidden, batch.AttentionMask);
     }
 
     /// <summary>
-    /// Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load(string, int?, EncoderOptions?, long, bool)"/>
-    /// and sentence-transformers' CrossEncoder), whole or not at all.
+    /// Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?)"/>
+    /// and, for a [CLS] head, sentence-transformers' CrossEncoder; a head of another pooling is named in config.json,
+    /// which Hugging Face's loaders do not read: they would find no pooler weights and start one at random), whole or not at all.
     /// </summary>
     public void Save(string folder)
     {
@@ -195,7 +212,7 @@ public sealed class CrossEncoder : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            CrossEncoderFolder.Write(sink, Transformer, StateDict.Export(Head), NumLabels);
+            CrossEncoderFolder.Write(sink, Transformer, StateDict.Export(Head), NumLabels, Head.Pooling);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Modules;
+using MLNet.SentenceEmbeddings.Pooling;
 
 namespace MLNet.SentenceEmbeddings.CrossEncoding;
 
@@ -16,6 +17,8 @@ internal static class CrossEncoderFolder
     private const string ClassifierPrefix = "classifier.";
     private const string Sigmoid = "torch.nn.modules.activation.Sigmoid";
     private const string Identity = "torch.nn.modules.linear.Identity";
+    /// <summary>config.json key naming a head that does not read [CLS] (ours; absent for Hugging Face's head).</summary>
+    public const string PoolingKey = "mlnet_cross_encoder_pooling";
 
     /// <summary>
     /// The folder holding the transformer: the root of a cross-encoder or Hugging Face folder, or the Transformer
@@ -41,6 +44,15 @@ internal static class CrossEncoderFolder
         return json.GetInt32("num_labels", 1, 1 << 16) ?? 2; // Hugging Face's PretrainedConfig default
     }
 
+    /// <summary>What the saved head reads: <see cref="PoolingKey"/> in config.json, [CLS] when absent.</summary>
+    public static PoolingMode ReadPooling(IModelFileSource source, string folder)
+    {
+        var json = JsonConfigFile.Read(source, ModelPath.Join(folder, TransformerModule.ConfigFile));
+        if (json.GetString(PoolingKey) is not { } name) return PoolingMode.Cls;
+        try { return PoolingModes.Parse(name, PoolingKey); }
+        catch (ArgumentException e) { throw json.Error(PoolingKey, $"is not a pooling: {e.Message}"); }
+    }
+
     /// <summary>Splits a sequence classifier's weights into the encoder's and the head's (keys dense.*, classifier.*).</summary>
     public static (Dictionary<string, NamedArray> Encoder, Dictionary<string, NamedArray> Head) Split(IReadOnlyDictionary<string, NamedArray> weights)
     {
@@ -61,7 +73,7 @@ internal static class CrossEncoderFolder
         weights.ContainsKey(PoolerPrefix + "weight") || weights.ContainsKey("pooler.dense.weight");
 
     /// <summary>Writes the Hugging Face sequence-classification layout through <paramref name="sink"/>.</summary>
-    public static void Write(IModelFileSink sink, TransformerModule transformer, List<NamedArray> head, int numLabels)
+    public static void Write(IModelFileSink sink, TransformerModule transformer, List<NamedArray> head, int numLabels, PoolingMode pooling)
     {
         string prefix = transformer.Model.CheckpointPrefix;
         var weights = StateDict.Export(transformer.Model).Select(a => a with { Name = prefix + a.Name })
@@ -80,6 +92,7 @@ internal static class CrossEncoderFolder
             ["sbert_ce_default_activation_function"] = activation,
             ["sentence_transformers"] = new JsonObject { ["activation_fn"] = activation },
         };
+        if (pooling != PoolingMode.Cls) extra[PoolingKey] = PoolingModes.ToName(pooling);
         transformer.SaveWith(sink, "", weights, extra, sentenceBertConfig: false);
     }
 }

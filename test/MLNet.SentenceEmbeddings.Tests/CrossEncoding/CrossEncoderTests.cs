@@ -2,6 +2,7 @@ using MLNet.SentenceEmbeddings.Modules;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.CrossEncoding;
+using MLNet.SentenceEmbeddings.Pooling;
 using MLNet.SentenceEmbeddings.Training;
 
 namespace MLNet.SentenceEmbeddings.Tests.CrossEncoding;
@@ -11,8 +12,8 @@ public class CrossEncoderTests
 {
     private static readonly string[] Words = { "cat", "dog", "car", "tree", "house", "river", "music", "bread" };
 
-    internal static CrossEncoder Tiny(int labels = 1, bool pooler = true, long seed = 1, SentenceEncoderOptions? options = null) =>
-        CrossEncoder.CreateRandom(Fixtures.TinyConfig, Fixtures.Vocab, labels, pooler, maxSequenceLength: 64, seed: seed, options: options);
+    internal static CrossEncoder Tiny(int labels = 1, bool pooler = true, long seed = 1, SentenceEncoderOptions? options = null, PoolingMode pooling = PoolingMode.Cls) =>
+        CrossEncoder.CreateRandom(Fixtures.TinyConfig, Fixtures.Vocab, labels, pooler, maxSequenceLength: 64, seed: seed, options: options, pooling: pooling);
 
     internal static List<(string?, string?)> SomePairs() => Enumerable.Range(0, 20)
         .Select(i => ((string?)$"the {Words[i % 8]} is by the {Words[(i + 3) % 8]}", (string?)($"a {Words[(i * 5) % 8]}" + new string('!', i % 6))))
@@ -88,6 +89,56 @@ public class CrossEncoderTests
         Assert.IsTrue(a.Distinct().Count() > 10, "different pairs get different scores");
         Assert.AreEqual(7 + 20, sorted.ForwardPasses, "20 pairs in batches of 3, then one pass per pair");
         Assert.ThrowsExactly<InvalidOperationException>(() => Tiny(labels: 3).Predict(pairs));
+    }
+
+    /// <summary>
+    /// A head on the mean (or mean and max) of the pair's tokens: padding takes no part (batched scores equal
+    /// one-by-one scores), config.json names the pooling so a saved folder loads back to the same scores, no pooler
+    /// weights are written, and asking a saved folder for another pooling fails unless its head is replaced.
+    /// </summary>
+    [TestMethod]
+    [DataRow(PoolingMode.Mean)]
+    [DataRow(PoolingMode.Mean | PoolingMode.Max)]
+    public void APooledHeadIgnoresPaddingAndRoundTripsThroughItsConfig(PoolingMode pooling)
+    {
+        using var ce = Tiny(pooler: false, pooling: pooling, options: new SentenceEncoderOptions { BatchSize = 4 });
+        Assert.AreEqual(pooling, ce.Head.Pooling);
+        var pairs = SomePairs();
+        var batched = ce.PredictLogits(pairs);
+        for (int i = 0; i < pairs.Count; i++) Assert.AreEqual(ce.PredictLogits(new[] { pairs[i] })[0][0], batched[i][0], 1e-5f, $"pair {i}");
+        Assert.IsTrue(batched.Select(x => x[0]).Distinct().Count() > 10, "different pairs get different scores");
+
+        string dir = Fixtures.NewTempDir();
+        ce.Save(dir);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json")))!;
+        Assert.AreEqual(PoolingModes.ToName(pooling), config[CrossEncoderFolder.PoolingKey]!.GetValue<string>());
+        Assert.IsFalse(SafeTensors.Read(Path.Combine(dir, WeightFiles.SafeTensorsFile)).Keys.Any(k => k.Contains("pooler", StringComparison.Ordinal)));
+        using var loaded = CrossEncoder.Load(dir, options: new SentenceEncoderOptions { BatchSize = 4 });
+        Assert.AreEqual(pooling, loaded.Head.Pooling);
+        var after = loaded.PredictLogits(pairs);
+        for (int i = 0; i < pairs.Count; i++) CollectionAssert.AreEqual(batched[i], after[i], $"pair {i}");
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => CrossEncoder.Load(dir, pooling: PoolingMode.Cls));
+        StringAssert.Contains(e.Message, "config.json");
+        using var replaced = CrossEncoder.Load(dir, pooling: PoolingMode.Cls, replaceHead: true);
+        Assert.AreEqual(PoolingMode.Cls, replaced.Head.Pooling);
+        Assert.IsFalse(replaced.Head.HasPooler, "the folder has no pooler to start one from");
+
+        config[CrossEncoderFolder.PoolingKey] = "median";
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
+        var bad = Assert.ThrowsExactly<InvalidDataException>(() => CrossEncoder.Load(dir));
+        StringAssert.Contains(bad.Message, CrossEncoderFolder.PoolingKey);
+        StringAssert.Contains(bad.Message, "config.json");
+    }
+
+    [TestMethod]
+    public void AMeanHeadOnAnEmbeddedEncoderLeavesItsPoolerOut()
+    {
+        using var ce = CrossEncoder.Load("default", numLabels: 1, pooling: PoolingMode.Mean);
+        Assert.AreEqual(PoolingMode.Mean, ce.Head.Pooling);
+        Assert.IsFalse(ce.Head.HasPooler, "BERT's pooler reads [CLS] only");
+        Assert.IsFalse(StateDict.Export(ce.Head).Any(a => a.Name.StartsWith("dense.", StringComparison.Ordinal)));
+        Assert.ThrowsExactly<ArgumentException>(() => new CrossEncoderHead(8, 1, pooler: true, 0.1, PoolingMode.Mean));
     }
 
     [TestMethod]
