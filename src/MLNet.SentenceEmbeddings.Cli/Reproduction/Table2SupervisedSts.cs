@@ -143,23 +143,43 @@ public static class Table2SupervisedSts
     }
 
     /// <summary>
-    /// For each bi-encoder row with two or more seeds' encoders kept, the STSb test figure of their uniform soup: one
-    /// 22M-parameter encoder, no choice made on test (every kept seed goes in).
+    /// For each bi-encoder row with two or more seeds' encoders on this machine, the STSb test figure of their uniform
+    /// soup: one 22M-parameter encoder, no choice made on test (every kept seed goes in). Each soup's figure is kept
+    /// in the runs file under the seeds it averaged, since the encoders (gitignored, 90 MB each) do not travel with
+    /// the repository; where they are absent, the kept soup of the most seeds is shown.
     /// </summary>
     private static List<(Row Row, int Seeds, double Test)> Soups(Setup setup)
     {
         var soups = new List<(Row, int, double)>();
+        var runs = Runs(setup.Ctx);
         foreach (var row in Rows.Where(r => r.BiEncoder))
         {
-            var folders = Enumerable.Range(1, setup.Ctx.Seeds).Select(k => ModelFolder(setup.Ctx, row.Key, k)).Where(Directory.Exists).ToList();
-            if (folders.Count < 2) continue;
-            using var soup = ModelSoup.Average(folders, new SentenceEncoderOptions { Threads = setup.Ctx.Threads });
-            double test = 100 * new EmbeddingSimilarityEvaluator(setup.Test).Evaluate(soup)["spearman_cosine"];
-            setup.Ctx.Log.WriteLine($"table 2: soup of {folders.Count} {row.Key} encoders: STSb test {test:F2}");
-            soups.Add((row, folders.Count, test));
+            var seeds = Enumerable.Range(1, setup.Ctx.Seeds).Where(k => Directory.Exists(ModelFolder(setup.Ctx, row.Key, k))).ToList();
+            if (seeds.Count >= 2)
+            {
+                using var soup = ModelSoup.Average(seeds.Select(k => ModelFolder(setup.Ctx, row.Key, k)).ToList(), new SentenceEncoderOptions { Threads = setup.Ctx.Threads });
+                double test = 100 * new EmbeddingSimilarityEvaluator(setup.Test).Evaluate(soup)["spearman_cosine"];
+                setup.Ctx.Log.WriteLine($"table 2: soup of {seeds.Count} {row.Key} encoders: STSb test {test:F2}");
+                runs.Keep(SoupKey(setup, row.Key, seeds), new JsonObject { ["test"] = test });
+                soups.Add((row, seeds.Count, test));
+            }
+            else if (Enumerable.Range(2, Math.Max(0, setup.Ctx.Seeds - 1)).Reverse()
+                         .Select(n => (Seeds: n, Test: Kept(runs.Read(), SoupKey(setup, row.Key, Enumerable.Range(1, n)))))
+                         .FirstOrDefault(k => k.Test is not null) is { Test: double kept } found)
+            {
+                setup.Ctx.Log.WriteLine($"table 2: soup of {found.Seeds} {row.Key} encoders: {kept:F2} (kept in {runs.Path}; the encoders are not on this machine)");
+                soups.Add((row, found.Seeds, kept));
+            }
         }
         return soups;
     }
+
+    private static string SoupKey(Setup s, string row, IEnumerable<int> seeds) =>
+        SoupKey(row, seeds, s.Epochs, s.Train.Count, s.Dev.Count, s.Test.Count, s.Ctx.TrainingPrecision);
+
+    /// <summary>A soup's key in <see cref="RunsFileName"/>: the row's run key with the seeds it averaged.</summary>
+    internal static string SoupKey(string row, IEnumerable<int> seeds, int epochs, int train, int dev, int test, Precision precision) =>
+        "soup of " + RunKey(row, 0, epochs, train, dev, test, precision).Replace("|seed 0|", $"|seeds {string.Join(",", seeds)}|", StringComparison.Ordinal);
 
     /// <summary>Table 2's data and settings for <paramref name="ctx"/> (sub-sampled with --quick).</summary>
     private static Setup LoadSetup(ReproductionContext ctx)

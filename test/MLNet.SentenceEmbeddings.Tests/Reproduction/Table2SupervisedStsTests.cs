@@ -91,6 +91,26 @@ public class Table2SupervisedStsTests
     }
 
     /// <summary>
+    /// A soup's figure is kept under the seeds it averaged, since the encoders stay on the machine that trained them:
+    /// with no encoder here, the kept soup of the most seeds is shown, and a row without one gets no soup line.
+    /// </summary>
+    [TestMethod]
+    public void KeptSoupsAreShownWhereTheEncodersAreAbsent()
+    {
+        var runs = new JsonObject();
+        foreach (string row in Table2SupervisedSts.RowKeys)
+            for (int seed = 1; seed <= 3; seed++)
+                runs[Table2SupervisedSts.RunKey(row, seed, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 60.0 + seed };
+        runs[Table2SupervisedSts.SoupKey("cosent", new[] { 1, 2 }, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 62.5 };
+        runs[Table2SupervisedSts.SoupKey("cosent", new[] { 1, 2, 3 }, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 63.25 };
+        runs[Table2SupervisedSts.SoupKey("regression", new[] { 1, 2, 3 }, 1, 480, 300, 300, Precision.BFloat16)] = new JsonObject { ["test"] = 64.0 };
+        string md = ReproduceFromKeptRuns(runs, "--seeds", "3");
+        var soups = md.Split('\n').Where(l => l.Contains("soup of the", StringComparison.Ordinal)).ToList();
+        Assert.AreEqual(1, soups.Count, md);
+        StringAssert.Contains(soups[0], "3 kept seeds' encoders of the cosent row | 63.25 |");
+    }
+
+    /// <summary>
     /// Runs <c>sbert reproduce --quick --tables 2</c> on a runs file holding <paramref name="runs"/> (in the artifacts
     /// folder, or with <paramref name="keptApart"/> in a folder named by --kept), checks that nothing trained, and returns the report.
     /// </summary>
