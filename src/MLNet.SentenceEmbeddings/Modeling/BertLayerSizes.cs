@@ -4,7 +4,8 @@ namespace MLNet.SentenceEmbeddings.Modeling;
 
 /// <summary>
 /// What BERT, RoBERTa and MPNet configs share: the layers built from their sizes, the checks of those sizes, and the
-/// reading of config.json values with caps, so that a hostile file cannot size an encoder of terabytes.
+/// capped readers of config.json values that <see cref="BertFamilyConfig"/> and each architecture's own keys use, so
+/// that a hostile file cannot size an encoder of terabytes.
 /// </summary>
 internal static class BertLayerSizes
 {

@@ -48,7 +48,7 @@ public sealed record RobertaConfig : BertFamilyConfig
         ArgumentNullException.ThrowIfNull(json);
         string type = JsonConfigFile.ModelType(json, "roberta", path);
         // XLMRobertaConfig's default vocabulary is BERT's size, RobertaConfig's the GPT-2 BPE size.
-        var d = new RobertaConfig { VocabSize = type == "xlm-roberta" ? 30522 : 50265 };
+        var d = type == "xlm-roberta" ? new RobertaConfig { VocabSize = 30522 } : new RobertaConfig();
         var file = JsonConfigFile.Of(json, path);
         var config = WithSharedKeys(file, d) with
         {
