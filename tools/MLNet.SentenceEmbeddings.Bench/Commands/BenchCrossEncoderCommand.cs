@@ -8,6 +8,7 @@ using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
+using MLNet.SentenceEmbeddings.Pooling;
 using MLNet.SentenceEmbeddings.Training;
 
 namespace MLNet.SentenceEmbeddings.Bench.Commands;
@@ -25,11 +26,14 @@ public static class BenchCrossEncoderCommand
         "peak learning rate of the cross-encoder's head (default: its learning rate)");
     private static readonly Option<int> Seed = CliOptions.Int("--seed", "seeds both runs (dropout, shuffling, the new head)", 42, min: 0);
     private static readonly Option<string?> Save = new("--save") { Description = "also save the trained cross-encoder there" };
+    private static readonly Option<PoolingMode> Pooling = CliOptions.Parsed("--pooling",
+        "what the cross-encoder's new head reads: cls ([CLS] through BERT's pooler, Hugging Face's head) or a pooling of the pair's tokens",
+        t => PoolingModes.Parse(t), ["cls", "mean", "max"], PoolingMode.Cls);
     private static readonly BenchReportOptionSet Report = new("efficiency.md");
 
     public static Command Create() => Report.AddTo(new Command("cross-encoder", "trains a cross-encoder on STSb and compares it with the bi-encoder; writes docs/efficiency.md")
     {
-        Epochs, MaxExamples, HeadLearningRate, Seed, Save,
+        Epochs, MaxExamples, HeadLearningRate, Seed, Save, Pooling,
     }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     private const string Model = "default";
@@ -40,6 +44,7 @@ public static class BenchCrossEncoderCommand
         int? max = args.GetValue(MaxExamples);
         string? save = args.GetValue(Save);
         int seed = args.GetValue(Seed);
+        var pooling = args.GetValue(Pooling);
         var ceOptions = new CrossEncoderTrainingOptions { Epochs = epochs, Seed = seed, Log = output.WriteLine };
         if (args.GetValue(HeadLearningRate) is double headRate) ceOptions.HeadLearningRate = headRate;
         string data = Report.StsbRoot(args);
@@ -58,7 +63,7 @@ public static class BenchCrossEncoderCommand
             { Epochs = epochs, Seed = seed, Evaluator = new EmbeddingSimilarityEvaluator(dev), Log = output.WriteLine }).Train(examples);
         double biAfter = 100 * new EmbeddingSimilarityEvaluator(test).Evaluate(bi)["spearman_cosine"];
 
-        using var ce = CrossEncoder.Load(Model, numLabels: 1, seed: seed);
+        using var ce = CrossEncoder.Load(Model, numLabels: 1, seed: seed, pooling: pooling);
         ceOptions.Evaluator = new CrossEncoderCorrelationEvaluator(dev);
         var ceRun = new CrossEncoderTrainer(ce, ceOptions).Train(examples);
         double ceAfter = 100 * new CrossEncoderCorrelationEvaluator(test).Evaluate(ce)["spearman"];
@@ -69,10 +74,11 @@ public static class BenchCrossEncoderCommand
         md.AppendLine();
         md.AppendLine($"Measured {MachineInfo.Today} on {MachineInfo.Describe()}.");
         md.AppendLine($"Command: `dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- cross-encoder --epochs {epochs}" + (max is int m ? $" --max-examples {m}" : "")
-            + (args.GetValue(HeadLearningRate) is double hr ? $" --head-learning-rate {hr.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "") + (seed == 42 ? "" : $" --seed {seed}") + "`");
+            + (args.GetValue(HeadLearningRate) is double hr ? $" --head-learning-rate {hr.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "") + (seed == 42 ? "" : $" --seed {seed}") + (pooling == PoolingMode.Cls ? "" : $" --pooling {PoolingModes.ToName(pooling)}") + "`");
         md.AppendLine();
         md.AppendLine($"Both start from all-MiniLM-L6-v2 and train {epochs} epoch(s) on {examples.Count:N0} STSb train pairs (label = score / 5), batch 16, AdamW (lr 2e-5 for the bi-encoder, {ceOptions.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)} for the cross-encoder), " +
-                      "10% warm-up, best dev checkpoint kept, seed " + seed + ". The cross-encoder reads \"[CLS] a [SEP] b [SEP]\" with a new one-label head on BERT's pooler " +
+                      "10% warm-up, best dev checkpoint kept, seed " + seed + ". The cross-encoder reads \"[CLS] a [SEP] b [SEP]\" with a new one-label head " +
+                      (pooling == PoolingMode.Cls ? "on BERT's pooler " : $"on the {PoolingModes.ToName(pooling)} pooling of the pair's tokens ") +
                       $"(binary cross-entropy; the head's peak learning rate {(ceOptions.HeadLearningRate ?? ceOptions.LearningRate).ToString(System.Globalization.CultureInfo.InvariantCulture)}); the bi-encoder uses the regression objective (cosine, MSE).");
         md.AppendLine();
         md.AppendLine("| model | STSb test Spearman x100 | training examples/s |");
