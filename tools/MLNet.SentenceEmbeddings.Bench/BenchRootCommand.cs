@@ -22,7 +22,7 @@ public static class BenchRootCommand
         BenchEncoderCommand.Create(), BenchMemoryCommand.Create(), BenchTransformCommand.Create(), BenchTrainingCommand.Create(),
         BenchEfficiencyCommand.Create(), BenchCrossEncoderCommand.Create(), BenchPlotsCommand.Create(), BenchSentEvalCommand.Create(),
         BenchCorpusCommand.Create(), BenchSoakCommand.Create(),
-        ReproduceCommand.Create("reproduction", "sbert reproduce writing docs/reproduction.md, with Table 2's encoders in artifacts/reproduction and its per-seed figures in docs/kept-runs",
+        ReproduceCommand.Create("reproduction", "sbert reproduce writing docs/reproduction.md, with the trained encoders in artifacts/reproduction and the figures kept between runs (Table 2's per seed, the objectives' scores) in docs/kept-runs",
             () =>
             {
                 string root = MarkdownReport.FindRepositoryRoot()

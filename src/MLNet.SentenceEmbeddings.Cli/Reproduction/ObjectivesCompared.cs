@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Cli.Commands;
@@ -23,7 +22,11 @@ namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 public static class ObjectivesCompared
 {
     public const string Id = "objectives";
-    /// <summary>File of <see cref="ReproductionContext.Artifacts"/> keeping each (encoder, evaluation) score, so a stopped run resumes.</summary>
+    /// <summary>
+    /// File of <see cref="ReproductionContext.Kept"/> (else the artifacts folder) keeping each (encoder recipe,
+    /// evaluation) score, so a stopped run resumes and a machine without the encoders writes the table without
+    /// training them again.
+    /// </summary>
     public const string ResultsFileName = "objectives-results.json";
     /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> holding the encoders trained here (triplet, MNRL, softmax with its head's rate).</summary>
     public const string ModelsFolderName = "objectives-models";
@@ -93,11 +96,13 @@ public static class ObjectivesCompared
             ctx.Quick ? Table5SentEval.QuickRows : null)).ToList();
         var sentEval = new SentEvalRunner(options: new SentEvalOptions { Quick = ctx.Quick, Threads = ctx.Threads, Log = ctx.Log.WriteLine });
 
-        var kept = new KeptResults(Path.Combine(ctx.Artifacts, ResultsFileName));
+        var kept = new KeptResults(Path.Combine(ctx.Kept ?? ctx.Artifacts, ResultsFileName));
         var rows = new List<(Objective Objective, Dictionary<string, double?> Scores)>();
         foreach (var objective in Objectives)
         {
-            string? folder = Encoder(ctx, objective);
+            // Kept scores are keyed by where the encoder would be (its recipe), so every column kept means nothing to train.
+            string? folder = EncoderFolder(ctx.Artifacts, objective.Key, ctx.TrainingPrecision, ctx.Quick, ctx.Epochs);
+            if (!Columns.All(c => kept[ResultKey(objective.Key, folder, c, ctx.Quick)] is not null)) folder = Encoder(ctx, objective);
             var scores = new Dictionary<string, double?>();
             SentenceEncoder? encoder = null;
             IReadOnlyDictionary<string, double>? retrieval = null; // both Quora columns come from one ranking
@@ -148,7 +153,7 @@ public static class ObjectivesCompared
                       $"SNLI triplets: accuracy (%) on {snliTriplets:N0} SNLI test triplets (premise, entailment, contradiction), d(a, p) < d(a, n), Euclidean on the output vectors. " +
                       "SentEval: average accuracy (%) over MR, CR, SUBJ, MPQA, SST-2, TREC and MRPC, Table 5's protocol. " +
                       $"Quora: retrieval of duplicate questions ({quora.QueryCount:N0} queries against {quora.CorpusCount:N0} questions of the test split, as `sbert eval retrieval` builds it), x100. " +
-                      $"Scores are kept in {ResultsFileName} under the artifacts folder, per encoder, so a stopped run resumes.");
+                      $"Scores are kept in {ResultsFileName} ({(ctx.Kept is null ? "the artifacts folder" : "the folder --kept names")}), per encoder recipe, so a stopped run resumes and another machine does not train them again.");
         md.AppendLine();
         md.AppendLine("| objective (training data) | " + string.Join(" | ", Columns) + " |");
         md.AppendLine("|---|" + string.Concat(Columns.Select(_ => "---:|")));
@@ -209,17 +214,13 @@ public static class ObjectivesCompared
     }
 
     /// <summary>
-    /// A kept score's key: the objective, the newest write time of its encoder's files (a retrained encoder is scored
-    /// again), the column, and quick or full data.
+    /// A kept score's key: the objective, its encoder folder's name (which holds the recipe version, epochs, seed,
+    /// precision and --quick, not the machine's path), the column, and quick or full data.
     /// </summary>
     internal static string ResultKey(string objective, string? folder, string column, bool quick) =>
-        $"{objective}|{(folder is null ? "as shipped" : Stamp(folder))}|{column}|{(quick ? "quick" : "full")}";
+        $"{objective}|{(folder is null ? "as shipped" : Path.GetFileName(folder))}|{column}|{(quick ? "quick" : "full")}";
 
     /// <summary>The objectives' keys, in the table's order.</summary>
     internal static IReadOnlyList<string> ObjectiveKeys => Objectives.Select(o => o.Key).ToList();
     internal static IReadOnlyList<string> ColumnNames => Columns;
-
-    /// <summary>The newest write time of the folder's files.</summary>
-    private static string Stamp(string folder) => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-        .Select(File.GetLastWriteTimeUtc).DefaultIfEmpty().Max().Ticks.ToString(CultureInfo.InvariantCulture);
 }

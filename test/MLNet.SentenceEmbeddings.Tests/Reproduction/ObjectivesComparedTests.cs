@@ -8,26 +8,22 @@ namespace MLNet.SentenceEmbeddings.Tests.Reproduction;
 public class ObjectivesComparedTests
 {
     /// <summary>
-    /// A stopped comparison resumes from the scores it kept: with every (objective, column) kept for encoder folders
-    /// that are not loadable models, the run loads and trains nothing (a load would fail on them) and the table shows
-    /// each kept score in its row and column.
+    /// The table is written from the kept scores alone: with every (objective, column) kept in the folder --kept names
+    /// and no encoder on this machine, the run trains and loads nothing and the table shows each kept score in its
+    /// row and column (another machine, or a new checkout, reuses docs/kept-runs this way).
     /// </summary>
     [TestMethod]
-    public void KeptScoresFillTheTableWithoutTrainingOrLoading()
+    public void KeptScoresFillTheTableWithoutTheEncoders()
     {
-        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
-        Directory.CreateDirectory(artifacts);
+        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts"), kept = Path.Combine(dir, "kept");
+        Directory.CreateDirectory(kept);
         var results = new JsonObject();
         var expected = new Dictionary<string, List<string>>();
         var objectives = ObjectivesCompared.ObjectiveKeys;
         for (int o = 0; o < objectives.Count; o++)
         {
-            string? folder = ObjectivesCompared.EncoderFolder(artifacts, objectives[o], Precision.Float32, quick: true);
-            if (folder is not null)
-            {
-                Directory.CreateDirectory(folder);
-                File.WriteAllText(Path.Combine(folder, "model.safetensors"), "not a model");
-            }
+            // Measured where the artifacts folder had another path: the key names the encoder's recipe, not the path.
+            string? folder = ObjectivesCompared.EncoderFolder(Path.Combine(dir, "elsewhere"), objectives[o], Precision.Float32, quick: true);
             expected[objectives[o]] = new List<string>();
             for (int c = 0; c < ObjectivesCompared.ColumnNames.Count; c++)
             {
@@ -36,15 +32,17 @@ public class ObjectivesComparedTests
                 expected[objectives[o]].Add(score.ToString("F2", CultureInfo.InvariantCulture));
             }
         }
-        File.WriteAllText(Path.Combine(artifacts, ObjectivesCompared.ResultsFileName), results.ToJsonString());
+        File.WriteAllText(Path.Combine(kept, ObjectivesCompared.ResultsFileName), results.ToJsonString());
 
         var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
-            new[] { "reproduce", "--quick", "--tables", "objectives", "--output", report, "--artifacts", artifacts });
+            new[] { "reproduce", "--quick", "--tables", "objectives", "--output", report, "--artifacts", artifacts, "--kept", kept });
         Assert.AreEqual(0, code, stderr + stdout);
-        Assert.IsFalse(stdout.Contains("examples/s", StringComparison.Ordinal), "an encoder was trained:\n" + stdout);
+        Assert.IsFalse(stdout.Contains("examples/s", StringComparison.Ordinal) || stdout.Contains("no encoder at", StringComparison.Ordinal), "an encoder was trained:\n" + stdout);
+        Assert.IsFalse(Directory.Exists(Path.Combine(artifacts, Table2SupervisedSts.ModelsFolderName)), "no encoder is written");
         string md = File.ReadAllText(report);
         StringAssert.Contains(md, "<!-- reproduce-objectives:start -->");
         StringAssert.Contains(md, "--tables objectives");
+        StringAssert.Contains(md, "the folder --kept names");
         var rows = md.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| objective", StringComparison.Ordinal)).ToList();
         Assert.AreEqual(objectives.Count, rows.Count, md);
         for (int o = 0; o < objectives.Count; o++)
@@ -89,17 +87,17 @@ public class ObjectivesComparedTests
         Assert.AreEqual(objectives.Count - 2, rows.Count(r => r.TrimEnd().EndsWith("| – | – |", StringComparison.Ordinal)), md);
     }
 
-    /// <summary>A kept score belongs to the encoder files it was measured on: retraining (newer files) scores again.</summary>
+    /// <summary>A kept score belongs to the encoder's recipe: precision, data size and epochs give other keys, the machine's path does not.</summary>
     [TestMethod]
-    public void RetrainedEncoderGetsANewKey()
+    public void AKeyNamesTheRecipeNotThePath()
     {
-        string folder = Fixtures.NewTempDir();
-        string file = Path.Combine(folder, "model.safetensors");
-        File.WriteAllText(file, "a");
-        File.SetLastWriteTimeUtc(file, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        string before = ObjectivesCompared.ResultKey("regression-stsb", folder, "STSb", quick: false);
-        File.SetLastWriteTimeUtc(file, new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc));
-        Assert.AreNotEqual(before, ObjectivesCompared.ResultKey("regression-stsb", folder, "STSb", quick: false));
+        string Key(string artifacts, Precision precision, bool quick, int? epochs = null) =>
+            ObjectivesCompared.ResultKey("regression-stsb", ObjectivesCompared.EncoderFolder(artifacts, "regression-stsb", precision, quick, epochs), "STSb", quick);
+        string here = Key("/a/artifacts", Precision.Float32, quick: false);
+        Assert.AreEqual(here, Key("/b/other", Precision.Float32, quick: false));
+        Assert.AreNotEqual(here, Key("/a/artifacts", Precision.BFloat16, quick: false));
+        Assert.AreNotEqual(here, Key("/a/artifacts", Precision.Float32, quick: true));
+        Assert.AreNotEqual(here, Key("/a/artifacts", Precision.Float32, quick: false, epochs: 2));
         Assert.AreNotEqual(ObjectivesCompared.ResultKey("none", null, "STSb", quick: true), ObjectivesCompared.ResultKey("none", null, "STSb", quick: false));
     }
 }
