@@ -139,6 +139,7 @@ public static class Table2SupervisedSts
         md.AppendLine();
         md.AppendLine("Per seed: " + string.Join("; ", Rows.Where(r => figures[r.Key].Count > 0).Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
         PrecisionComparison(md, Runs(ctx).Read(), setup);
+        OtherEpochs(md, Runs(ctx).Read(), setup);
         return md;
     }
 
@@ -297,6 +298,29 @@ public static class Table2SupervisedSts
         md.AppendLine($"Same seed, fp32 vs bf16 autocast (the {(setup.Ctx.TrainingPrecision == Precision.BFloat16 ? "fp32" : "bf16")} runs kept from another invocation, not in the table): " +
                       string.Join("; ", pairs) + ".");
     }
+
+    /// <summary>
+    /// Kept runs of this precision and data with other epochs than the section's (more epochs tried on a few seeds,
+    /// the best step chosen on dev as always), listed under the table with their best step, not averaged into it.
+    /// </summary>
+    private static void OtherEpochs(StringBuilder md, JsonObject runs, Setup setup)
+    {
+        var others = (from row in Rows
+                      from epochs in Enumerable.Range(1, MaxListedEpochs).Where(e => e != setup.Epochs)
+                      from seed in Enumerable.Range(1, setup.Ctx.Seeds)
+                      let key = RunKey(row.Key, seed, epochs, setup.Train.Count, setup.Dev.Count, setup.Test.Count, setup.Ctx.TrainingPrecision)
+                      let test = Kept(runs, key)
+                      where test is not null
+                      select string.Create(CultureInfo.InvariantCulture,
+                          $"{row.Key}, {epochs} epochs, seed {seed}: {test:F2} (best dev evaluation at step {runs[key]?["best_step"]?.ToString() ?? "?"})")).ToList();
+        if (others.Count == 0) return;
+        int stepsPerEpoch = (setup.Train.Count + TrainingOptions.PaperBatchSize - 1) / TrainingOptions.PaperBatchSize;
+        md.AppendLine();
+        md.AppendLine($"Other epochs (runs kept from invocations with another --epochs, not in the table; {stepsPerEpoch} steps per epoch, twice that on both orders): {string.Join("; ", others)}.");
+    }
+
+    /// <summary>The most epochs <see cref="OtherEpochs"/> looks for.</summary>
+    private const int MaxListedEpochs = 20;
 
     private static (double, int?) TrainBiEncoder(Setup s, int seed, string row, ISentenceLoss loss, bool nliFirst)
     {

@@ -91,6 +91,26 @@ public class Table2SupervisedStsTests
     }
 
     /// <summary>
+    /// Runs kept with other epochs (more epochs tried on a few seeds) are listed under the table with their best step,
+    /// never averaged into the section's rows.
+    /// </summary>
+    [TestMethod]
+    public void RunsOfOtherEpochsAreListedNotAveraged()
+    {
+        var runs = new JsonObject();
+        foreach (string row in Table2SupervisedSts.RowKeys)
+            runs[Table2SupervisedSts.RunKey(row, 1, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 66.75, ["best_step"] = 30 };
+        runs[Table2SupervisedSts.RunKey("cross-encoder", 1, 8, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 70.5, ["best_step"] = 233 };
+        runs[Table2SupervisedSts.RunKey("cosent", 1, 8, 480, 300, 300, Precision.BFloat16)] = new JsonObject { ["test"] = 71.5, ["best_step"] = 200 };
+        string md = ReproduceFromKeptRuns(runs);
+        var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).Skip(1).ToList();
+        Assert.IsTrue(ours.All(l => l.TrimEnd().EndsWith("| 66.75 |", StringComparison.Ordinal)), md);
+        StringAssert.Contains(md, "30 steps per epoch");
+        StringAssert.Contains(md, ": cross-encoder, 8 epochs, seed 1: 70.50 (best dev evaluation at step 233).");
+        Assert.IsFalse(md.Contains("71.50", StringComparison.Ordinal), "a bf16 run is not listed in an fp32 section");
+    }
+
+    /// <summary>
     /// A soup's figure is kept under the seeds it averaged, since the encoders stay on the machine that trained them:
     /// with no encoder here, the kept soup of the most seeds is shown, and a row without one gets no soup line.
     /// </summary>
