@@ -11,7 +11,8 @@ namespace MLNet.SentenceEmbeddings.CrossEncoding;
 
 /// <summary>
 /// A BERT cross-encoder (SBERT Table 2's upper bound, Section 1's slow baseline): both sentences go through the
-/// encoder together as "[CLS] a [SEP] b [SEP]" (token types 0 then 1) and a head on [CLS] outputs a score
+/// encoder together as "[CLS] a [SEP] b [SEP]" (token types 0 then 1) and a head on [CLS] (or on a pooling of the
+/// pair's tokens, <see cref="CrossEncoderHead.Pooling"/>) outputs a score
 /// (1 label, sigmoid) or class logits. Accurate, but n sentences need n(n-1)/2 forward passes to compare all pairs,
 /// where the bi-encoder (<see cref="SentenceEncoder"/>) needs n.
 /// </summary>
