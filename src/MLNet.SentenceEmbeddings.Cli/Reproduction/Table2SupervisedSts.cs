@@ -123,7 +123,7 @@ public static class Table2SupervisedSts
         md.AppendLine($"Spearman x100 on the STSb test set ({setup.Test.Count:N0} pairs; cosine similarity for the bi-encoders, the score for the cross-encoder). " +
                       $"Each of our trained rows starts from all-MiniLM-L6-v2 and trains on {setup.Train.Count:N0} STSb train pairs (label score / 5) for {epochs} epoch(s), " +
                       $"batch 16, {(ctx.TrainingPrecision == Precision.BFloat16 ? "forward pass under bf16 autocast, " : "")}AdamW lr 2e-5 (the cross-encoder {CrossEncoderTrainingOptions.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}, see efficiency.md), 10% warm-up, evaluated on STSb dev ({setup.Dev.Count:N0} pairs) every {setup.EvaluationSteps} steps with the best weights kept; " +
-                      $"{Seeds(seeds)}" + (epochs == PaperEpochs ? "" : $" The paper trains {PaperEpochs} epochs; this run trained {epochs} to fit the machine's time.") +
+                      $"{Seeds(seeds)}" + (epochs == PaperEpochs ? "" : $" The paper trains {PaperEpochs} epochs; this run trained {epochs}" + (epochs < PaperEpochs ? " to fit the machine's time." : ", the best step still chosen on dev.")) +
                       $" Per-seed figures are kept in {DisplayPath(Runs(ctx).Path)}" + (reused > 0 ? $" ({reused} of them reused: kept there by earlier invocations with these settings, whatever their --rows and --seeds)." : ".") +
                       (Directory.Exists(saved) ? $" Seed 1's regression encoder is written to {DisplayPath(saved)}." : "") +
                       (soups.Count == 0 ? "" : " A soup row averages every weight of a row's kept seeds' encoders into one encoder of the same size (ModelSoup; every kept seed goes in, nothing is chosen on test)."));
