@@ -102,7 +102,8 @@ public static class ObjectivesCompared
         {
             // Kept scores are keyed by where the encoder would be (its recipe), so every column kept means nothing to train.
             string? folder = EncoderFolder(ctx.Artifacts, objective.Key, ctx.TrainingPrecision, ctx.Quick, ctx.Epochs);
-            if (!Columns.All(c => kept[ResultKey(objective.Key, folder, c, ctx.Quick)] is not null)) folder = Encoder(ctx, objective);
+            var keptNow = kept.Read();
+            if (!Columns.All(c => keptNow[ResultKey(objective.Key, folder, c, ctx.Quick)] is not null)) folder = Encoder(ctx, objective);
             var scores = new Dictionary<string, double?>();
             SentenceEncoder? encoder = null;
             IReadOnlyDictionary<string, double>? retrieval = null; // both Quora columns come from one ranking

@@ -138,8 +138,9 @@ public static class Table2SupervisedSts
             md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: uniform soup of the {count} kept seeds' encoders of the {row.Key} row | {test:F2} |"));
         md.AppendLine();
         md.AppendLine("Per seed: " + string.Join("; ", Rows.Where(r => figures[r.Key].Count > 0).Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
-        PrecisionComparison(md, Runs(ctx).Read(), setup);
-        OtherEpochs(md, Runs(ctx).Read(), setup);
+        var kept = Runs(ctx).Read();
+        PrecisionComparison(md, kept, setup);
+        OtherEpochs(md, kept, setup);
         return md;
     }
 
@@ -153,6 +154,7 @@ public static class Table2SupervisedSts
     {
         var soups = new List<(Row, int, double)>();
         var runs = Runs(setup.Ctx);
+        var keptSoups = runs.Read();
         foreach (var row in Rows.Where(r => r.BiEncoder))
         {
             var seeds = Enumerable.Range(1, setup.Ctx.Seeds).Where(k => Directory.Exists(ModelFolder(setup.Ctx, row.Key, k))).ToList();
@@ -165,7 +167,7 @@ public static class Table2SupervisedSts
                 soups.Add((row, seeds.Count, test));
             }
             else if (Enumerable.Range(2, Math.Max(0, setup.Ctx.Seeds - 1)).Reverse()
-                         .Select(n => (Seeds: n, Test: Kept(runs.Read(), SoupKey(setup, row.Key, Enumerable.Range(1, n)))))
+                         .Select(n => (Seeds: n, Test: Kept(keptSoups, SoupKey(setup, row.Key, Enumerable.Range(1, n)))))
                          .FirstOrDefault(k => k.Test is not null) is { Test: double kept } found)
             {
                 setup.Ctx.Log.WriteLine($"table 2: soup of {found.Seeds} {row.Key} encoders: {kept:F2} (kept in {runs.Path}; the encoders are not on this machine)");
