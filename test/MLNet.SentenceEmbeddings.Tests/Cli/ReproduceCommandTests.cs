@@ -46,4 +46,27 @@ public class ReproduceCommandTests
         Assert.AreEqual(8, cells.Count, tunedRow);
         foreach (var c in cells) Assert.IsTrue(double.TryParse(c, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0 && v <= 100, tunedRow);
     }
+    /// <summary>Table 6 trains every pooling and concatenation, each from the shipped encoder, the new head at its own rate.</summary>
+    [TestMethod]
+    public void QuickTableSixFillsEveryConfiguration()
+    {
+        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md");
+        var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
+            new[] { "reproduce", "--quick", "--tables", "6", "--output", report });
+        Assert.AreEqual(0, code, stderr + stdout);
+        string md = File.ReadAllText(report);
+        StringAssert.Contains(md, "the new softmax head at lr 2e-3");
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var pooling = md.Split('\n').Where(l => l.StartsWith("| MEAN |") || l.StartsWith("| MAX |") || l.StartsWith("| CLS |")).ToList();
+        var concatenation = md.Split('\n').Where(l => l.StartsWith("| (")).ToList();
+        Assert.AreEqual(3, pooling.Count, md);
+        Assert.AreEqual(7, concatenation.Count, md);
+        foreach (var row in pooling.Concat(concatenation))
+        {
+            var cells = row.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).ToList();
+            // Every figure is a number: Spearman x100 within [-100, 100], the loss of a three-way softmax above 0.
+            foreach (var c in cells) Assert.IsTrue(double.TryParse(c, inv, out var v) && v is > -100 and <= 100, row);
+            Assert.IsTrue(double.Parse(cells[^1], inv) > 0, row);
+        }
+    }
 }
