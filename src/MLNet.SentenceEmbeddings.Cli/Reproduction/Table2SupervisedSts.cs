@@ -60,11 +60,14 @@ public static class Table2SupervisedSts
         new("regression", "all-MiniLM-L6-v2 bi-encoder + regression objective (cosine vs score/5, MSE)", (s, seed) => TrainBiEncoder(s, seed, "regression", new CosineSimilarityLoss(), nliFirst: false)),
         new("cosent", "all-MiniLM-L6-v2 bi-encoder + CoSENT objective (cosine ranking, scale 20)", (s, seed) => TrainBiEncoder(s, seed, "cosent", new CoSentLoss(), nliFirst: false)),
         new("nli-regression", "all-MiniLM-L6-v2 bi-encoder, NLI first (softmax on SNLI dev + SICK-E train, 1 epoch), then the regression objective", (s, seed) => TrainBiEncoder(s, seed, "nli-regression", new CosineSimilarityLoss(), nliFirst: true)),
+        new("nli-cosent", "all-MiniLM-L6-v2 bi-encoder, NLI first (the same NLI stage as the row above), then the CoSENT objective", (s, seed) => TrainBiEncoder(s, seed, "nli-cosent", new CoSentLoss(), nliFirst: true)),
         new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false), BiEncoder: false),
         new("cross-encoder-both-orders", "all-MiniLM-L6-v2 as a cross-encoder trained on each pair in both orders (as sentence-transformers' Augmented SBERT examples train their STSb cross-encoders)",
             (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false, bothOrders: true), BiEncoder: false),
         new("cross-encoder-mean", "all-MiniLM-L6-v2 as a cross-encoder, the new one-label head on the mean of the pair's token vectors (the encoder was trained with mean pooling; its [CLS] vector and pooler never were)",
             (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false, pooling: PoolingMode.Mean), BiEncoder: false),
+        new("cross-encoder-mse", "all-MiniLM-L6-v2 as a cross-encoder, mean squared error between sigmoid(score) and score/5 instead of binary cross-entropy (the paper's cross-encoder regressed the score)",
+            (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false, loss: CrossEncoderLoss.MeanSquaredError), BiEncoder: false),
         new("nli-cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder, NLI first (3-label head on SNLI dev + SICK-E train, 1 epoch), then a new one-label head on STSb",
             (s, seed) => TrainCrossEncoder(s, seed, nliFirst: true), BiEncoder: false),
     };
@@ -326,15 +329,20 @@ public static class Table2SupervisedSts
 
     private static (double, int?) TrainBiEncoder(Setup s, int seed, string row, ISentenceLoss loss, bool nliFirst)
     {
-        using var encoder = SentenceEncoder.Load(Model, new SentenceEncoderOptions { Threads = s.Ctx.Threads });
-        if (nliFirst)
+        // The NLI stage is one recipe for every NLI-first row, so a seed's stage left by another row is read back
+        // instead of trained again (the STSb stage seeds itself per step, so it does not depend on how it got here).
+        string nliStage = ModelFolder(s.Ctx, NliStage, seed);
+        bool nliKept = nliFirst && File.Exists(System.IO.Path.Combine(nliStage, "modules.json"));
+        using var encoder = SentenceEncoder.Load(nliKept ? nliStage : Model, new SentenceEncoderOptions { Threads = s.Ctx.Threads });
+        if (nliKept) s.Ctx.Log.WriteLine($"table 2: {row} seed {seed}: NLI stage read from {nliStage}");
+        else if (nliFirst)
         {
             // The paper's SBERT-NLI recipe (Section 3: softmax over (u, v, |u-v|), 1 epoch, batch 16, lr 2e-5); the
             // head is dropped afterwards and the encoder goes on to STSb.
             using var nliLoss = new SoftmaxLoss(encoder.Dimension, 3);
             new SiameseTrainer(encoder, nliLoss, new SiameseTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine })
                 .Train(s.Nli);
-            encoder.Save(ModelFolder(s.Ctx, NliStage, seed));
+            encoder.Save(nliStage);
         }
         var options = new SiameseTrainingOptions
         {
@@ -353,7 +361,8 @@ public static class Table2SupervisedSts
         return (test, result.BestStep);
     }
 
-    private static (double, int?) TrainCrossEncoder(Setup s, int seed, bool nliFirst, bool bothOrders = false, PoolingMode pooling = PoolingMode.Cls)
+    private static (double, int?) TrainCrossEncoder(Setup s, int seed, bool nliFirst, bool bothOrders = false, PoolingMode pooling = PoolingMode.Cls,
+        CrossEncoderLoss? loss = null)
     {
         var encoderOptions = new EncoderOptions { Threads = s.Ctx.Threads };
         string start = Model;
@@ -374,7 +383,7 @@ public static class Table2SupervisedSts
         var options = new CrossEncoderTrainingOptions
         {
             Epochs = s.Epochs, Seed = seed, Evaluator = new CrossEncoderCorrelationEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,
-            Precision = s.Ctx.TrainingPrecision,
+            Precision = s.Ctx.TrainingPrecision, Loss = loss,
         };
         var result = new CrossEncoderTrainer(model, options).Train(bothOrders ? BothOrders(s.Train) : s.Train);
         return (100 * new CrossEncoderCorrelationEvaluator(s.Test).Evaluate(model)["spearman"], result.BestStep);

@@ -131,6 +131,27 @@ public class Table2SupervisedStsTests
     }
 
     /// <summary>
+    /// The NLI stage is one recipe for every NLI-first row: a seed's stage already in the artifacts folder (left by the
+    /// nli-regression row) is read back for nli-cosent, not trained and written again.
+    /// </summary>
+    [TestMethod]
+    public void AKeptNliStageIsReadNotTrainedAgain()
+    {
+        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
+        string stage = Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, Table2SupervisedSts.NliStage, 1, 1, Precision.Float32, quick: true);
+        using (var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model)) encoder.Save(stage);
+        string weights = Path.Combine(stage, "model.safetensors");
+        byte[] before = File.ReadAllBytes(weights);
+        var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
+            "reproduce", "--quick", "--tables", "2", "--seeds", "1", "--rows", "nli-cosent", "--output", report, "--artifacts", artifacts);
+        Assert.AreEqual(0, code, stderr + stdout);
+        StringAssert.Contains(stdout, "nli-cosent seed 1: NLI stage read from");
+        CollectionAssert.AreEqual(before, File.ReadAllBytes(weights), "the kept NLI stage was trained and written again");
+        Assert.IsTrue(Directory.Exists(Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, "nli-cosent", 1, 1, Precision.Float32, quick: true)),
+            "the STSb stage's encoder is kept like every bi-encoder row's");
+    }
+
+    /// <summary>
     /// Runs <c>sbert reproduce --quick --tables 2</c> on a runs file holding <paramref name="runs"/> (in the artifacts
     /// folder, or with <paramref name="keptApart"/> in a folder named by --kept), checks that nothing trained, and returns the report.
     /// </summary>
