@@ -46,6 +46,7 @@ public class ReproduceCommandTests
         Assert.AreEqual(8, cells.Count, tunedRow);
         foreach (var c in cells) Assert.IsTrue(double.TryParse(c, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0 && v <= 100, tunedRow);
     }
+
     /// <summary>Table 6 trains every pooling and concatenation, each from the shipped encoder, the new head at its own rate.</summary>
     [TestMethod]
     public void QuickTableSixFillsEveryConfiguration()
