@@ -186,11 +186,11 @@ public static class ObjectivesCompared
     private static string TrainHere(ReproductionContext ctx, Objective o)
     {
         string folder = EncoderFolder(ctx.Artifacts, o.Key, ctx.TrainingPrecision, ctx.Quick, ctx.Epochs)!;
-        if (Directory.Exists(folder)) return folder;
+        if (ReproductionContext.IsKept(folder)) return folder;
         ctx.Log.WriteLine($"objectives: {o.Key}: no encoder at {folder}; training it now");
         using var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model, new SentenceEncoderOptions { Threads = ctx.Threads });
         o.TrainHere!(ctx, encoder);
-        encoder.Save(folder); // whole or not at all: a folder that exists is a finished model
+        encoder.Save(folder);
         return folder;
     }
 

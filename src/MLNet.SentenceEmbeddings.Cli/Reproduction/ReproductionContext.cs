@@ -39,6 +39,12 @@ public sealed class ReproductionContext
     /// <summary>The command line that reproduces a table (with {0} for the table number).</summary>
     public required string Command { get; init; }
 
+    /// <summary>
+    /// Whether an earlier run left a model at <paramref name="folder"/>: models are saved through AtomicDirectory, so a
+    /// folder that exists is a finished model and one killed mid-save is absent. The one test every table uses.
+    /// </summary>
+    public static bool IsKept(string folder) => Directory.Exists(folder);
+
     /// <summary>Every k-th item so that at most <paramref name="max"/> remain, in order (keeps the genre mix of STSb and
     /// the SNLI/SICK mix); everything when <paramref name="max"/> is null.</summary>
     public static List<T> Subsample<T>(IReadOnlyList<T> items, int? max)

@@ -43,6 +43,11 @@ public static class Table2SupervisedSts
     public const string RunsFileName = "table2-runs.json";
     /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> holding every seed's trained bi-encoder ({row}-seed{k}) and NLI stage.</summary>
     public const string ModelsFolderName = "table2-models";
+    /// <summary>
+    /// --quick sizes: training pairs (STSb and NLI; ten steps of 16) and STSb dev and test pairs. A smoke test of every
+    /// row, kept small because the unit tests run it for each of nine rows on 2 cores.
+    /// </summary>
+    public const int QuickTrainPairs = 160, QuickEvaluationPairs = 100;
     /// <summary>Bumped when a recipe changes, so that figures of the old recipe are not reused.</summary>
     private const string RecipeVersion = "2";
 
@@ -107,7 +112,7 @@ public static class Table2SupervisedSts
             if (seed < ctx.Seeds && trained) ctx.WritePartial?.Invoke(Section(setup, before, figures, soups, reused, seedsDone: seed));
         }
         string saved = System.IO.Path.Combine(ctx.Artifacts, TunedFolderName);
-        if (Directory.Exists(saved)) ctx.StsbTunedModel = saved;
+        if (ReproductionContext.IsKept(saved)) ctx.StsbTunedModel = saved;
         return Section(setup, before, figures, soups, reused, seedsDone: ctx.Seeds);
     }
 
@@ -128,7 +133,7 @@ public static class Table2SupervisedSts
                       $"batch 16, {(ctx.TrainingPrecision == Precision.BFloat16 ? "forward pass under bf16 autocast, " : "")}AdamW lr 2e-5 (the cross-encoder {CrossEncoderTrainingOptions.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}, see efficiency.md), 10% warm-up, evaluated on STSb dev ({setup.Dev.Count:N0} pairs) every {setup.EvaluationSteps} steps with the best weights kept; " +
                       $"{Seeds(seeds)}" + (epochs == PaperEpochs ? "" : $" The paper trains {PaperEpochs} epochs; this run trained {epochs}" + (epochs < PaperEpochs ? " to fit the machine's time." : ", the best step still chosen on dev.")) +
                       $" Per-seed figures are kept in {DisplayPath(Runs(ctx).Path)}" + (reused > 0 ? $" ({reused} of them reused: kept there by earlier invocations with these settings, whatever their --rows and --seeds)." : ".") +
-                      (Directory.Exists(saved) ? $" Seed 1's regression encoder is written to {DisplayPath(saved)}." : "") +
+                      (ReproductionContext.IsKept(saved) ? $" Seed 1's regression encoder is written to {DisplayPath(saved)}." : "") +
                       (soups.Count == 0 ? "" : " A soup row averages every weight of a row's kept seeds' encoders into one encoder of the same size (ModelSoup; every kept seed goes in, nothing is chosen on test)."));
         md.AppendLine();
         md.AppendLine("| model | STSb test |");
@@ -160,7 +165,7 @@ public static class Table2SupervisedSts
         var keptSoups = runs.Read();
         foreach (var row in Rows.Where(r => r.BiEncoder))
         {
-            var seeds = Enumerable.Range(1, setup.Ctx.Seeds).Where(k => Directory.Exists(ModelFolder(setup.Ctx, row.Key, k))).ToList();
+            var seeds = Enumerable.Range(1, setup.Ctx.Seeds).Where(k => ReproductionContext.IsKept(ModelFolder(setup.Ctx, row.Key, k))).ToList();
             if (seeds.Count >= 2)
             {
                 using var soup = ModelSoup.Average(seeds.Select(k => ModelFolder(setup.Ctx, row.Key, k)).ToList(), new SentenceEncoderOptions { Threads = setup.Ctx.Threads });
@@ -192,9 +197,9 @@ public static class Table2SupervisedSts
     {
         int epochs = Epochs(ctx.Epochs, ctx.Quick);
         var train = ReproductionContext.Subsample(
-            TrainingData.Examples(ctx.Data.File("stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples, ctx.Quick ? 480 : null);
-        var devPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-dev.csv")), ctx.Quick ? 300 : null);
-        var testPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-test.csv")), ctx.Quick ? 300 : null);
+            TrainingData.Examples(ctx.Data.File("stsb", "sts-train.csv"), "stsb", TrainingObjective.Regression).Examples, ctx.Quick ? QuickTrainPairs : null);
+        var devPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-dev.csv")), ctx.Quick ? QuickEvaluationPairs : null);
+        var testPairs = ReproductionContext.Subsample(StsBenchmarkReader.Read(ctx.Data.File("stsb", "sts-test.csv")), ctx.Quick ? QuickEvaluationPairs : null);
         var nli = NliExamples(ctx);
         // Twice per epoch, as sbert-bench training does.
         return new Setup(ctx, epochs, train, nli, devPairs, testPairs, Math.Max(1, train.Count / TrainingOptions.PaperBatchSize / 2));
@@ -203,7 +208,7 @@ public static class Table2SupervisedSts
     /// <summary>The NLI we have (SNLI dev + SICK-E train, 14,342 pairs; the paper's SNLI + MultiNLI is about 1M), as Table 6 reads it.</summary>
     internal static List<TrainingExample> NliExamples(ReproductionContext ctx) =>
         ReproductionContext.Subsample(TrainingData.Examples(ctx.Data.File("snli", "s1.dev"), "snli", TrainingObjective.Softmax).Examples
-            .Concat(TrainingData.Examples(ctx.Data.File("sick", "SICK_train.txt"), "sick", TrainingObjective.Softmax).Examples).ToList(), ctx.Quick ? 480 : null);
+            .Concat(TrainingData.Examples(ctx.Data.File("sick", "SICK_train.txt"), "sick", TrainingObjective.Softmax).Examples).ToList(), ctx.Quick ? QuickTrainPairs : null);
 
     private static string RunKey(Setup s, string row, int seed, Precision? precision = null) =>
         RunKey(row, seed, s.Epochs, s.Train.Count, s.Dev.Count, s.Test.Count, precision ?? s.Ctx.TrainingPrecision);
@@ -234,7 +239,7 @@ public static class Table2SupervisedSts
     internal static string TrainedEncoder(ReproductionContext ctx, string name, int seed)
     {
         string folder = ModelFolder(ctx, name, seed);
-        if (Directory.Exists(folder)) return folder;
+        if (ReproductionContext.IsKept(folder)) return folder;
         string rowKey = name == NliStage ? "nli-regression" : name;
         var biEncoders = Rows.Where(r => r.BiEncoder).ToList();
         var row = biEncoders.FirstOrDefault(r => r.Key == rowKey)
@@ -332,7 +337,7 @@ public static class Table2SupervisedSts
         // The NLI stage is one recipe for every NLI-first row, so a seed's stage left by another row is read back
         // instead of trained again (the STSb stage seeds itself per step, so it does not depend on how it got here).
         string nliStage = ModelFolder(s.Ctx, NliStage, seed);
-        bool nliKept = nliFirst && File.Exists(System.IO.Path.Combine(nliStage, "modules.json"));
+        bool nliKept = nliFirst && ReproductionContext.IsKept(nliStage);
         using var encoder = SentenceEncoder.Load(nliKept ? nliStage : Model, new SentenceEncoderOptions { Threads = s.Ctx.Threads });
         if (nliKept) s.Ctx.Log.WriteLine($"table 2: {row} seed {seed}: NLI stage read from {nliStage}");
         else if (nliFirst)
@@ -371,7 +376,7 @@ public static class Table2SupervisedSts
             // The paper's BERT-NLI-STSb cross-encoder (Table 2, 88.33 against 84.30 without NLI): a 3-label classifier
             // on the pair first, then its encoder and pooler go on to STSb under a new one-output classifier.
             start = ModelFolder(s.Ctx, CrossEncoderNliStage, seed);
-            if (!Directory.Exists(start))
+            if (!ReproductionContext.IsKept(start))
             {
                 using var nli = CrossEncoder.Load(Model, numLabels: 3, encoderOptions, seed);
                 new CrossEncoderTrainer(nli, new CrossEncoderTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine })

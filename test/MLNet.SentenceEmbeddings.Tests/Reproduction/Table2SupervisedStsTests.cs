@@ -7,6 +7,9 @@ namespace MLNet.SentenceEmbeddings.Tests.Reproduction;
 [TestClass]
 public class Table2SupervisedStsTests
 {
+    /// <summary>The --quick run's STSb pair counts, which are part of every kept run's key.</summary>
+    private const int Train = Table2SupervisedSts.QuickTrainPairs, Eval = Table2SupervisedSts.QuickEvaluationPairs;
+
     [TestMethod]
     public void MeanAndDeviationUsesTheSampleStandardDeviation()
     {
@@ -38,8 +41,8 @@ public class Table2SupervisedStsTests
             string row = Table2SupervisedSts.RowKeys[r];
             kept[row] = new[] { 70.0 + r, 72.0 + 3 * r };
             for (int seed = 1; seed <= 2; seed++)
-                // --quick sizes: 480 train, 300 dev and 300 test pairs, one epoch.
-                runs[Table2SupervisedSts.RunKey(row, seed, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = kept[row][seed - 1], ["best_step"] = 30 };
+                // --quick sizes, one epoch.
+                runs[Table2SupervisedSts.RunKey(row, seed, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = kept[row][seed - 1], ["best_step"] = 30 };
         }
         string md = ReproduceFromKeptRuns(runs, "--seeds", "2");
         StringAssert.Contains(md, "--seeds 2");
@@ -61,8 +64,8 @@ public class Table2SupervisedStsTests
         var runs = new JsonObject();
         foreach (string row in Table2SupervisedSts.RowKeys)
         {
-            runs[Table2SupervisedSts.RunKey(row, 1, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 60.25 };
-            runs[Table2SupervisedSts.RunKey(row, 1, 1, 480, 300, 300, Precision.BFloat16)] = new JsonObject { ["test"] = 61.5 };
+            runs[Table2SupervisedSts.RunKey(row, 1, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 60.25 };
+            runs[Table2SupervisedSts.RunKey(row, 1, 1, Train, Eval, Eval, Precision.BFloat16)] = new JsonObject { ["test"] = 61.5 };
         }
         string md = ReproduceFromKeptRuns(runs, "--precision", "bf16");
         StringAssert.Contains(md, "--precision bf16");
@@ -82,7 +85,7 @@ public class Table2SupervisedStsTests
     {
         var runs = new JsonObject();
         foreach (string row in Table2SupervisedSts.RowKeys)
-            runs[Table2SupervisedSts.RunKey(row, 1, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 66.75 };
+            runs[Table2SupervisedSts.RunKey(row, 1, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 66.75 };
         string md = ReproduceFromKeptRuns(runs, keptApart: true);
         var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).Skip(1).ToList();
         Assert.AreEqual(Table2SupervisedSts.RowKeys.Count, ours.Count, md);
@@ -99,13 +102,13 @@ public class Table2SupervisedStsTests
     {
         var runs = new JsonObject();
         foreach (string row in Table2SupervisedSts.RowKeys)
-            runs[Table2SupervisedSts.RunKey(row, 1, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 66.75, ["best_step"] = 30 };
-        runs[Table2SupervisedSts.RunKey("cross-encoder", 1, 8, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 70.5, ["best_step"] = 233 };
-        runs[Table2SupervisedSts.RunKey("cosent", 1, 8, 480, 300, 300, Precision.BFloat16)] = new JsonObject { ["test"] = 71.5, ["best_step"] = 200 };
+            runs[Table2SupervisedSts.RunKey(row, 1, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 66.75, ["best_step"] = 30 };
+        runs[Table2SupervisedSts.RunKey("cross-encoder", 1, 8, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 70.5, ["best_step"] = 233 };
+        runs[Table2SupervisedSts.RunKey("cosent", 1, 8, Train, Eval, Eval, Precision.BFloat16)] = new JsonObject { ["test"] = 71.5, ["best_step"] = 200 };
         string md = ReproduceFromKeptRuns(runs);
         var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).Skip(1).ToList();
         Assert.IsTrue(ours.All(l => l.TrimEnd().EndsWith("| 66.75 |", StringComparison.Ordinal)), md);
-        StringAssert.Contains(md, "30 steps per epoch");
+        StringAssert.Contains(md, $"{Train / 16} steps per epoch");
         StringAssert.Contains(md, ": cross-encoder, 8 epochs, seed 1: 70.50 (best dev evaluation at step 233).");
         Assert.IsFalse(md.Contains("71.50", StringComparison.Ordinal), "a bf16 run is not listed in an fp32 section");
     }
@@ -120,10 +123,10 @@ public class Table2SupervisedStsTests
         var runs = new JsonObject();
         foreach (string row in Table2SupervisedSts.RowKeys)
             for (int seed = 1; seed <= 3; seed++)
-                runs[Table2SupervisedSts.RunKey(row, seed, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 60.0 + seed };
-        runs[Table2SupervisedSts.SoupKey("cosent", new[] { 1, 2 }, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 62.5 };
-        runs[Table2SupervisedSts.SoupKey("cosent", new[] { 1, 2, 3 }, 1, 480, 300, 300, Precision.Float32)] = new JsonObject { ["test"] = 63.25 };
-        runs[Table2SupervisedSts.SoupKey("regression", new[] { 1, 2, 3 }, 1, 480, 300, 300, Precision.BFloat16)] = new JsonObject { ["test"] = 64.0 };
+                runs[Table2SupervisedSts.RunKey(row, seed, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 60.0 + seed };
+        runs[Table2SupervisedSts.SoupKey("cosent", new[] { 1, 2 }, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 62.5 };
+        runs[Table2SupervisedSts.SoupKey("cosent", new[] { 1, 2, 3 }, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 63.25 };
+        runs[Table2SupervisedSts.SoupKey("regression", new[] { 1, 2, 3 }, 1, Train, Eval, Eval, Precision.BFloat16)] = new JsonObject { ["test"] = 64.0 };
         string md = ReproduceFromKeptRuns(runs, "--seeds", "3");
         var soups = md.Split('\n').Where(l => l.Contains("soup of the", StringComparison.Ordinal)).ToList();
         Assert.AreEqual(1, soups.Count, md);
