@@ -52,7 +52,7 @@ public static class EvalSentEvalCommand
         bool json = args.GetValue(Json);
         var options = new SentEvalOptions { KFold = args.GetValue(KFold), Quick = args.GetValue(Quick), Log = log.WriteLine };
         if (args.GetValue(Tolerance) is double tolerance) options.OptimizationTolerance = (float)tolerance;
-        if (args.GetValue(CGrid) is string[] grid)
+        if (args.GetList(CGrid) is string[] grid)
         {
             var values = grid.Select(c => double.TryParse(c, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 ? v : double.NaN).ToArray();
             if (values.Any(double.IsNaN)) throw new UsageException($"--c-grid expects comma-separated positive numbers, got '{string.Join(",", grid)}'.");

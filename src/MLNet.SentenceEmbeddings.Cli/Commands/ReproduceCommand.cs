@@ -60,8 +60,8 @@ public static class ReproduceCommand
         return command.SetRun((r, ct) =>
         {
             var d = defaults();
-            return Run(new Settings(r.GetValue(tables) is { Length: > 0 } chosen ? chosen : known.Where(t => t != ObjectivesCompared.Id).ToArray(), r.GetValue(quick), r.GetValue(stsYears), r.GetValue(threads),
-                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(kept) ?? d.Kept, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetValue(rows) is { Length: > 0 } only ? only : null,
+            return Run(new Settings(r.GetList(tables) ?? known.Where(t => t != ObjectivesCompared.Id).ToArray(), r.GetValue(quick), r.GetValue(stsYears), r.GetValue(threads),
+                r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(kept) ?? d.Kept, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetList(rows),
                 EncoderOptionSet.ParsePrecision(r.GetValue(precision)!), r.GetValue(json), d.CommandLine), ct, Console.Out);
         });
     }

@@ -27,6 +27,8 @@ public static class BenchSentEvalCommand
         ["minilm-mean", "minilm-mean-wide-c", "minilm-cls", "minilm-max", "minilm-mean+max", "arctic-xs", "minilm+arctic", "token-average", "featurize-text"];
     private static readonly Option<string[]?> Configs = CliOptions.List("--configs", "comma-separated configuration ids (default: all)", ConfigurationIds);
     private static readonly Option<string[]?> Tuned = CliOptions.List("--tuned", "extra encoder folders (e.g. from sbert train), one configuration each");
+    private static readonly Option<string[]?> Concat = CliOptions.List("--concat",
+        "comma-separated ids of embedding configurations (tuned:NAME included) whose vectors are concatenated into one more configuration; without --configs only it runs");
     private static readonly Option<IReadOnlyList<string>> Tasks = EvalSentEvalCommand.TasksOption();
     private static readonly Option<int> KFold = CliOptions.Int("--kfold", "folds", new SentEvalOptions().KFold, min: 2);
     private static readonly Option<bool> Quick = new("--quick") { Description = "3 folds, half the C grids: smoke run; written to the report marked as such" };
@@ -36,7 +38,7 @@ public static class BenchSentEvalCommand
 
     public static Command Create() => Report.AddTo(new Command("senteval", "runs SentEval (sbert eval senteval's protocol) for each configuration; writes docs/senteval.md")
     {
-        Configs, Tuned, Tasks, KFold, Quick, Cache, Threads,
+        Configs, Tuned, Concat, Tasks, KFold, Quick, Cache, Threads,
     }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     /// <summary>SBERT-NLI-base, Table 5 of Reimers and Gurevych (2019): the reference row.</summary>
@@ -47,7 +49,8 @@ public static class BenchSentEvalCommand
     private const double PaperSbertNliBaseAverage = 87.41;
 
     /// <param name="CGrid">Replaces SentEval's C grids (an off-protocol experiment); null keeps them.</param>
-    private sealed record Configuration(string Id, string Description, Func<ISentEvalFeatureSource> Create, double[]? CGrid = null);
+    /// <param name="FittedPerFold">Its features are fitted inside each fold (no sentence vector of its own).</param>
+    private sealed record Configuration(string Id, string Description, Func<ISentEvalFeatureSource> Create, double[]? CGrid = null, bool FittedPerFold = false);
 
     /// <summary>2^-2..2^10: SentEval's grid stops at 2^3 (2^5 for TREC/MRPC), and unit-length vectors often choose its edge.</summary>
     private static readonly double[] WideGrid = SentEvalOptions.Grids.PowersOfTwo(-2, 10);
@@ -82,13 +85,13 @@ public static class BenchSentEvalCommand
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
         var tasks = args.GetValue(Tasks)!;
-        var data = Report.DataFolders(args, tasks.Select(EvalSentEvalCommand.DataSetName).ToArray());
         bool quick = args.GetValue(Quick);
         int kfold = args.GetValue(KFold);
         int? threads = args.GetValue(Threads);
         string cache = args.GetValue(Cache) ?? EvalSentEvalCommand.DefaultCache;
-        var tuned = args.GetValue(Tuned) ?? [];
-        var configList = args.GetValue(Configs);
+        var tuned = args.GetList(Tuned) ?? [];
+        var concat = args.GetList(Concat);
+        var configList = args.GetList(Configs);
         string report = Report.ReportPath(args) ?? Path.Combine("docs", "senteval.md");
 
         EncoderFeatureSource Encoder(string model, PoolingMode? pooling) => EvalSentEvalCommand.Encoder(model,
@@ -105,17 +108,22 @@ public static class BenchSentEvalCommand
             new("minilm+arctic", "all-MiniLM-L6-v2 MEAN + arctic-embed-xs CLS, concatenated (768)",
                 () => new ConcatenatedFeatureSource(new EmbeddingFeatureSource[] { Encoder("default", null), Encoder("arctic-xs", null) })),
             new("token-average", "all-MiniLM-L6-v2 input word-piece embeddings, averaged (GloVe-like)", () => new TokenEmbeddingAverageSource("default", cache)),
-            new("featurize-text", "ML.NET FeaturizeText (word 1-2-grams + char 3-grams), fitted per training fold", () => new TextFeaturizerSource()),
+            new("featurize-text", "ML.NET FeaturizeText (word 1-2-grams + char 3-grams), fitted per training fold", () => new TextFeaturizerSource(), FittedPerFold: true),
         };
         foreach (var folder in tuned)
             all.Add(new($"tuned:{Path.GetFileName(folder.TrimEnd('/'))}", $"fine-tuned encoder {folder} (its own pooling)", () => Encoder(folder, null)));
-        var chosen = configList is null ? all : configList
+        if (concat is not null) all.Add(Concatenation(concat, all));
+        // --concat alone runs only the concatenation: its parts are usually in the report already.
+        var chosen = configList is null && concat is null ? all : (configList ?? []).Concat(concat is null ? [] : [all[^1].Id])
             .Select(id => all.FirstOrDefault(c => c.Id == id) ?? throw new UsageException($"--configs: unknown configuration '{id}'; expected {string.Join(", ", all.Select(c => c.Id))}."))
             .ToList();
+        // After the configurations are checked, so a mistyped id fails before any data is looked for.
+        var data = Report.DataFolders(args, tasks.Select(EvalSentEvalCommand.DataSetName).ToArray());
 
         string store = Path.ChangeExtension(report, null) + "-results";
         string command = "dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- senteval" +
-                         (configList is null ? "" : $" --configs {string.Join(",", configList)}") + (tuned.Length == 0 ? "" : $" --tuned {string.Join(",", tuned)}") + (quick ? " --quick" : "") + (kfold != 10 ? $" --kfold {kfold}" : "") +
+                         (configList is null ? "" : $" --configs {string.Join(",", configList)}") + (tuned.Length == 0 ? "" : $" --tuned {string.Join(",", tuned)}") +
+                         (concat is null ? "" : $" --concat {string.Join(",", concat)}") + (quick ? " --quick" : "") + (kfold != 10 ? $" --kfold {kfold}" : "") +
                          (threads is int n ? $" --threads {n}" : "") +
                          (tasks.Count == SentEvalTasks.All.Count ? "" : $" --tasks {string.Join(",", tasks)}");
         foreach (var config in chosen)
@@ -153,6 +161,29 @@ public static class BenchSentEvalCommand
             output.WriteLine(outcome.ToJson());
         }
         return 0;
+    }
+
+    /// <summary>
+    /// One configuration whose vector is the parts' vectors side by side (each part keeps its own normalisation), as
+    /// minilm+arctic is built; the parts must be sentence vectors, not features fitted per fold (featurize-text).
+    /// </summary>
+    private static Configuration Concatenation(string[] ids, List<Configuration> known)
+    {
+        if (ids.Length < 2) throw new UsageException($"--concat: needs at least two configuration ids, got {ids.Length}.");
+        var parts = ids.Select(id => known.FirstOrDefault(c => c.Id == id)
+            ?? throw new UsageException($"--concat: unknown configuration '{id}'; expected {string.Join(", ", known.Select(c => c.Id))}.")).ToList();
+        if (parts.FirstOrDefault(c => c.CGrid is not null) is { } grid) throw new UsageException($"--concat: '{grid.Id}' changes the C grid; concatenate the configuration it repeats instead.");
+        if (parts.FirstOrDefault(c => c.FittedPerFold) is { } fitted) throw new UsageException($"--concat: '{fitted.Id}' fits its features per fold and has no sentence vector to concatenate.");
+        return new(string.Join(" + ", ids), "concatenated: " + string.Join("; ", parts.Select(c => c.Description)), () =>
+        {
+            var sources = new List<EmbeddingFeatureSource>();
+            try
+            {
+                foreach (var part in parts) sources.Add((EmbeddingFeatureSource)part.Create());
+                return new ConcatenatedFeatureSource(sources.ToArray());
+            }
+            catch { foreach (var s in sources) s.Dispose(); throw; }
+        });
     }
 
     private static string FileName(string id) => string.Concat(id.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '+' ? ch : '_')) + ".json";

@@ -38,7 +38,7 @@ public static class BenchTrainingCommand
 
     private static int Run(ParseResult args, CancellationToken cancellationToken, TextWriter output, TextWriter log)
     {
-        var experiments = args.GetValue(Experiments) ?? ["stsb", "nli", "triplet", "throughput", "memory"];
+        var experiments = args.GetList(Experiments) ?? ["stsb", "nli", "triplet", "throughput", "memory"];
         int epochs = args.GetValue(Epochs);
         int? max = args.GetValue(MaxExamples);
         var data = BenchmarkInputs.DataFolders(args.GetValue(Data), "stsb", "snli", "sick");
