@@ -11,6 +11,9 @@ public sealed record TrainingResult(IReadOnlyList<TrainingProgress> Steps, IRead
 {
     /// <summary>Examples per second over the whole run (the last step's running figure).</summary>
     public double ExamplesPerSecond => Steps.Count == 0 ? 0 : Steps[^1].ExamplesPerSecond;
+
+    /// <summary>The evaluation whose weights the model holds now; null when the run did not evaluate.</summary>
+    public TrainingEvaluation? BestEvaluation => Evaluations.FirstOrDefault(e => e.Step == BestStep);
 }
 
 /// <summary>Options of <see cref="SiameseTrainer"/>: the shared hyper-parameters plus a sentence-embedding evaluator.</summary>

@@ -103,13 +103,15 @@ public class Table2SupervisedStsTests
         var runs = new JsonObject();
         foreach (string row in Table2SupervisedSts.RowKeys)
             runs[Table2SupervisedSts.RunKey(row, 1, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 66.75, ["best_step"] = 30 };
-        runs[Table2SupervisedSts.RunKey("cross-encoder", 1, 8, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 70.5, ["best_step"] = 233 };
+        runs[Table2SupervisedSts.RunKey("cross-encoder", 1, 8, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 70.5, ["best_step"] = 233, ["best_dev"] = 74.25 };
+        // Kept before the dev figure was recorded: listed with its step alone.
+        runs[Table2SupervisedSts.RunKey("regression", 1, 6, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 69.5, ["best_step"] = 42 };
         runs[Table2SupervisedSts.RunKey("cosent", 1, 8, Train, Eval, Eval, Precision.BFloat16)] = new JsonObject { ["test"] = 71.5, ["best_step"] = 200 };
         string md = ReproduceFromKeptRuns(runs);
         var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).Skip(1).ToList();
         Assert.IsTrue(ours.All(l => l.TrimEnd().EndsWith("| 66.75 |", StringComparison.Ordinal)), md);
         StringAssert.Contains(md, $"{Train / 16} steps per epoch");
-        StringAssert.Contains(md, ": cross-encoder, 8 epochs, seed 1: 70.50 (best dev evaluation at step 233).");
+        StringAssert.Contains(md, ": regression, 6 epochs, seed 1: 69.50 (best dev evaluation at step 42); cross-encoder, 8 epochs, seed 1: 70.50 (best dev evaluation 74.25 at step 233).");
         Assert.IsFalse(md.Contains("71.50", StringComparison.Ordinal), "a bf16 run is not listed in an fp32 section");
     }
 
@@ -152,6 +154,11 @@ public class Table2SupervisedStsTests
         CollectionAssert.AreEqual(before, File.ReadAllBytes(weights), "the kept NLI stage was trained and written again");
         Assert.IsTrue(Directory.Exists(Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, "nli-cosent", 1, 1, Precision.Float32, quick: true)),
             "the STSb stage's encoder is kept like every bi-encoder row's");
+        // The run keeps the dev evaluation it chose its weights by, beside the test figure.
+        var run = JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, Table2SupervisedSts.RunsFileName)))!
+            [Table2SupervisedSts.RunKey("nli-cosent", 1, 1, Train, Eval, Eval, Precision.Float32)]!;
+        Assert.IsTrue(run["best_dev"]!.GetValue<double>() is > 0 and <= 100, run.ToJsonString());
+        Assert.IsTrue(run["best_step"]!.GetValue<int>() is > 0 and <= Train / 16, run.ToJsonString());
     }
 
     /// <summary>
