@@ -21,7 +21,7 @@ public static class TrainingData
     /// <summary>The examples and, for softmax, the number of classes.</summary>
     public static (List<TrainingExample> Examples, int NumLabels) Examples(string path, string format, TrainingObjective objective)
     {
-        bool scored = objective is TrainingObjective.Regression or TrainingObjective.CoSent;
+        bool scored = objective is TrainingObjective.Regression or TrainingObjective.CoSent or TrainingObjective.Angle;
         switch (format)
         {
             case "stsb" when scored:
@@ -40,7 +40,7 @@ public static class TrainingData
                 return (Tsv(path, objective, out int labels), labels);
             default:
                 throw new UsageException($"--format {format} has no data for the {objective.ToString().ToLowerInvariant()} objective " +
-                    "(stsb/sick: regression, cosent; sick/snli/mrpc: softmax; snli: triplet, mnrl; tsv: any).");
+                    "(stsb/sick: regression, cosent, angle; sick/snli/mrpc: softmax; snli: triplet, mnrl; tsv: any).");
         }
     }
 
@@ -54,7 +54,7 @@ public static class TrainingData
     };
 
     private static TrainingExample Scored(SentencePair p, double min, double max, TrainingObjective objective) =>
-        // The regression objective compares cosine with the score scaled to [0, 1] (SBERT Section 3); CoSENT only ranks.
+        // The regression objective compares cosine with the score scaled to [0, 1] (SBERT Section 3); CoSENT and AnglE only rank.
         TrainingExample.Pair(p.Sentence1, p.Sentence2, objective == TrainingObjective.Regression ? CosineSimilarityLoss.ScaleScore(p.Score, min, max) : p.Score);
 
     private static TrainingExample Classified(LabeledPair p, string[] labels, string path)
@@ -78,7 +78,7 @@ public static class TrainingData
             numLabels = classes;
             return labeled.Select(p => TrainingExample.Pair(p.Sentence1, p.Sentence2, p.Score)).ToList();
         }
-        // Regression compares cosine with a score in [0, 1] (a 0-5 file fails naming its line); CoSENT only ranks.
+        // Regression compares cosine with a score in [0, 1] (a 0-5 file fails naming its line); CoSENT and AnglE only rank.
         var scored = objective == TrainingObjective.Regression
             ? TsvReader.ReadScored(path)
             : TsvReader.ReadScored(path, double.MinValue, double.MaxValue);

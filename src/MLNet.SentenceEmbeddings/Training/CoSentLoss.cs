@@ -30,9 +30,19 @@ public sealed class CoSentLoss : ISentenceLoss
     {
         LossInputs.Check(embeddings, Columns, labels, Labels != LabelKind.None, nameof(CoSentLoss));
         using var scope = NewDisposeScope();
-        var cos = nn.functional.cosine_similarity(embeddings[0], embeddings[1], 1, 1e-8) * Scale; // (B)
-        var diff = cos.unsqueeze(0) - cos.unsqueeze(1);            // [i, j] = cos_j − cos_i
-        var gold = labels!.to_type(cos.dtype);
+        var cos = nn.functional.cosine_similarity(embeddings[0], embeddings[1], 1, 1e-8); // (B)
+        return RankingLoss(cos * Scale, labels!).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// log(1 + Σ_{s_i > s_j} exp(sim_j − sim_i)) over the batch's (B) similarities, already scaled; shared with
+    /// <see cref="AngleLoss"/>, which ranks another similarity the same way.
+    /// </summary>
+    internal static Tensor RankingLoss(Tensor scaled, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        var diff = scaled.unsqueeze(0) - scaled.unsqueeze(1);      // [i, j] = sim_j − sim_i
+        var gold = labels.to_type(scaled.dtype);
         var higher = gold.unsqueeze(1) > gold.unsqueeze(0);         // [i, j] = s_i > s_j
         var terms = diff.masked_fill(higher.logical_not(), double.NegativeInfinity).flatten();
         // log(1 + Σ exp(t)) = logsumexp([0, t...]); the 0 also covers a batch with no ordered pair.

@@ -13,15 +13,17 @@ public enum TrainingObjective
     Mnrl,
     /// <summary>CoSENT ranking on pairs with scores (<see cref="CoSentLoss"/>).</summary>
     CoSent,
+    /// <summary>AnglE: CoSENT's ranking on an angle similarity, pairs with scores (<see cref="AngleLoss"/>).</summary>
+    Angle,
 }
 
 public static class TrainingObjectives
 {
-    /// <summary>Parses softmax, regression, triplet, mnrl, cosent (case-insensitive).</summary>
+    /// <summary>Parses softmax, regression, triplet, mnrl, cosent, angle (case-insensitive).</summary>
     public static TrainingObjective Parse(string name, string parameterName = "objective") =>
         Enum.TryParse<TrainingObjective>(name, ignoreCase: true, out var o) && Enum.IsDefined(o)
             ? o
-            : throw new ArgumentException($"Unknown objective '{name}'; expected softmax, regression, triplet, mnrl or cosent.", parameterName);
+            : throw new ArgumentException($"Unknown objective '{name}'; expected softmax, regression, triplet, mnrl, cosent or angle.", parameterName);
 
     /// <summary>Builds the loss for an encoder of width <paramref name="dimension"/>.</summary>
     /// <param name="objective">Which objective.</param>
@@ -36,6 +38,8 @@ public static class TrainingObjectives
         TrainingObjective.Regression => new CosineSimilarityLoss(),
         TrainingObjective.Triplet => new TripletLoss(beforeNormalize: beforeNormalize),
         TrainingObjective.Mnrl => new MultipleNegativesRankingLoss(withHardNegative: columns == 3),
-        _ => new CoSentLoss(),
+        TrainingObjective.CoSent => new CoSentLoss(),
+        TrainingObjective.Angle => new AngleLoss(),
+        _ => throw new ArgumentOutOfRangeException(nameof(objective), objective, "not a training objective."),
     };
 }

@@ -130,6 +130,64 @@ public class LossTests
         Assert.AreEqual(Math.Log(sum), Value(new CoSentLoss().Compute(new[] { tu, tv }, labels)), 1e-4);
     }
 
+    /// <summary>
+    /// AnglE's similarity as its definition reads, in doubles: u / v as complex vectors (halves: real, imaginary),
+    /// divided by |v|^2 summed over the whole vector, then scaled by |v| / |u|; the absolute sum of all parts.
+    /// </summary>
+    private static double AngleByDefinition(float[] u, float[] v)
+    {
+        if (u.Length % 2 != 0) { u = [.. u, 0f]; v = [.. v, 0f]; }
+        int h = u.Length / 2;
+        double z = v.Sum(x => (double)x * x), nu = Math.Sqrt(u.Sum(x => (double)x * x)), nv = Math.Sqrt(z), total = 0;
+        for (int k = 0; k < h; k++)
+        {
+            double a = u[k], b = u[h + k], c = v[k], d = v[h + k];
+            double re = (a * c + b * d) / z, im = (b * c - a * d) / z;
+            total += (re + im) / (nu / nv);
+        }
+        return Math.Abs(total);
+    }
+
+    [TestMethod]
+    public void AngleSimilarityMatchesItsDefinitionForEvenAndOddWidths()
+    {
+        float[][] u = { new[] { 1f, 0.5f, -2f, 0.25f }, new[] { 0.3f, -1f, 2f, 1f } };
+        float[][] v = { new[] { 0.5f, 1f, 1f, -0.75f }, new[] { 0.3f, -1f, 2f, 1f } };
+        using var tu = T(u);
+        using var tv = T(v);
+        using (var sim = AngleLoss.Similarity(tu, tv))
+            for (int i = 0; i < 2; i++) Assert.AreEqual(AngleByDefinition(u[i], v[i]), sim[i].item<float>(), 1e-5, $"row {i}");
+        float[][] odd = { new[] { 1f, 2f, -1f } }, oddV = { new[] { 0.5f, -1f, 3f } };
+        using var to = T(odd);
+        using var tov = T(oddV);
+        using (var sim = AngleLoss.Similarity(to, tov))
+            Assert.AreEqual(AngleByDefinition(odd[0], oddV[0]), sim[0].item<float>(), 1e-5, "odd width: a zero imaginary tail");
+        // Not the cosine: identical vectors give |1 + 0| = 1, orthogonal halves do not give 0.
+        using var row = T(u[1]);
+        using (var same = AngleLoss.Similarity(row, row)) Assert.AreEqual(1.0, same.item<float>(), 1e-5);
+    }
+
+    [TestMethod]
+    public void AngleLossRanksTheAngleSimilarityAsCoSentRanksTheCosineAndIgnoresVectorLength()
+    {
+        float[][] u = { new[] { 1f, 0, 0.5f, 2f }, new[] { 1f, 1, -1f, 0 }, new[] { 0f, 1, 0.2f, 0.3f } };
+        float[][] v = { new[] { 1f, 0.5f, 0, 1f }, new[] { 1f, 0, 1f, 1f }, new[] { 1f, 0.1f, -0.5f, 0 } };
+        double[] gold = { 0.9, 0.2, 0.5 };
+        var sim = Enumerable.Range(0, 3).Select(i => 20 * AngleByDefinition(u[i], v[i])).ToArray();
+        double sum = 1;
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                if (gold[i] > gold[j]) sum += Math.Exp(sim[j] - sim[i]);
+        using var labels = tensor(gold.Select(g => (float)g).ToArray());
+        using var tu = T(u);
+        using var tv = T(v);
+        using var longer = T(u.Select(r => r.Select(x => 3 * x).ToArray()).ToArray());
+        Assert.AreEqual(Math.Log(sum), Value(new AngleLoss().Compute(new[] { tu, tv }, labels)), 1e-4);
+        Assert.AreEqual(Math.Log(sum), Value(new AngleLoss().Compute(new[] { longer, tv }, labels)), 1e-4, "scale-invariant, so Normalize does not matter");
+        Assert.AreEqual(TrainingObjective.Angle, TrainingObjectives.Parse("AnglE"));
+        Assert.IsInstanceOfType<AngleLoss>(TrainingObjectives.Create(TrainingObjective.Angle, 4));
+    }
+
     [TestMethod]
     public void LossesRejectTheWrongNumberOfColumnsOrMissingLabels()
     {

@@ -1,0 +1,64 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNet.SentenceEmbeddings.Training;
+
+/// <summary>
+/// AnglE (Li and Li 2023, "AnglE-optimized text embeddings"; sentence-transformers' AnglELoss): CoSENT's ranking
+/// loss on an angle similarity instead of the cosine. Each vector is read as a complex vector (first half real,
+/// second half imaginary), and the similarity of u and v is |Σ re(u/v) + Σ im(u/v)| after dividing out both norms,
+/// which is |cos(u, v) + Σ(u_im·v_re − u_re·v_im) / (|u||v|)|. The paper's reason: the cosine's gradient vanishes
+/// near ±1, where STS pairs of high and low scores sit; the angle term keeps a gradient there. Inputs: pairs with a
+/// float score (any scale; only the order matters). Scale-invariant, so a trailing Normalize makes no difference.
+/// </summary>
+public sealed class AngleLoss : ISentenceLoss
+{
+    public AngleLoss(double scale = CoSentLoss.DefaultScale)
+    {
+        if (!(scale > 0)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "scale must be positive.");
+        Scale = scale;
+    }
+
+    public double Scale { get; }
+    public int Columns => 2;
+    public LabelKind Labels => LabelKind.Score;
+
+    /// <summary>Any finite score: the ranking only uses their order.</summary>
+    public string? CheckLabel(double label) => double.IsFinite(label) ? null : "a finite score";
+    public IEnumerable<Parameter> Parameters => Array.Empty<Parameter>();
+
+    public Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels)
+    {
+        LossInputs.Check(embeddings, Columns, labels, Labels != LabelKind.None, nameof(AngleLoss));
+        using var scope = NewDisposeScope();
+        return CoSentLoss.RankingLoss(Similarity(embeddings[0], embeddings[1]) * Scale, labels!).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The angle similarity of each row of <paramref name="u"/> with the same row of <paramref name="v"/>, (B, dim)
+    /// to (B). An odd width gets a zero imaginary tail, so the last real component has no partner.
+    /// </summary>
+    public static Tensor Similarity(Tensor u, Tensor v)
+    {
+        ArgumentNullException.ThrowIfNull(u);
+        ArgumentNullException.ThrowIfNull(v);
+        using var scope = NewDisposeScope();
+        if (u.shape[1] % 2 != 0)
+        {
+            u = nn.functional.pad(u, new long[] { 0, 1 });
+            v = nn.functional.pad(v, new long[] { 0, 1 });
+        }
+        var (ur, ui) = Halves(u);
+        var (vr, vi) = Halves(v);
+        var norms = (u.norm(1) * v.norm(1)).clamp_min(1e-8);
+        var real = (ur * vr + ui * vi).sum(1);
+        var imaginary = (ui * vr - ur * vi).sum(1);
+        return ((real + imaginary) / norms).abs().MoveToOuterDisposeScope();
+    }
+
+    private static (Tensor Real, Tensor Imaginary) Halves(Tensor x)
+    {
+        var halves = x.chunk(2, 1);
+        return (halves[0], halves[1]);
+    }
+}
