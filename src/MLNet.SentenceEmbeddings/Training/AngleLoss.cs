@@ -10,6 +10,8 @@ namespace MLNet.SentenceEmbeddings.Training;
 /// which is |cos(u, v) + Σ(u_im·v_re − u_re·v_im) / (|u||v|)|. The paper's reason: the cosine's gradient vanishes
 /// near ±1, where STS pairs of high and low scores sit; the angle term keeps a gradient there. Inputs: pairs with a
 /// float score (any scale; only the order matters). Scale-invariant, so a trailing Normalize makes no difference.
+/// This is the paper's angle term alone, as sentence-transformers ships it; the paper's full objective adds CoSENT's
+/// cosine term and in-batch negatives, which <see cref="CoSentLoss"/> and <see cref="MultipleNegativesRankingLoss"/> are.
 /// </summary>
 public sealed class AngleLoss : ISentenceLoss
 {
