@@ -1,4 +1,3 @@
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MLNet.SentenceEmbeddings.Training;
@@ -13,28 +12,11 @@ namespace MLNet.SentenceEmbeddings.Training;
 /// This is the paper's angle term alone, as sentence-transformers ships it; the paper's full objective adds CoSENT's
 /// cosine term and in-batch negatives, which <see cref="CoSentLoss"/> and <see cref="MultipleNegativesRankingLoss"/> are.
 /// </summary>
-public sealed class AngleLoss : ISentenceLoss
+public sealed class AngleLoss : PairRankingLoss
 {
-    public AngleLoss(double scale = CoSentLoss.DefaultScale)
-    {
-        if (!(scale > 0)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "scale must be positive.");
-        Scale = scale;
-    }
+    public AngleLoss(double scale = DefaultScale) : base(scale) { }
 
-    public double Scale { get; }
-    public int Columns => 2;
-    public LabelKind Labels => LabelKind.Score;
-
-    /// <summary>Any finite score: the ranking only uses their order.</summary>
-    public string? CheckLabel(double label) => double.IsFinite(label) ? null : "a finite score";
-    public IEnumerable<Parameter> Parameters => Array.Empty<Parameter>();
-
-    public Tensor Compute(IReadOnlyList<Tensor> embeddings, Tensor? labels)
-    {
-        LossInputs.Check(embeddings, Columns, labels, Labels != LabelKind.None, nameof(AngleLoss));
-        using var scope = NewDisposeScope();
-        return CoSentLoss.RankingLoss(Similarity(embeddings[0], embeddings[1]) * Scale, labels!).MoveToOuterDisposeScope();
-    }
+    protected override Tensor PairSimilarity(Tensor u, Tensor v) => Similarity(u, v);
 
     /// <summary>
     /// The angle similarity of each row of <paramref name="u"/> with the same row of <paramref name="v"/>, (B, dim)
