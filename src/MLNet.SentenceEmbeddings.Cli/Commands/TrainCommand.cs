@@ -11,7 +11,7 @@ public static class TrainCommand
     private static readonly TrainingOptions Defaults = new();
 
     private static readonly Option<TrainingObjective> Objective = CliOptions.Parsed("--objective", "training objective",
-        t => TrainingObjectives.Parse(t), ["softmax", "regression", "triplet", "mnrl", "cosent", "angle"]);
+        t => TrainingObjectives.Parse(t), [.. TrainingObjectives.Names]);
     private static readonly Option<string> Model = new("--model") { Description = "encoder to start from: default | arctic-xs | PATH", DefaultValueFactory = _ => "default" };
     private static readonly Option<string> Train = new("--train") { Description = "training data", Required = true };
     private static readonly Option<string?> Dev = new("--dev") { Description = "dev data, evaluated every --evaluation-steps and at the end; the best weights are kept" };

@@ -19,11 +19,14 @@ public enum TrainingObjective
 
 public static class TrainingObjectives
 {
-    /// <summary>Parses softmax, regression, triplet, mnrl, cosent, angle (case-insensitive).</summary>
+    /// <summary>Every objective's name as <see cref="Parse"/> reads it (softmax, regression, triplet, mnrl, cosent, angle).</summary>
+    public static IReadOnlyList<string> Names { get; } = Enum.GetValues<TrainingObjective>().Select(o => o.ToString().ToLowerInvariant()).ToArray();
+
+    /// <summary>Parses one of <see cref="Names"/> (case-insensitive).</summary>
     public static TrainingObjective Parse(string name, string parameterName = "objective") =>
         Enum.TryParse<TrainingObjective>(name, ignoreCase: true, out var o) && Enum.IsDefined(o)
             ? o
-            : throw new ArgumentException($"Unknown objective '{name}'; expected softmax, regression, triplet, mnrl, cosent or angle.", parameterName);
+            : throw new ArgumentException($"Unknown objective '{name}'; expected {string.Join(", ", Names.SkipLast(1))} or {Names[^1]}.", parameterName);
 
     /// <summary>Builds the loss for an encoder of width <paramref name="dimension"/>.</summary>
     /// <param name="objective">Which objective.</param>

@@ -112,9 +112,10 @@ public static class BenchSentEvalCommand
         };
         foreach (var folder in tuned)
             all.Add(new($"tuned:{Path.GetFileName(folder.TrimEnd('/'))}", $"fine-tuned encoder {folder} (its own pooling)", () => Encoder(folder, null)));
-        if (concat is not null) all.Add(Concatenation(concat, all));
+        var concatenation = concat is null ? null : Concatenation(concat, all);
+        if (concatenation is not null) all.Add(concatenation);
         // --concat alone runs only the concatenation: its parts are usually in the report already.
-        var chosen = configList is null && concat is null ? all : (configList ?? []).Concat(concat is null ? [] : [all[^1].Id])
+        var chosen = configList is null && concatenation is null ? all : (configList ?? []).Concat(concatenation is null ? [] : [concatenation.Id])
             .Select(id => all.FirstOrDefault(c => c.Id == id) ?? throw new UsageException($"--configs: unknown configuration '{id}'; expected {string.Join(", ", all.Select(c => c.Id))}."))
             .ToList();
         // After the configurations are checked, so a mistyped id fails before any data is looked for.
