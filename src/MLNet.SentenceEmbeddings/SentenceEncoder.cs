@@ -71,7 +71,7 @@ public sealed class SentenceEncoder : IDisposable
 
     /// <summary>
     /// An encoder from modules built in code (for example a loaded Transformer plus a new Dense layer). The encoder
-    /// owns the modules from then on. <paramref name="options"/>' Pooling and Normalize overrides apply here too.
+    /// owns the modules from then on. <paramref name="options"/>' LayerWeights, Pooling and Normalize overrides apply here too.
     /// </summary>
     public static SentenceEncoder FromModules(IReadOnlyList<SentenceModule> modules, SentenceEncoderConfig? config = null,
         SentenceEncoderOptions? options = null, string source = "modules")
@@ -81,6 +81,16 @@ public sealed class SentenceEncoder : IDisposable
         var list = modules.ToList();
         if (options.MaxSequenceLength is int max && list.Count > 0 && list[0] is TransformerModule t && t.MaxSequenceLength != max)
             list[0] = t.WithMaxSequenceLength(max);
+        if (options.LayerWeights is { } layerWeights && list.Count > 0 && list[0] is TransformerModule transformer)
+        {
+            if (layerWeights.Length != transformer.Model.LayerCount + 1)
+                throw new ArgumentException($"LayerWeights: {layerWeights.Length} weights, expected {transformer.Model.LayerCount + 1} " +
+                    $"(the embeddings' output, then each of the {transformer.Model.LayerCount} layers).", nameof(options));
+            list.RemoveAll(m => m is WeightedLayerPoolingModule);
+            list.Insert(1, WeightedLayerPoolingModule.FromAllLayerWeights(transformer.Model.HiddenSize, layerWeights, "LayerWeights"));
+        }
+        if (list.Count > 0 && list[0] is TransformerModule { OutputHiddenStates: false } plain && list.Any(m => m is WeightedLayerPoolingModule))
+            list[0] = plain.WithHiddenStates(true);
         if (options.Pooling is PoolingMode mode)
             for (int i = 0; i < list.Count; i++)
                 if (list[i] is PoolingModule p && p.Mode != mode) list[i] = p.WithMode(mode);

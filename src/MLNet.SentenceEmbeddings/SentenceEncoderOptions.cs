@@ -8,6 +8,14 @@ public sealed class SentenceEncoderOptions : EncoderOptions
     /// <summary>Replaces the modes of the model's Pooling module; null keeps the model's.</summary>
     public PoolingMode? Pooling { get; set; }
 
+    /// <summary>
+    /// Token vectors as a weighted mean of the transformer's hidden states instead of its last layer: one weight per
+    /// hidden state, the embeddings' output first, then each layer (L + 1 values; zero leaves a state out). A
+    /// WeightedLayerPooling module goes between the Transformer and Pooling, replacing the model's own if it has one.
+    /// Null keeps the model's. Example for a 6-layer model, the first and last layers averaged: 0, 1, 0, 0, 0, 0, 1.
+    /// </summary>
+    public float[]? LayerWeights { get; set; }
+
     /// <summary>true appends a Normalize module when the model has none; false removes it; null keeps the model's.</summary>
     public bool? Normalize { get; set; }
 

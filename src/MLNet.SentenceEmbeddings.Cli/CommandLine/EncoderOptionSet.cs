@@ -21,6 +21,10 @@ public sealed class EncoderOptionSet
     public Option<PoolingMode?> Pooling { get; } = CliOptions.Parsed<PoolingMode?>("--pooling",
         "pooling, '+' to concatenate (default: the model's)", t => PoolingModes.Parse(t), ["mean", "cls", "max", "mean_sqrt_len_tokens"]);
 
+    public Option<float[]?> LayerWeights { get; } = CliOptions.Parsed<float[]?>("--layer-weights",
+        "average hidden states before pooling, one weight each: the embeddings' output, then every layer (0,1,0,0,0,0,1: a 6-layer model's first and last; default: the last layer)",
+        Modules.WeightedLayerPoolingModule.ParseWeights, []);
+
     public Option<bool> Normalize { get; } = new("--normalize") { Description = "L2-normalise the vectors (default: the model's setting)" };
 
     public Option<int> BatchSize { get; } = CliOptions.Int("--batch-size", "sentences per forward pass", Defaults.BatchSize);
@@ -67,8 +71,8 @@ public sealed class EncoderOptionSet
     /// <summary>Adds every option to <paramref name="command"/> (and returns it, for chaining).</summary>
     public Command AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Revision, Pooling, Normalize, Backend, BatchSize, Precision, Threads, MaxSequenceLength, Device, PromptName, PromptText })
-            if (_pooling || (option != Pooling && option != Normalize && option != PromptName && option != PromptText && option != Backend)) command.Options.Add(option);
+        foreach (var option in new Option[] { Model, Revision, Pooling, LayerWeights, Normalize, Backend, BatchSize, Precision, Threads, MaxSequenceLength, Device, PromptName, PromptText })
+            if (_pooling || (option != Pooling && option != LayerWeights && option != Normalize && option != PromptName && option != PromptText && option != Backend)) command.Options.Add(option);
         return command;
     }
 
@@ -78,6 +82,8 @@ public sealed class EncoderOptionSet
         {
             Backend = _pooling ? BindBackend(result) : InferenceBackend.TorchSharp,
             Pooling = result.GetValue(Pooling),
+            // System.CommandLine hands an absent array option back as an empty array (see CliOptions.GetList).
+            LayerWeights = _pooling && result.GetValue(LayerWeights) is { Length: > 0 } weights ? weights : null,
             Normalize = result.GetValue(Normalize) ? true : null,
             BatchSize = result.GetValue(BatchSize),
             Precision = ParsePrecision(result.GetValue(Precision)!),

@@ -175,6 +175,11 @@ public sealed class BertLayerStack : nn.Module<Tensor, Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x, Tensor mask) => LayerStack.Run(x, layer, mask);
+
+    /// <summary>The same, also listing <paramref name="x"/> and each layer's output in <paramref name="hiddenStates"/>.</summary>
+    public Tensor Run(Tensor x, Tensor mask, List<Tensor>? hiddenStates) => LayerStack.Run(x, layer, mask, hiddenStates);
+
+    public int Count => layer.Count;
 }
 
 /// <summary>
@@ -217,15 +222,18 @@ public sealed class BertModel : TransformerModel
         return MapPrefixedKey(key, "bert.", IgnoredPrefixes);
     }
 
+    public override int LayerCount => encoder.Count;
+
     /// <param name="inputIds">(B, T) int64.</param>
     /// <param name="tokenTypeIds">(B, T) int64.</param>
     /// <param name="attentionMask">(B, T) int64 or bool, 1 for real tokens and 0 for padding.</param>
     /// <returns>(B, T, H) token embeddings (the last layer's hidden states).</returns>
-    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
+    /// <param name="hiddenStates">Receives every hidden state when given (<see cref="TransformerModel.HiddenStates"/>).</param>
+    protected override Tensor Encode(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, List<Tensor>? hiddenStates)
     {
         using var scope = NewDisposeScope();
         var keyMask = MultiHeadAttention.KeyMask(attentionMask); // (B, 1, 1, T)
         var h = embeddings.forward(inputIds, tokenTypeIds);
-        return encoder.forward(h, keyMask).MoveToOuterDisposeScope();
+        return KeepOutside(encoder.Run(h, keyMask, hiddenStates), hiddenStates);
     }
 }

@@ -158,6 +158,11 @@ internal sealed class DistilBertTransformer : nn.Module<Tensor, Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor x, Tensor mask) => LayerStack.Run(x, layer, mask);
+
+    /// <summary>The same, also listing <paramref name="x"/> and each layer's output in <paramref name="hiddenStates"/>.</summary>
+    public Tensor Run(Tensor x, Tensor mask, List<Tensor>? hiddenStates) => LayerStack.Run(x, layer, mask, hiddenStates);
+
+    public int Count => layer.Count;
 }
 
 /// <summary>
@@ -199,14 +204,17 @@ public sealed class DistilBertModel : TransformerModel
         return MapPrefixedKey(key, Prefix, IgnoredPrefixes);
     }
 
+    public override int LayerCount => transformer.Count;
+
     /// <param name="inputIds">(B, T) int64.</param>
     /// <param name="tokenTypeIds">Ignored: DistilBERT has no token types.</param>
     /// <param name="attentionMask">(B, T) int64 or bool, 1 for real tokens and 0 for padding.</param>
     /// <returns>(B, T, H).</returns>
-    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
+    /// <param name="hiddenStates">Receives every hidden state when given (<see cref="TransformerModel.HiddenStates"/>).</param>
+    protected override Tensor Encode(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, List<Tensor>? hiddenStates)
     {
         using var scope = NewDisposeScope();
         var keyMask = MultiHeadAttention.KeyMask(attentionMask); // (B, 1, 1, T)
-        return transformer.forward(embeddings.forward(inputIds), keyMask).MoveToOuterDisposeScope();
+        return KeepOutside(transformer.Run(embeddings.forward(inputIds), keyMask, hiddenStates), hiddenStates);
     }
 }

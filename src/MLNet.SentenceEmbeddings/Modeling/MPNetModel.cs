@@ -188,11 +188,16 @@ internal sealed class MPNetEncoder : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="x">(B, T, H) embeddings.</param>
     /// <param name="attentionMask">(B, T), 1 for real tokens.</param>
     /// <returns>(B, T, H).</returns>
-    public override Tensor forward(Tensor x, Tensor attentionMask)
+    public override Tensor forward(Tensor x, Tensor attentionMask) => Run(x, attentionMask, null);
+
+    /// <summary>The same, also listing <paramref name="x"/> and each layer's output in <paramref name="hiddenStates"/>.</summary>
+    public Tensor Run(Tensor x, Tensor attentionMask, List<Tensor>? hiddenStates)
     {
         using var scoreBias = ScoreBias(x.shape[1], attentionMask);
-        return LayerStack.Run(x, layer, scoreBias);
+        return LayerStack.Run(x, layer, scoreBias, hiddenStates);
     }
+
+    public int Count => layer.Count;
 }
 
 /// <summary>
@@ -235,14 +240,17 @@ public sealed class MPNetModel : TransformerModel
         return MapPrefixedKey(key, Prefix, IgnoredPrefixes);
     }
 
+    public override int LayerCount => encoder.Count;
+
     /// <param name="inputIds">(B, T) int64.</param>
     /// <param name="tokenTypeIds">Ignored: MPNet has no token types.</param>
     /// <param name="attentionMask">(B, T) int64 or bool, 1 for real tokens and 0 for padding.</param>
     /// <returns>(B, T, H).</returns>
-    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
+    /// <param name="hiddenStates">Receives every hidden state when given (<see cref="TransformerModel.HiddenStates"/>).</param>
+    protected override Tensor Encode(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, List<Tensor>? hiddenStates)
     {
         using var scope = NewDisposeScope();
         var h = embeddings.forward(inputIds, attentionMask);
-        return encoder.forward(h, attentionMask).MoveToOuterDisposeScope();
+        return KeepOutside(encoder.Run(h, attentionMask, hiddenStates), hiddenStates);
     }
 }

@@ -100,15 +100,18 @@ public sealed class RobertaModel : TransformerModel
         return MapPrefixedKey(key, Prefix, IgnoredPrefixes);
     }
 
+    public override int LayerCount => encoder.Count;
+
     /// <param name="inputIds">(B, T) int64.</param>
     /// <param name="tokenTypeIds">Ignored: RoBERTa's token type is always 0.</param>
     /// <param name="attentionMask">(B, T) int64 or bool, 1 for real tokens and 0 for padding.</param>
     /// <returns>(B, T, H).</returns>
-    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
+    /// <param name="hiddenStates">Receives every hidden state when given (<see cref="TransformerModel.HiddenStates"/>).</param>
+    protected override Tensor Encode(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, List<Tensor>? hiddenStates)
     {
         using var scope = NewDisposeScope();
         var keyMask = MultiHeadAttention.KeyMask(attentionMask); // (B, 1, 1, T)
         var h = embeddings.forward(inputIds, attentionMask);
-        return encoder.forward(h, keyMask).MoveToOuterDisposeScope();
+        return KeepOutside(encoder.Run(h, keyMask, hiddenStates), hiddenStates);
     }
 }

@@ -60,5 +60,29 @@ public abstract class TransformerModel : nn.Module<Tensor, Tensor, Tensor, Tenso
     /// <param name="tokenTypeIds">(B, T) int64 segment ids; ignored when <see cref="UsesTokenTypes"/> is false.</param>
     /// <param name="attentionMask">(B, T) int64 or bool, 1 for real tokens and 0 for padding.</param>
     /// <returns>(B, T, H) token embeddings (the last layer's hidden states).</returns>
-    public abstract override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask);
+    public sealed override Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask) => Encode(inputIds, tokenTypeIds, attentionMask, null);
+
+    /// <summary>Transformer layers (what <see cref="HiddenStates"/> lists after the embeddings).</summary>
+    public abstract int LayerCount { get; }
+
+    /// <summary>
+    /// Every hidden state, as Hugging Face's output_hidden_states gives them: the embeddings' output, then each layer's,
+    /// <see cref="LayerCount"/> + 1 tensors of (B, T, H); the last equals <see cref="forward"/>'s result.
+    /// </summary>
+    public Tensor[] HiddenStates(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask)
+    {
+        var states = new List<Tensor>(LayerCount + 1);
+        Encode(inputIds, tokenTypeIds, attentionMask, states).Dispose(); // the last state is an alias of it
+        return states.ToArray();
+    }
+
+    /// <summary>The forward pass; when <paramref name="hiddenStates"/> is given, every hidden state is added to it.</summary>
+    protected abstract Tensor Encode(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, List<Tensor>? hiddenStates);
+
+    /// <summary>Moves <paramref name="output"/> and the collected hidden states out of an implementation's dispose scope.</summary>
+    protected static Tensor KeepOutside(Tensor output, List<Tensor>? hiddenStates)
+    {
+        if (hiddenStates is not null) foreach (var s in hiddenStates) s.MoveToOuterDisposeScope();
+        return output.MoveToOuterDisposeScope();
+    }
 }

@@ -21,6 +21,12 @@ public sealed class SentenceFeatures
     /// <summary>(B, T, H) contextual token vectors.</summary>
     public Tensor? TokenEmbeddings { get; set; }
 
+    /// <summary>
+    /// The embeddings' output, then each layer's, (B, T, H) each (sentence-transformers' all_layer_embeddings); set only
+    /// by a Transformer whose <see cref="TransformerModule.OutputHiddenStates"/> is on.
+    /// </summary>
+    public IReadOnlyList<Tensor>? AllLayerEmbeddings { get; set; }
+
     /// <summary>(B, D) sentence vectors, float32.</summary>
     public Tensor? SentenceEmbedding { get; set; }
 

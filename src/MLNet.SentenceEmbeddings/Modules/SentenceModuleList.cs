@@ -16,7 +16,7 @@ public sealed class SentenceModuleList : nn.Module<SentenceFeatures, SentenceFea
     public const string ModulesFile = "modules.json";
 
     /// <summary>The module types this library reads, by the class name modules.json ends with.</summary>
-    public static IReadOnlyList<string> SupportedTypes { get; } = new[] { "Transformer", "Pooling", "Dense", "Normalize" };
+    public static IReadOnlyList<string> SupportedTypes { get; } = new[] { "Transformer", "WeightedLayerPooling", "Pooling", "Dense", "Normalize" };
 
 #pragma warning disable IDE1006 // parameter names: modules.0.auto_model..., modules.2.linear...
     private new readonly ModuleList<SentenceModule> modules;
@@ -29,6 +29,8 @@ public sealed class SentenceModuleList : nn.Module<SentenceFeatures, SentenceFea
             throw new ArgumentException("The first module must be a TransformerModule.", nameof(items));
         if (items.Skip(1).Any(m => m is TransformerModule))
             throw new ArgumentException("Only the first module may be a TransformerModule.", nameof(items));
+        if (items.Any(m => m is WeightedLayerPoolingModule) && !((TransformerModule)items[0]).OutputHiddenStates)
+            throw new ArgumentException("A WeightedLayerPoolingModule reads every hidden state: the TransformerModule needs OutputHiddenStates (WithHiddenStates(true)).", nameof(items));
         modules = new ModuleList<SentenceModule>(items.ToArray());
         Items = items.ToArray();
         int dim = 0;
@@ -98,6 +100,9 @@ public sealed class SentenceModuleList : nn.Module<SentenceFeatures, SentenceFea
                 SentenceModule module = shortName switch
                 {
                     "Transformer" when loaded.Count == 0 => TransformerModule.Load(source, path, maxSequenceLength),
+                    "WeightedLayerPooling" when loaded.Count != 1 => throw new InvalidDataException(
+                        $"{json.Path}: module {index} is '{type}'; it reads the Transformer's hidden states and must come right after it."),
+                    "WeightedLayerPooling" => WeightedLayerPoolingModule.Load(source, path, dim, ((TransformerModule)loaded[0]).Model.LayerCount),
                     "Pooling" => PoolingModule.Load(source, path, dim),
                     "Dense" => DenseModule.Load(source, path, dim),
                     "Normalize" => new NormalizeModule(),
@@ -110,6 +115,10 @@ public sealed class SentenceModuleList : nn.Module<SentenceFeatures, SentenceFea
             if (loaded.Count == 0) throw new InvalidDataException($"{json.Path}: no modules listed.");
             if (!loaded.Any(m => m is PoolingModule))
                 throw new InvalidDataException($"{json.Path}: no Pooling module; a sentence encoder needs one after the Transformer.");
+            // sentence-transformers needs output_hidden_states in config.json for WeightedLayerPooling; a folder
+            // that lacks it is read as if it were set (the module says what it needs).
+            if (loaded.Any(m => m is WeightedLayerPoolingModule) && loaded[0] is TransformerModule { OutputHiddenStates: false } t)
+                loaded[0] = t.WithHiddenStates(true);
             return new SentenceModuleList(loaded);
         }
         catch

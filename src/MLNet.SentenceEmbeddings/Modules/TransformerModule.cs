@@ -25,8 +25,9 @@ public sealed class TransformerModule : SentenceModule
     /// <param name="lowercaseInput">sentence-transformers' own do_lower_case: lower-cases text before the tokenizer.</param>
     /// <param name="extraWeights">Checkpoint tensors the body does not use (BERT's pooler): kept and written back on save, so a
     /// saved folder holds what it was loaded from (a cross-encoder started from it reuses the pooler).</param>
+    /// <param name="outputHiddenStates">Whether forward also lists every layer's output (config.json's output_hidden_states).</param>
     public TransformerModule(TransformerModel model, TokenizerFolder tokenizer, int maxSequenceLength, bool lowercaseInput = false,
-        IReadOnlyDictionary<string, NamedArray>? extraWeights = null)
+        IReadOnlyDictionary<string, NamedArray>? extraWeights = null, bool outputHiddenStates = false)
         : base(nameof(TransformerModule))
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -41,6 +42,7 @@ public sealed class TransformerModule : SentenceModule
         Tokenizer = tokenizer.Create(maxSequenceLength);
         LowercaseInput = lowercaseInput;
         ExtraWeights = extraWeights ?? new Dictionary<string, NamedArray>();
+        OutputHiddenStates = outputHiddenStates;
         RegisterComponents();
     }
 
@@ -54,10 +56,19 @@ public sealed class TransformerModule : SentenceModule
     public IReadOnlyDictionary<string, NamedArray> ExtraWeights { get; }
     public int MaxSequenceLength => Tokenizer.MaxSequenceLength;
 
+    /// <summary>
+    /// Whether forward sets <see cref="SentenceFeatures.AllLayerEmbeddings"/> (Hugging Face's output_hidden_states, which
+    /// sentence-transformers reads from config.json), as a <see cref="WeightedLayerPoolingModule"/> after it needs.
+    /// </summary>
+    public bool OutputHiddenStates { get; }
+
     public override int OutputDimension(int inputDimension) => auto_model.HiddenSize;
 
     /// <summary>The same module (shared weights) with another maximum length.</summary>
-    public TransformerModule WithMaxSequenceLength(int maxSequenceLength) => new(auto_model, TokenizerFiles, maxSequenceLength, LowercaseInput, ExtraWeights);
+    public TransformerModule WithMaxSequenceLength(int maxSequenceLength) => new(auto_model, TokenizerFiles, maxSequenceLength, LowercaseInput, ExtraWeights, OutputHiddenStates);
+
+    /// <summary>The same module (shared weights), listing every layer's output or not.</summary>
+    public TransformerModule WithHiddenStates(bool outputHiddenStates) => new(auto_model, TokenizerFiles, MaxSequenceLength, LowercaseInput, ExtraWeights, outputHiddenStates);
 
     /// <summary>One sentence as the model's tokens (lower-cased first when <see cref="LowercaseInput"/>).</summary>
     public TokenizedInput Tokenize(string? text) => Tokenizer.Encode(LowercaseInput ? text?.ToLowerInvariant() : text);
@@ -69,7 +80,14 @@ public sealed class TransformerModule : SentenceModule
     public override SentenceFeatures forward(SentenceFeatures features)
     {
         var t = features.Tokens;
-        features.TokenEmbeddings = auto_model.forward(t.InputIds, t.TokenTypeIds, t.AttentionMask);
+        if (!OutputHiddenStates)
+        {
+            features.TokenEmbeddings = auto_model.forward(t.InputIds, t.TokenTypeIds, t.AttentionMask);
+            return features;
+        }
+        var states = auto_model.HiddenStates(t.InputIds, t.TokenTypeIds, t.AttentionMask);
+        features.AllLayerEmbeddings = states;
+        features.TokenEmbeddings = states[^1];
         return features;
     }
 
@@ -82,6 +100,7 @@ public sealed class TransformerModule : SentenceModule
     internal void SaveWith(IModelFileSink sink, string folder, NamedArray[]? weights, JsonObject? extraConfig, bool sentenceBertConfig)
     {
         var config = auto_model.ToConfigJson();
+        if (OutputHiddenStates) config["output_hidden_states"] = true;
         if (extraConfig is not null) foreach (var (k, v) in extraConfig) config[k] = v?.DeepClone();
         JsonConfigFile.Write(sink, ModelPath.Join(folder, ConfigFile), config);
         TokenizerFiles.Save(sink, folder);
@@ -140,7 +159,8 @@ public sealed class TransformerModule : SentenceModule
                 throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSeq, $"MaxSequenceLength exceeds what {config.Path} allows ({limit} positions).");
             if (tokenizer.Subwords.VocabSize > model.VocabSize)
                 throw new InvalidDataException($"{tokenizer.Source}: {tokenizer.Subwords.VocabSize} tokens, but {config.Path} says vocab_size = {model.VocabSize}.");
-            return new TransformerModule(model, tokenizer, maxSeq, st?.GetBoolean("do_lower_case") ?? false, Unused(model, checkpoint));
+            return new TransformerModule(model, tokenizer, maxSeq, st?.GetBoolean("do_lower_case") ?? false, Unused(model, checkpoint),
+                config.GetBoolean("output_hidden_states") ?? false);
         }
         catch { model.Dispose(); throw; }
     }

@@ -208,7 +208,7 @@ public sealed class RealWorldFolderTests
         var e = Assert.ThrowsExactly<InvalidDataException>(() => SentenceEncoder.Load(dir));
         StringAssert.Contains(e.Message, "modules.json");
         StringAssert.Contains(e.Message, "sentence_transformers.models.LSTM");
-        StringAssert.Contains(e.Message, "Transformer, Pooling, Dense, Normalize");
+        StringAssert.Contains(e.Message, "Transformer, WeightedLayerPooling, Pooling, Dense, Normalize");
     }
 
     [TestMethod]

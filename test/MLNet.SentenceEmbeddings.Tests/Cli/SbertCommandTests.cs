@@ -64,7 +64,7 @@ public class SbertCommandTests
         var set = new EncoderOptionSet();
         var command = set.AddTo(new Command("x"));
         var (model, options) = set.Bind(command.Parse(new[] { "--model", "arctic-xs", "--pooling", "mean+max", "--normalize", "--batch-size", "8",
-            "--precision", "bf16", "--threads", "3", "--max-seq-length", "64" }));
+            "--precision", "bf16", "--threads", "3", "--max-seq-length", "64", "--layer-weights", "0,1,0,0,0,0,1" }));
         Assert.AreEqual("arctic-xs", model);
         Assert.AreEqual(PoolingMode.Mean | PoolingMode.Max, options.Pooling);
         Assert.IsTrue(options.Normalize);
@@ -72,6 +72,9 @@ public class SbertCommandTests
         Assert.AreEqual(Precision.BFloat16, options.Precision);
         Assert.AreEqual(3, options.Threads);
         Assert.AreEqual(64, options.MaxSequenceLength);
+        CollectionAssert.AreEqual(new float[] { 0, 1, 0, 0, 0, 0, 1 }, options.LayerWeights);
+        var bad = command.Parse(new[] { "--layer-weights", "0,one" });
+        StringAssert.Contains(string.Join("\n", bad.Errors.Select(e => e.Message)), "--layer-weights: layer weight 2 ('one') is not a number");
         // Nothing given: the library's own defaults, and null where the model decides.
         var (_, defaults) = set.Bind(command.Parse(Array.Empty<string>()));
         var library = new SentenceEncoderOptions();
@@ -80,6 +83,7 @@ public class SbertCommandTests
         Assert.AreEqual(library.Device, defaults.Device);
         Assert.IsNull(defaults.Pooling);
         Assert.IsNull(defaults.Normalize);
+        Assert.IsNull(defaults.LayerWeights, "an absent --layer-weights keeps the model's layers (System.CommandLine reads it as an empty array)");
         Assert.IsNotNull(embed.Options.SingleOrDefault(o => o.Name == "--max-seq-length"), "embed carries the encoder options");
     }
 }

@@ -24,7 +24,8 @@ namespace MLNet.SentenceEmbeddings.Bench.Commands;
 public static class BenchSentEvalCommand
 {
     private static readonly string[] ConfigurationIds =
-        ["minilm-mean", "minilm-mean-wide-c", "minilm-cls", "minilm-max", "minilm-mean+max", "arctic-xs", "minilm+arctic", "token-average", "featurize-text"];
+        ["minilm-mean", "minilm-mean-wide-c", "minilm-cls", "minilm-max", "minilm-mean+max", "minilm-layers-1-6", "minilm-first-last", "arctic-xs", "arctic-xs-layers-1-6",
+         "minilm+arctic", "token-average", "featurize-text"];
     private static readonly Option<string[]?> Configs = CliOptions.List("--configs", "comma-separated configuration ids (default: all)", ConfigurationIds);
     private static readonly Option<string[]?> Tuned = CliOptions.List("--tuned", "extra encoder folders (e.g. from sbert train), one configuration each");
     private static readonly Option<string[]?> Concat = CliOptions.List("--concat",
@@ -94,8 +95,10 @@ public static class BenchSentEvalCommand
         var configList = args.GetList(Configs);
         string report = Report.ReportPath(args) ?? Path.Combine("docs", "senteval.md");
 
-        EncoderFeatureSource Encoder(string model, PoolingMode? pooling) => EvalSentEvalCommand.Encoder(model,
-            new SentenceEncoderOptions { Pooling = pooling, Threads = threads }, cache);
+        EncoderFeatureSource Encoder(string model, PoolingMode? pooling, float[]? layerWeights = null) => EvalSentEvalCommand.Encoder(model,
+            new SentenceEncoderOptions { Pooling = pooling, LayerWeights = layerWeights, Threads = threads }, cache);
+        // Both encoders have 6 layers: weights of the embeddings' output, then layers 1 to 6.
+        float[] layers1To6 = [0, 1, 1, 1, 1, 1, 1], firstAndLast = [0, 1, 0, 0, 0, 0, 1];
         var all = new List<Configuration>
         {
             new("minilm-mean", "all-MiniLM-L6-v2, MEAN (its own pooling, normalised)", () => Encoder("default", null)),
@@ -104,7 +107,10 @@ public static class BenchSentEvalCommand
             new("minilm-cls", "all-MiniLM-L6-v2, CLS", () => Encoder("default", PoolingMode.Cls)),
             new("minilm-max", "all-MiniLM-L6-v2, MAX", () => Encoder("default", PoolingMode.Max)),
             new("minilm-mean+max", "all-MiniLM-L6-v2, MEAN+MAX concatenated (768)", () => Encoder("default", PoolingMode.Mean | PoolingMode.Max)),
+            new("minilm-layers-1-6", "all-MiniLM-L6-v2, MEAN of the mean of layers 1 to 6 (WeightedLayerPooling, equal weights)", () => Encoder("default", null, layers1To6)),
+            new("minilm-first-last", "all-MiniLM-L6-v2, MEAN of the mean of layers 1 and 6 (WeightedLayerPooling)", () => Encoder("default", null, firstAndLast)),
             new("arctic-xs", "snowflake-arctic-embed-xs, CLS (its own pooling)", () => Encoder("arctic-xs", null)),
+            new("arctic-xs-layers-1-6", "snowflake-arctic-embed-xs, CLS of the mean of layers 1 to 6 (WeightedLayerPooling, equal weights)", () => Encoder("arctic-xs", null, layers1To6)),
             new("minilm+arctic", "all-MiniLM-L6-v2 MEAN + arctic-embed-xs CLS, concatenated (768)",
                 () => new ConcatenatedFeatureSource(new EmbeddingFeatureSource[] { Encoder("default", null), Encoder("arctic-xs", null) })),
             new("token-average", "all-MiniLM-L6-v2 input word-piece embeddings, averaged (GloVe-like)", () => new TokenEmbeddingAverageSource("default", cache)),

@@ -37,7 +37,14 @@ public sealed class EncoderFeatureSource : EmbeddingFeatureSource
 
     protected override string? CacheKey => _transformer is null ? null :
         $"encoder|{_transformer.Encoder.Source}|{FolderStamp(_transformer.Encoder.Source)}|{PoolingModes.ToName(_transformer.Encoder.Pooling.Mode)}|" +
-        $"norm={_transformer.Encoder.Normalizes}|max={_transformer.Encoder.Tokenizer.MaxSequenceLength}|{_transformer.Encoder.Options.Precision}";
+        $"norm={_transformer.Encoder.Normalizes}|max={_transformer.Encoder.Tokenizer.MaxSequenceLength}|{_transformer.Encoder.Options.Precision}" +
+        LayerKey(_transformer.Encoder);
+
+    /// <summary>Which hidden states the vectors average; empty for the last layer alone, so older cache entries stay valid.</summary>
+    private static string LayerKey(SentenceEncoder encoder) =>
+        encoder.Modules.Items.OfType<Modules.WeightedLayerPoolingModule>().FirstOrDefault() is { } layers
+            ? $"|layers={layers.LayerStart}:{string.Join(",", layers.LayerWeights.Select(w => w.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))}"
+            : "";
 
     protected override void Initialize(MLContext ml) => Transformer(ml);
 
