@@ -35,6 +35,19 @@ public class BenchSentEvalConcatTests
         Assert.IsFalse(File.Exists(report));
     }
 
+    /// <summary>--tuned-layer-weights adds tuned-layers:NAME beside tuned:NAME, and --concat can name it.</summary>
+    [TestMethod]
+    public void TunedLayerWeightsAddAConfigurationThatConcatKnows()
+    {
+        var (code, stderr, report) = Run("--tuned", "/no/such/my-encoder", "--tuned-layer-weights", "0,1,1", "--concat", "tuned-layers:my-encoder,featurize-text");
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(stderr, "'featurize-text' fits its features per fold", "tuned-layers:my-encoder was accepted as a part");
+        Assert.IsFalse(File.Exists(report));
+        (code, stderr, _) = Run("--tuned", "/no/such/my-encoder", "--tuned-layer-weights", "0,z");
+        Assert.AreNotEqual(0, code);
+        StringAssert.Contains(stderr, "--tuned-layer-weights: layer weight 2 ('z') is not a number");
+    }
+
     private static (int Code, string Stderr, string Report) Run(params string[] options)
     {
         string report = Path.Combine(Fixtures.NewTempDir(), "senteval.md");

@@ -28,6 +28,9 @@ public static class BenchSentEvalCommand
          "minilm+arctic", "token-average", "featurize-text"];
     private static readonly Option<string[]?> Configs = CliOptions.List("--configs", "comma-separated configuration ids (default: all)", ConfigurationIds);
     private static readonly Option<string[]?> Tuned = CliOptions.List("--tuned", "extra encoder folders (e.g. from sbert train), one configuration each");
+    private static readonly Option<float[]?> TunedLayers = CliOptions.Parsed<float[]?>("--tuned-layer-weights",
+        "also runs each --tuned encoder with its token vectors averaged over hidden states, one weight each (embeddings' output first), as configuration tuned-layers:NAME",
+        Modules.WeightedLayerPoolingModule.ParseWeights, []);
     private static readonly Option<string[]?> Concat = CliOptions.List("--concat",
         "comma-separated ids of embedding configurations (tuned:NAME included) whose vectors are concatenated into one more configuration; without --configs only it runs");
     private static readonly Option<IReadOnlyList<string>> Tasks = EvalSentEvalCommand.TasksOption();
@@ -39,7 +42,7 @@ public static class BenchSentEvalCommand
 
     public static Command Create() => Report.AddTo(new Command("senteval", "runs SentEval (sbert eval senteval's protocol) for each configuration; writes docs/senteval.md")
     {
-        Configs, Tuned, Concat, Tasks, KFold, Quick, Cache, Threads,
+        Configs, Tuned, TunedLayers, Concat, Tasks, KFold, Quick, Cache, Threads,
     }).SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
 
     /// <summary>SBERT-NLI-base, Table 5 of Reimers and Gurevych (2019): the reference row.</summary>
@@ -116,8 +119,16 @@ public static class BenchSentEvalCommand
             new("token-average", "all-MiniLM-L6-v2 input word-piece embeddings, averaged (GloVe-like)", () => new TokenEmbeddingAverageSource("default", cache)),
             new("featurize-text", "ML.NET FeaturizeText (word 1-2-grams + char 3-grams), fitted per training fold", () => new TextFeaturizerSource(), FittedPerFold: true),
         };
+        // System.CommandLine reads an absent array option as an empty one.
+        var tunedLayers = args.GetValue(TunedLayers) is { Length: > 0 } w ? w : null;
         foreach (var folder in tuned)
-            all.Add(new($"tuned:{Path.GetFileName(folder.TrimEnd('/'))}", $"fine-tuned encoder {folder} (its own pooling)", () => Encoder(folder, null)));
+        {
+            string name = Path.GetFileName(folder.TrimEnd('/'));
+            all.Add(new($"tuned:{name}", $"fine-tuned encoder {folder} (its own pooling)", () => Encoder(folder, null)));
+            if (tunedLayers is not null)
+                all.Add(new($"tuned-layers:{name}", $"fine-tuned encoder {folder}, its own pooling of hidden states averaged with weights " +
+                    $"{string.Join(" ", tunedLayers.Select(x => x.ToString(CultureInfo.InvariantCulture)))} (WeightedLayerPooling)", () => Encoder(folder, null, tunedLayers)));
+        }
         var concatenation = concat is null ? null : Concatenation(concat, all);
         if (concatenation is not null) all.Add(concatenation);
         // --concat alone runs only the concatenation: its parts are usually in the report already.
@@ -130,6 +141,7 @@ public static class BenchSentEvalCommand
         string store = Path.ChangeExtension(report, null) + "-results";
         string command = "dotnet run -c Release --project tools/MLNet.SentenceEmbeddings.Bench -- senteval" +
                          (configList is null ? "" : $" --configs {string.Join(",", configList)}") + (tuned.Length == 0 ? "" : $" --tuned {string.Join(",", tuned)}") +
+                         (tunedLayers is null ? "" : $" --tuned-layer-weights {string.Join(",", tunedLayers.Select(x => x.ToString(CultureInfo.InvariantCulture)))}") +
                          (concat is null ? "" : $" --concat {string.Join(",", concat)}") + (quick ? " --quick" : "") + (kfold != 10 ? $" --kfold {kfold}" : "") +
                          (threads is int n ? $" --threads {n}" : "") +
                          (tasks.Count == SentEvalTasks.All.Count ? "" : $" --tasks {string.Join(",", tasks)}");
