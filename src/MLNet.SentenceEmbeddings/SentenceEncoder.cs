@@ -66,7 +66,8 @@ public sealed class SentenceEncoder : IDisposable
         options = EncoderOptions.Checked(options);
         var config = SentenceEncoderConfig.Read(files);
         var modules = SentenceModuleList.Load(files, options.MaxSequenceLength, options.Log);
-        return FromModules(modules.Items, config, options, files.Describe(""));
+        try { return FromModules(modules.Items, config, options, files.Describe("")); }
+        catch (ArgumentException) { modules.Dispose(); throw; } // an override the model does not fit (LayerWeights' count)
     }
 
     /// <summary>
@@ -86,7 +87,7 @@ public sealed class SentenceEncoder : IDisposable
             if (layerWeights.Length != transformer.Model.LayerCount + 1)
                 throw new ArgumentException($"LayerWeights: {layerWeights.Length} weights, expected {transformer.Model.LayerCount + 1} " +
                     $"(the embeddings' output, then each of the {transformer.Model.LayerCount} layers).", nameof(options));
-            list.RemoveAll(m => m is WeightedLayerPoolingModule);
+            foreach (var replaced in list.OfType<WeightedLayerPoolingModule>().ToList()) { list.Remove(replaced); replaced.Dispose(); }
             list.Insert(1, WeightedLayerPoolingModule.FromAllLayerWeights(transformer.Model.HiddenSize, layerWeights, "LayerWeights"));
         }
         if (list.Count > 0 && list[0] is TransformerModule { OutputHiddenStates: false } plain && list.Any(m => m is WeightedLayerPoolingModule))
