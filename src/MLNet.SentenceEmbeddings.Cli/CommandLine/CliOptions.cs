@@ -41,10 +41,11 @@ public static class CliOptions
     }
 
     /// <summary>
-    /// A <see cref="List"/> option's entries, null when absent or empty: System.CommandLine reads an absent array
-    /// option as an empty array, and "default: all" must not become "none".
+    /// An array option's entries (a <see cref="List"/>, or parsed values such as layer weights), null when absent or
+    /// empty: System.CommandLine reads an absent array option as an empty array, and "default: all" must not become
+    /// "none".
     /// </summary>
-    public static string[]? GetList(this ParseResult result, Option<string[]?> option) => result.GetValue(option) is { Length: > 0 } entries ? entries : null;
+    public static T[]? GetList<T>(this ParseResult result, Option<T[]?> option) => result.GetValue(option) is { Length: > 0 } entries ? entries : null;
 
     /// <summary>A comma-separated list, trimmed, empty entries dropped; read it with <see cref="GetList"/>.</summary>
     public static Option<string[]?> List(string name, string description, params string[] completions)

@@ -82,8 +82,7 @@ public sealed class EncoderOptionSet
         {
             Backend = _pooling ? BindBackend(result) : InferenceBackend.TorchSharp,
             Pooling = result.GetValue(Pooling),
-            // System.CommandLine hands an absent array option back as an empty array (see CliOptions.GetList).
-            LayerWeights = _pooling && result.GetValue(LayerWeights) is { Length: > 0 } weights ? weights : null,
+            LayerWeights = _pooling ? result.GetList(LayerWeights) : null,
             Normalize = result.GetValue(Normalize) ? true : null,
             BatchSize = result.GetValue(BatchSize),
             Precision = ParsePrecision(result.GetValue(Precision)!),

@@ -119,8 +119,7 @@ public static class BenchSentEvalCommand
             new("token-average", "all-MiniLM-L6-v2 input word-piece embeddings, averaged (GloVe-like)", () => new TokenEmbeddingAverageSource("default", cache)),
             new("featurize-text", "ML.NET FeaturizeText (word 1-2-grams + char 3-grams), fitted per training fold", () => new TextFeaturizerSource(), FittedPerFold: true),
         };
-        // System.CommandLine reads an absent array option as an empty one.
-        var tunedLayers = args.GetValue(TunedLayers) is { Length: > 0 } w ? w : null;
+        var tunedLayers = args.GetList(TunedLayers);
         foreach (var folder in tuned)
         {
             string name = Path.GetFileName(folder.TrimEnd('/'));
