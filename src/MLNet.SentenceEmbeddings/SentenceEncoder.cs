@@ -90,8 +90,7 @@ public sealed class SentenceEncoder : IDisposable
             foreach (var replaced in list.OfType<WeightedLayerPoolingModule>().ToList()) { list.Remove(replaced); replaced.Dispose(); }
             list.Insert(1, WeightedLayerPoolingModule.FromAllLayerWeights(transformer.Model.HiddenSize, layerWeights, "LayerWeights"));
         }
-        if (list.Count > 0 && list[0] is TransformerModule { OutputHiddenStates: false } plain && list.Any(m => m is WeightedLayerPoolingModule))
-            list[0] = plain.WithHiddenStates(true);
+        SentenceModuleList.HiddenStatesWhereNeeded(list);
         if (options.Pooling is PoolingMode mode)
             for (int i = 0; i < list.Count; i++)
                 if (list[i] is PoolingModule p && p.Mode != mode) list[i] = p.WithMode(mode);

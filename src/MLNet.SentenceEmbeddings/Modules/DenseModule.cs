@@ -14,7 +14,6 @@ public sealed class DenseModule : SentenceModule
 {
     public const string Type = "sentence_transformers.models.Dense";
     private const string ConfigFile = "config.json";
-    private const string WeightsFile = "model.safetensors";
 
     /// <summary>Activations by the PyTorch class path sentence-transformers records.</summary>
     public static IReadOnlyDictionary<string, Func<Tensor, Tensor>> Activations { get; } = new Dictionary<string, Func<Tensor, Tensor>>
@@ -68,14 +67,13 @@ public sealed class DenseModule : SentenceModule
 
     public override void Save(IModelFileSink sink, string folder)
     {
-        JsonConfigFile.Write(sink, ModelPath.Join(folder, ConfigFile), new JsonObject
+        SaveConfigAndWeights(sink, folder, new JsonObject
         {
             ["in_features"] = InFeatures,
             ["out_features"] = OutFeatures,
             ["bias"] = HasBias,
             ["activation_function"] = ActivationFunction,
         });
-        sink.Write(ModelPath.Join(folder, WeightsFile), s => SafeTensors.Write(s, StateDict.Export(this)));
     }
 
     /// <summary>Reads <c>{folder}/config.json</c> and its weights; the input width must equal <paramref name="inputDimension"/>.</summary>
@@ -90,7 +88,7 @@ public sealed class DenseModule : SentenceModule
         if (!Activations.ContainsKey(activation))
             throw new InvalidDataException($"{json.Path}: activation_function '{activation}' is not supported; expected one of {string.Join(", ", Activations.Keys)}.");
         var dense = new DenseModule(inFeatures, outFeatures, json.GetBoolean("bias") ?? true, activation);
-        try { StateDict.Load(dense, WeightFiles.Read(source, folder), source.Describe(folder.Length == 0 ? WeightsFile : folder)); }
+        try { dense.LoadWeights(source, folder); }
         catch { dense.Dispose(); throw; }
         return dense;
     }

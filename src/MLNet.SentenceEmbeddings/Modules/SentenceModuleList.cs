@@ -67,6 +67,13 @@ public sealed class SentenceModuleList : nn.Module<SentenceFeatures, SentenceFea
         JsonConfigFile.Write(sink, ModulesFile, list);
     }
 
+    /// <summary>Turns on the Transformer's hidden states (first module) when a WeightedLayerPooling module reads them.</summary>
+    internal static void HiddenStatesWhereNeeded(List<SentenceModule> modules)
+    {
+        if (modules.Count > 0 && modules[0] is TransformerModule { OutputHiddenStates: false } t && modules.Any(m => m is WeightedLayerPoolingModule))
+            modules[0] = t.WithHiddenStates(true);
+    }
+
     /// <summary>
     /// Reads modules.json and each module; a folder without modules.json is a plain Hugging Face model, read as
     /// Transformer + MEAN pooling (what sentence-transformers does, with a warning sent to <paramref name="log"/>).
@@ -117,8 +124,7 @@ public sealed class SentenceModuleList : nn.Module<SentenceFeatures, SentenceFea
                 throw new InvalidDataException($"{json.Path}: no Pooling module; a sentence encoder needs one after the Transformer.");
             // sentence-transformers needs output_hidden_states in config.json for WeightedLayerPooling; a folder
             // that lacks it is read as if it were set (the module says what it needs).
-            if (loaded.Any(m => m is WeightedLayerPoolingModule) && loaded[0] is TransformerModule { OutputHiddenStates: false } t)
-                loaded[0] = t.WithHiddenStates(true);
+            HiddenStatesWhereNeeded(loaded);
             return new SentenceModuleList(loaded);
         }
         catch

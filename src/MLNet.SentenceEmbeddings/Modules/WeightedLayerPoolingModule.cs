@@ -17,7 +17,6 @@ public sealed class WeightedLayerPoolingModule : SentenceModule
 {
     public const string Type = "sentence_transformers.models.WeightedLayerPooling";
     private const string ConfigFile = "config.json";
-    private const string WeightsFile = "model.safetensors";
 
 #pragma warning disable IDE1006 // the field name is the checkpoint key
     private readonly Parameter layer_weights;
@@ -115,13 +114,12 @@ public sealed class WeightedLayerPoolingModule : SentenceModule
 
     public override void Save(IModelFileSink sink, string folder)
     {
-        JsonConfigFile.Write(sink, ModelPath.Join(folder, ConfigFile), new JsonObject
+        SaveConfigAndWeights(sink, folder, new JsonObject
         {
             ["word_embedding_dimension"] = WordEmbeddingDimension,
             ["layer_start"] = LayerStart,
             ["num_hidden_layers"] = NumHiddenLayers,
         });
-        sink.Write(ModelPath.Join(folder, WeightsFile), s => SafeTensors.Write(s, StateDict.Export(this)));
     }
 
     /// <summary>
@@ -144,8 +142,7 @@ public sealed class WeightedLayerPoolingModule : SentenceModule
         var module = new WeightedLayerPoolingModule(dim, layers, start);
         try
         {
-            string describe = source.Describe(folder.Length == 0 ? WeightsFile : folder);
-            StateDict.Load(module, WeightFiles.Read(source, folder), describe);
+            string describe = module.LoadWeights(source, folder);
             // Trained weights may turn negative (sentence-transformers does not constrain them); only a zero sum has no mean.
             float[] weights = module.LayerWeights;
             if (weights.Any(w => !float.IsFinite(w)) || weights.Sum() == 0)
