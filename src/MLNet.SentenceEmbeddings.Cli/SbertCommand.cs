@@ -28,7 +28,7 @@ public static class SbertCommand
         };
         return new RootCommand("sbert: Sentence-BERT sentence embeddings for .NET")
         {
-            EmbedCommand.Create(), SearchCommand.Create(), MineCommand.Create(), SimilarityCommand.Create(), RerankCommand.Create(),
+            EmbedCommand.Create(), SearchCommand.Create(), MineCommand.Create(), SimilarityCommand.Create(), RerankCommand.Create(), SilverCommand.Create(),
             TrainCommand.Create(), eval, ExportCommand.Create(), ReproduceCommand.Create(), DataCommand.Create(), MergeCommand.Create(),
         };
     }

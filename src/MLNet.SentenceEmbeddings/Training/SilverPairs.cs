@@ -20,7 +20,8 @@ public static class SilverPairs
     /// Each distinct sentence of <paramref name="sentences"/> with its <paramref name="neighbours"/> most similar
     /// others (cosine of <paramref name="encoder"/>'s vectors) and <paramref name="randomPerSentence"/> others drawn
     /// at random; each unordered pair once, never a sentence with itself, never a pair of <paramref name="exclude"/>
-    /// (in either order: the gold pairs, whose labels the silver set must not replace).
+    /// in either order: pass the gold pairs, whose labels the silver set must not replace, and the dev and test pairs,
+    /// since benchmarks repeat sentences across splits and a pair of two training sentences can be a test pair.
     /// </summary>
     /// <returns>Pairs in sampling order (sentence by sentence, neighbours first); deterministic for a seed.</returns>
     public static List<(string First, string Second)> Sample(SentenceEncoder encoder, IReadOnlyList<string> sentences, int neighbours = 3,
