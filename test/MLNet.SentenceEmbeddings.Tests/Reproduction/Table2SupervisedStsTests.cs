@@ -162,6 +162,33 @@ public class Table2SupervisedStsTests
     }
 
     /// <summary>
+    /// Augmented SBERT in one invocation: the augmented-cosent row needs the same seed's cross-encoder-silver model as
+    /// its teacher, so it trains that row first (silver pairs labelled by the kept nli-regression encoder, then gold),
+    /// keeps its figure and model, and labels the same silver pairs with it for the bi-encoder.
+    /// </summary>
+    [TestMethod]
+    public void AugmentedSbertTrainsItsCrossEncoderTeacherFirst()
+    {
+        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
+        string Folder(string name) => Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, name, 1, 1, Precision.Float32, quick: true);
+        // The silver pairs' sampler and first teacher, kept so that the test does not train the NLI and regression stages.
+        using (var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model)) encoder.Save(Folder("nli-regression"));
+        var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
+            "reproduce", "--quick", "--tables", "2", "--seeds", "1", "--rows", "augmented-cosent", "--output", report, "--artifacts", artifacts);
+        Assert.AreEqual(0, code, stderr + stdout);
+        int byBiEncoder = stdout.IndexOf("silver pairs of STSb train sentences labelled by nli-regression", StringComparison.Ordinal);
+        int byCrossEncoder = stdout.IndexOf("silver pairs of STSb train sentences labelled by cross-encoder-silver", StringComparison.Ordinal);
+        Assert.IsTrue(byBiEncoder >= 0 && byCrossEncoder > byBiEncoder, stdout);
+        Assert.IsTrue(Directory.Exists(Folder("cross-encoder-silver")), "the teacher is kept");
+        Assert.IsTrue(Directory.Exists(Folder("augmented-cosent")), "the student is kept like every bi-encoder row's");
+        var runs = JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, Table2SupervisedSts.RunsFileName)))!.AsObject();
+        foreach (string row in new[] { "cross-encoder-silver", "augmented-cosent" })
+            Assert.IsTrue(runs[Table2SupervisedSts.RunKey(row, 1, 1, Train, Eval, Eval, Precision.Float32)]?["test"]?.GetValue<double>() is > 0 and <= 100, runs.ToJsonString());
+        var table = File.ReadAllLines(report).Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).ToList();
+        Assert.IsTrue(table.Any(l => l.Contains("Augmented SBERT", StringComparison.Ordinal) && !l.TrimEnd().EndsWith("| – |", StringComparison.Ordinal)), string.Join("\n", table));
+    }
+
+    /// <summary>
     /// Runs <c>sbert reproduce --quick --tables 2</c> on a runs file holding <paramref name="runs"/> (in the artifacts
     /// folder, or with <paramref name="keptApart"/> in a folder named by --kept), checks that nothing trained, and returns the report.
     /// </summary>
