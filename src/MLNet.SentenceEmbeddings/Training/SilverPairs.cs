@@ -47,7 +47,7 @@ public static class SilverPairs
         var pairs = new List<(string, string)>();
         void Add(int i, int j)
         {
-            if (i != j && pool[i] != pool[j] && taken.Add(Unordered(pool[i], pool[j]))) pairs.Add((pool[i], pool[j]));
+            if (i != j && taken.Add(Unordered(pool[i], pool[j]))) pairs.Add((pool[i], pool[j]));
         }
 
         SearchHit[][] hits = Array.Empty<SearchHit[]>();
