@@ -55,7 +55,7 @@ public static class SilverCommand
                     throw new UsageException($"--cross-encoder {teacherFolder} has {teacher.NumLabels} labels; a silver score needs a one-label (similarity) cross-encoder.");
                 silver = SilverPairs.Label(pairs, p => teacher.Predict(p, cancellationToken));
             }
-            else silver = SilverPairs.Label(pairs, p => SilverPairs.CosineScores(sampler, p, cancellationToken).Select(c => Math.Clamp(c, 0f, 1f)).ToArray());
+            else silver = SilverPairs.Label(pairs, p => SilverPairs.CosineLabels(sampler, p, cancellationToken));
         }
         var tsv = new StringBuilder();
         foreach (var e in silver)

@@ -61,6 +61,27 @@ public static class Table2SupervisedSts
     private sealed record Setup(ReproductionContext Ctx, int Epochs, List<TrainingExample> Train, List<TrainingExample> Nli, List<SentencePair> Dev,
         List<SentencePair> Test, int EvaluationSteps);
 
+    /// <summary>
+    /// A cross-encoder row's silver stage: the bi-encoder row whose same-seed encoder draws and labels the pairs, and
+    /// the semantic-search neighbours and random partners drawn per STSb train sentence. The stage model is kept as
+    /// "{Row}-stage".
+    /// </summary>
+    private sealed record SilverRecipe(string Row, string Teacher, int Neighbours, int Random);
+
+    // The recipes stay above Rows: static fields initialise in order, and the row labels read them.
+
+    /// <summary>
+    /// Augmented SBERT's first teacher: nli-regression was trained to put cos(u, v) at score / 5, so its cosine is a
+    /// label in the gold's scale once clipped to [0, 1].
+    /// </summary>
+    private static readonly SilverRecipe FirstSilver = new("cross-encoder-silver", "nli-regression", Neighbours: 2, Random: 1);
+
+    /// <summary>
+    /// A second round: the bi-encoder Augmented SBERT trained (the best of our rows) labels about three times as many
+    /// pairs for a new cross-encoder, to see how far pair pre-training from a bi-encoder carries it.
+    /// </summary>
+    private static readonly SilverRecipe StudentSilver = new("cross-encoder-silver-from-augmented", "augmented-cosent", Neighbours: 5, Random: 2);
+
     private static readonly Row[] Rows =
     {
         new("regression", "all-MiniLM-L6-v2 bi-encoder + regression objective (cosine vs score/5, MSE)", (s, seed) => TrainBiEncoder(s, seed, "regression", new CosineSimilarityLoss(), nliFirst: false)),
@@ -68,21 +89,23 @@ public static class Table2SupervisedSts
         new("angle", "all-MiniLM-L6-v2 bi-encoder + AnglE objective (CoSENT's ranking on an angle similarity, scale 20)", (s, seed) => TrainBiEncoder(s, seed, "angle", new AngleLoss(), nliFirst: false)),
         new("nli-regression", "all-MiniLM-L6-v2 bi-encoder, NLI first (softmax on SNLI dev + SICK-E train, 1 epoch), then the regression objective", (s, seed) => TrainBiEncoder(s, seed, "nli-regression", new CosineSimilarityLoss(), nliFirst: true)),
         new("nli-cosent", "all-MiniLM-L6-v2 bi-encoder, NLI first (the same NLI stage as the row above), then the CoSENT objective", (s, seed) => TrainBiEncoder(s, seed, "nli-cosent", new CoSentLoss(), nliFirst: true)),
-        new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false), BiEncoder: false),
+        new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", (s, seed) => TrainCrossEncoder(s, seed, "cross-encoder", nliFirst: false), BiEncoder: false),
         new("cross-encoder-both-orders", "all-MiniLM-L6-v2 as a cross-encoder trained on each pair in both orders (as sentence-transformers' Augmented SBERT examples train their STSb cross-encoders)",
-            (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false, bothOrders: true), BiEncoder: false),
+            (s, seed) => TrainCrossEncoder(s, seed, "cross-encoder-both-orders", nliFirst: false, bothOrders: true), BiEncoder: false),
         new("cross-encoder-mean", "all-MiniLM-L6-v2 as a cross-encoder, the new one-label head on the mean of the pair's token vectors (the encoder was trained with mean pooling; its [CLS] vector and pooler never were)",
-            (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false, pooling: PoolingMode.Mean), BiEncoder: false),
+            (s, seed) => TrainCrossEncoder(s, seed, "cross-encoder-mean", nliFirst: false, pooling: PoolingMode.Mean), BiEncoder: false),
         new("cross-encoder-mse", "all-MiniLM-L6-v2 as a cross-encoder, mean squared error between sigmoid(score) and score/5 instead of binary cross-entropy (the paper's cross-encoder regressed the score)",
-            (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false, loss: CrossEncoderLoss.MeanSquaredError), BiEncoder: false),
+            (s, seed) => TrainCrossEncoder(s, seed, "cross-encoder-mse", nliFirst: false, loss: CrossEncoderLoss.MeanSquaredError), BiEncoder: false),
         new("nli-cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder, NLI first (3-label head on SNLI dev + SICK-E train, 1 epoch), then a new one-label head on STSb",
-            (s, seed) => TrainCrossEncoder(s, seed, nliFirst: true), BiEncoder: false),
+            (s, seed) => TrainCrossEncoder(s, seed, "nli-cross-encoder", nliFirst: true), BiEncoder: false),
         new("cross-encoder-from-nli-cosent", "a cross-encoder starting from the same seed's nli-cosent bi-encoder (already trained on NLI and STSb, one sentence at a time), new one-label head",
-            (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false, start: TrainedEncoder(s.Ctx, "nli-cosent", seed)), BiEncoder: false),
-        new("cross-encoder-silver", $"all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on silver pairs of STSb train sentences (each with its {SilverNeighbours} nearest others and {SilverRandom} random one, drawn and labelled by the cosine of the same seed's nli-regression bi-encoder; no train, dev or test pair among them), then STSb",
-            (s, seed) => TrainCrossEncoder(s, seed, nliFirst: false, silverFirst: true), BiEncoder: false),
-        new("augmented-cosent", "Augmented SBERT: all-MiniLM-L6-v2 bi-encoder, first 1 epoch of CoSENT on the same silver pairs labelled by the same seed's cross-encoder-silver, then the CoSENT objective on STSb",
+            (s, seed) => TrainCrossEncoder(s, seed, "cross-encoder-from-nli-cosent", nliFirst: false, start: TrainedEncoder(s.Ctx, "nli-cosent", seed)), BiEncoder: false),
+        new(FirstSilver.Row, $"all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on silver pairs of STSb train sentences (each with its {FirstSilver.Neighbours} nearest others and {FirstSilver.Random} random one, drawn and labelled by the cosine of the same seed's {FirstSilver.Teacher} bi-encoder; no train, dev or test pair among them), then STSb",
+            (s, seed) => TrainCrossEncoder(s, seed, FirstSilver.Row, nliFirst: false, silver: FirstSilver), BiEncoder: false),
+        new("augmented-cosent", $"Augmented SBERT: all-MiniLM-L6-v2 bi-encoder, first 1 epoch of CoSENT on the same silver pairs labelled by the same seed's {FirstSilver.Row}, then the CoSENT objective on STSb",
             (s, seed) => TrainBiEncoder(s, seed, "augmented-cosent", new CoSentLoss(), nliFirst: false, silverFirst: true)),
+        new(StudentSilver.Row, $"Augmented SBERT's student teaching back: all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on more silver pairs of STSb train sentences (each with its {StudentSilver.Neighbours} nearest others and {StudentSilver.Random} random ones), drawn and labelled by the cosine of the same seed's {StudentSilver.Teacher} bi-encoder, then STSb",
+            (s, seed) => TrainCrossEncoder(s, seed, StudentSilver.Row, nliFirst: false, silver: StudentSilver), BiEncoder: false),
     };
 
     public static StringBuilder Run(ReproductionContext ctx)
@@ -96,6 +119,7 @@ public static class Table2SupervisedSts
         var figures = Rows.ToDictionary(r => r.Key, _ => new List<double>());
         int reused = 0;
         var soups = new List<(Row Row, int Seeds, double Test)>();
+        var symmetric = new List<(Row Row, List<double> Tests)>();
         // Seed by seed (every row once per seed), so that a run stopped part-way leaves every row with as many seeds;
         // the section is written after each seed that trained something, since five seeds take hours on 2 cores.
         for (int seed = 1; seed <= ctx.Seeds; seed++)
@@ -116,16 +140,16 @@ public static class Table2SupervisedSts
                 else (test, trained) = (TrainAndKeep(setup, row, seed), true);
                 figures[row.Key].Add(test);
             }
-            if (seed == ctx.Seeds || trained) soups = Soups(setup);
-            if (seed < ctx.Seeds && trained) ctx.WritePartial?.Invoke(Section(setup, before, figures, soups, reused, seedsDone: seed));
+            if (seed == ctx.Seeds || trained) (soups, symmetric) = (Soups(setup), SymmetricScores(setup));
+            if (seed < ctx.Seeds && trained) ctx.WritePartial?.Invoke(Section(setup, before, figures, soups, symmetric, reused, seedsDone: seed));
         }
         string saved = System.IO.Path.Combine(ctx.Artifacts, TunedFolderName);
         if (ReproductionContext.IsKept(saved)) ctx.StsbTunedModel = saved;
-        return Section(setup, before, figures, soups, reused, seedsDone: ctx.Seeds);
+        return Section(setup, before, figures, soups, symmetric, reused, seedsDone: ctx.Seeds);
     }
 
     private static StringBuilder Section(Setup setup, double before, Dictionary<string, List<double>> figures, List<(Row Row, int Seeds, double Test)> soups,
-        int reused, int seedsDone)
+        List<(Row Row, List<double> Tests)> symmetric, int reused, int seedsDone)
     {
         var ctx = setup.Ctx;
         int seeds = ctx.Seeds, epochs = setup.Epochs;
@@ -142,7 +166,8 @@ public static class Table2SupervisedSts
                       $"{Seeds(seeds)}" + (epochs == PaperEpochs ? "" : $" The paper trains {PaperEpochs} epochs; this run trained {epochs}" + (epochs < PaperEpochs ? " to fit the machine's time." : ", the best step still chosen on dev.")) +
                       $" Per-seed figures are kept in {DisplayPath(Runs(ctx).Path)}" + (reused > 0 ? $" ({reused} of them reused: kept there by earlier invocations with these settings, whatever their --rows and --seeds)." : ".") +
                       (ReproductionContext.IsKept(saved) ? $" Seed 1's regression encoder is written to {DisplayPath(saved)}." : "") +
-                      (soups.Count == 0 ? "" : " A soup row averages every weight of a row's kept seeds' encoders into one encoder of the same size (ModelSoup; every kept seed goes in, nothing is chosen on test)."));
+                      (soups.Count == 0 ? "" : " A soup row averages every weight of a row's kept seeds' encoders into one encoder of the same size (ModelSoup; every kept seed goes in, nothing is chosen on test).") +
+                      (symmetric.Count == 0 ? "" : " A both-orders row scores each test pair with a row's kept cross-encoders as the mean of their scores of (a, b) and (b, a) (CrossEncoder.PredictSymmetric); the model and its training are the row's, only the scoring differs."));
         md.AppendLine();
         md.AppendLine("| model | STSb test |");
         md.AppendLine("|---|---:|");
@@ -152,8 +177,12 @@ public static class Table2SupervisedSts
             md.AppendLine($"| ours: {row.Label} | {MeanAndDeviation(figures[row.Key])}{(figures[row.Key].Count == seeds ? "" : $" ({figures[row.Key].Count} of {seeds} seeds)")} |");
         foreach (var (row, count, test) in soups)
             md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: uniform soup of the {count} kept seeds' encoders of the {row.Key} row | {test:F2} |"));
+        foreach (var (row, tests) in symmetric)
+            md.AppendLine($"| ours: the {row.Key} row's cross-encoders, each test pair scored on both orders | {MeanAndDeviation(tests)}{(tests.Count == seeds ? "" : $" ({tests.Count} of {seeds} seeds)")} |");
         md.AppendLine();
         md.AppendLine("Per seed: " + string.Join("; ", Rows.Where(r => figures[r.Key].Count > 0).Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
+        if (symmetric.Count > 0)
+            md.AppendLine("Per seed, both orders: " + string.Join("; ", symmetric.Select(r => $"{r.Row.Key} " + string.Join(", ", r.Tests.Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
         var kept = Runs(ctx).Read();
         PrecisionComparison(md, kept, setup);
         OtherEpochs(md, kept, setup);
@@ -192,6 +221,42 @@ public static class Table2SupervisedSts
         }
         return soups;
     }
+
+    /// <summary>
+    /// Each cross-encoder row's seeds scored on both orders of every test pair: from the row's model where it is on
+    /// this machine (scored once, then kept in the runs file like a soup, since the models do not travel with the
+    /// repository), else the figure an earlier run kept. Seeds with neither are left out.
+    /// </summary>
+    private static List<(Row Row, List<double> Tests)> SymmetricScores(Setup setup)
+    {
+        var runs = Runs(setup.Ctx);
+        var kept = runs.Read();
+        var scored = new List<(Row, List<double>)>();
+        foreach (var row in Rows.Where(r => !r.BiEncoder))
+        {
+            var tests = new List<double>();
+            for (int seed = 1; seed <= setup.Ctx.Seeds; seed++)
+            {
+                string key = BothOrdersKey(row.Key, seed, setup.Epochs, setup.Train.Count, setup.Dev.Count, setup.Test.Count, setup.Ctx.TrainingPrecision);
+                string folder = ModelFolder(setup.Ctx, row.Key, seed);
+                if (Kept(kept, key) is double test) tests.Add(test);
+                else if (ReproductionContext.IsKept(folder))
+                {
+                    using var model = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = setup.Ctx.Threads });
+                    test = 100 * new CrossEncoderCorrelationEvaluator(setup.Test, symmetric: true).Evaluate(model)["spearman"];
+                    setup.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed} scored on both orders: STSb test {test:F2}");
+                    runs.Keep(key, new JsonObject { ["test"] = test });
+                    tests.Add(test);
+                }
+            }
+            if (tests.Count > 0) scored.Add((row, tests));
+        }
+        return scored;
+    }
+
+    /// <summary>A cross-encoder run's key in <see cref="RunsFileName"/> for its test figure scored on both orders.</summary>
+    internal static string BothOrdersKey(string row, int seed, int epochs, int train, int dev, int test, Precision precision) =>
+        "both orders of " + RunKey(row, seed, epochs, train, dev, test, precision);
 
     private static string SoupKey(Setup s, string row, IEnumerable<int> seeds) =>
         SoupKey(row, seeds, s.Epochs, s.Train.Count, s.Dev.Count, s.Test.Count, s.Ctx.TrainingPrecision);
@@ -395,23 +460,23 @@ public static class Table2SupervisedSts
         return (test, result.BestEvaluation);
     }
 
-    private static (double, TrainingEvaluation?) TrainCrossEncoder(Setup s, int seed, bool nliFirst, bool bothOrders = false, PoolingMode pooling = PoolingMode.Cls,
-        CrossEncoderLoss? loss = null, string start = Model, bool silverFirst = false)
+    private static (double, TrainingEvaluation?) TrainCrossEncoder(Setup s, int seed, string row, bool nliFirst, bool bothOrders = false, PoolingMode pooling = PoolingMode.Cls,
+        CrossEncoderLoss? loss = null, string start = Model, SilverRecipe? silver = null)
     {
         var encoderOptions = new EncoderOptions { Threads = s.Ctx.Threads };
-        if (silverFirst)
+        if (silver is not null)
         {
             // Our starting encoder never read two sentences in one input, and the NLI we have is 14k pairs where the
             // paper's cross-encoder saw about 1M (Table 2: 88.33 with NLI first, 84.30 without). Many more pairs come
             // from STSb train's own sentences, labelled by a bi-encoder: the cross-encoder learns to read a pair on
             // them, then gold decides.
-            start = ModelFolder(s.Ctx, CrossEncoderSilverStage, seed);
+            start = ModelFolder(s.Ctx, silver.Row + "-stage", seed);
             if (!ReproductionContext.IsKept(start))
             {
-                var silver = SilverFromBiEncoder(s, seed);
+                var pairs = SilverFromBiEncoder(s, seed, silver);
                 using var stage = CrossEncoder.Load(Model, numLabels: 1, encoderOptions, seed);
                 new CrossEncoderTrainer(stage, new CrossEncoderTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine })
-                    .Train(silver);
+                    .Train(pairs);
                 stage.Save(start);
             }
         }
@@ -435,39 +500,29 @@ public static class Table2SupervisedSts
             Precision = s.Ctx.TrainingPrecision, Loss = loss,
         };
         var result = new CrossEncoderTrainer(model, options).Train(bothOrders ? BothOrders(s.Train) : s.Train);
-        // Kept as the teacher of the augmented rows.
-        if (silverFirst) model.Save(ModelFolder(s.Ctx, "cross-encoder-silver", seed));
+        // Kept as the augmented rows' teacher, and to be scored on both orders (BothOrders).
+        model.Save(ModelFolder(s.Ctx, row, seed));
         return (100 * new CrossEncoderCorrelationEvaluator(s.Test).Evaluate(model)["spearman"], result.BestEvaluation);
     }
 
-    /// <summary>Semantic-search neighbours and random partners per STSb train sentence in the silver pairs.</summary>
-    internal const int SilverNeighbours = 2, SilverRandom = 1;
-
-    /// <summary>The cross-encoder of the cross-encoder-silver row after its silver epoch, before STSb gold.</summary>
-    private const string CrossEncoderSilverStage = "cross-encoder-silver-stage";
-
-    /// <summary>
-    /// Silver pairs of STSb train sentences (<see cref="SilverSample"/>), drawn and labelled by the
-    /// same seed's nli-regression bi-encoder: trained to put cos(u, v) at score / 5, its cosine is already a label in
-    /// the gold's scale once clipped to [0, 1].
-    /// </summary>
-    private static List<TrainingExample> SilverFromBiEncoder(Setup s, int seed)
+    /// <summary>Silver pairs of STSb train sentences (<see cref="SilverSample"/>), drawn and labelled by the same seed's bi-encoder of <paramref name="recipe"/>.</summary>
+    private static List<TrainingExample> SilverFromBiEncoder(Setup s, int seed, SilverRecipe recipe)
     {
-        using var teacher = SentenceEncoder.Load(TrainedEncoder(s.Ctx, "nli-regression", seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
-        return Silver(s, SilverSample(s, teacher, seed), p => SilverPairs.CosineScores(teacher, p).Select(c => Math.Clamp(c, 0f, 1f)).ToArray(), "nli-regression");
+        using var teacher = SentenceEncoder.Load(TrainedEncoder(s.Ctx, recipe.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
+        return Silver(s, SilverSample(s, teacher, seed, recipe), p => SilverPairs.CosineLabels(teacher, p), recipe.Teacher);
     }
 
     /// <summary>
-    /// The same silver pairs as <see cref="SilverFromBiEncoder"/>, labelled instead by the same seed's
-    /// cross-encoder-silver model (Augmented SBERT's teacher), trained first when no earlier run left it.
+    /// The same silver pairs as the cross-encoder-silver row's, labelled instead by that row's same-seed model
+    /// (Augmented SBERT's teacher), trained first when no earlier run left it.
     /// </summary>
     private static List<TrainingExample> SilverFromCrossEncoder(Setup s, int seed)
     {
-        string folder = ModelFolder(s.Ctx, "cross-encoder-silver", seed);
-        if (!ReproductionContext.IsKept(folder)) TrainAndKeep(s, Rows.Single(r => r.Key == "cross-encoder-silver"), seed);
-        using var sampler = SentenceEncoder.Load(TrainedEncoder(s.Ctx, "nli-regression", seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
+        string folder = ModelFolder(s.Ctx, FirstSilver.Row, seed);
+        if (!ReproductionContext.IsKept(folder)) TrainAndKeep(s, Rows.Single(r => r.Key == FirstSilver.Row), seed);
+        using var sampler = SentenceEncoder.Load(TrainedEncoder(s.Ctx, FirstSilver.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
         using var teacher = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = s.Ctx.Threads });
-        return Silver(s, SilverSample(s, sampler, seed), p => teacher.Predict(p), "cross-encoder-silver");
+        return Silver(s, SilverSample(s, sampler, seed, FirstSilver), p => teacher.Predict(p), FirstSilver.Row);
     }
 
     /// <summary>
@@ -475,11 +530,11 @@ public static class Table2SupervisedSts
     /// sentences across its splits, and about 60 dev and 60 test pairs are two train sentences (a first run drew 21
     /// of them), which the silver set would otherwise teach before dev chooses the step and test scores it.
     /// </summary>
-    private static List<(string First, string Second)> SilverSample(Setup s, SentenceEncoder sampler, int seed)
+    private static List<(string First, string Second)> SilverSample(Setup s, SentenceEncoder sampler, int seed, SilverRecipe recipe)
     {
         var gold = s.Train.Select(e => (e.Texts[0]!, e.Texts[1]!)).ToList();
         var heldOut = s.Dev.Concat(s.Test).Select(p => (p.Sentence1, p.Sentence2));
-        return SilverPairs.Sample(sampler, gold.SelectMany(p => new[] { p.Item1, p.Item2 }).ToList(), SilverNeighbours, SilverRandom, seed, exclude: gold.Concat(heldOut));
+        return SilverPairs.Sample(sampler, gold.SelectMany(p => new[] { p.Item1, p.Item2 }).ToList(), recipe.Neighbours, recipe.Random, seed, exclude: gold.Concat(heldOut));
     }
 
     private static List<TrainingExample> Silver(Setup s, List<(string First, string Second)> pairs, Func<IReadOnlyList<(string? First, string? Second)>, float[]> teacher, string teacherName)

@@ -156,6 +156,22 @@ public sealed class CrossEncoder : IDisposable
         return logits.Select(l => 1f / (1f + MathF.Exp(-l[0]))).ToArray();
     }
 
+    /// <summary>
+    /// Scores pairs of a symmetric task (similarity, paraphrase) as the mean of <see cref="Predict"/> on (a, b) and on
+    /// (b, a): the model reads "a [SEP] b" and "b [SEP] a" as two inputs and scores them apart, while the task's
+    /// answer does not depend on the order. Twice the forward passes of <see cref="Predict"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has several labels.</exception>
+    public float[] PredictSymmetric(IReadOnlyList<(string? First, string? Second)> pairs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        // One call over both orders, so that length-sorted batches fill as they would for 2n pairs.
+        var both = Predict(pairs.Concat(pairs.Select(p => (p.Second, p.First))).ToList(), cancellationToken);
+        var scores = new float[pairs.Count];
+        for (int i = 0; i < scores.Length; i++) scores[i] = (both[i] + both[scores.Length + i]) / 2;
+        return scores;
+    }
+
     /// <summary>Class probabilities (softmax of the logits) per pair; a one-label model gives [sigmoid].</summary>
     public float[][] PredictProbabilities(IReadOnlyList<(string? First, string? Second)> pairs, CancellationToken cancellationToken = default)
     {

@@ -75,7 +75,7 @@ public static class SilverPairs
 
     /// <summary>
     /// Training examples of <paramref name="pairs"/> labelled by <paramref name="teacher"/> (for instance
-    /// <c>crossEncoder.Predict</c>, or <see cref="CosineScores"/> of a bi-encoder), one label per pair.
+    /// <c>crossEncoder.Predict</c>, or <see cref="CosineLabels"/> of a bi-encoder), one label per pair.
     /// </summary>
     /// <exception cref="InvalidOperationException">The teacher returned another count of scores, or a score that is not finite; the message names the pair.</exception>
     public static List<TrainingExample> Label(IReadOnlyList<(string First, string Second)> pairs,
@@ -111,6 +111,13 @@ public static class SilverPairs
             vectors[index[p.First ?? throw new ArgumentException($"pairs[{i}].First is null.", nameof(pairs))]],
             vectors[index[p.Second ?? throw new ArgumentException($"pairs[{i}].Second is null.", nameof(pairs))]])).ToArray();
     }
+
+    /// <summary>
+    /// <see cref="CosineScores"/> clipped to [0, 1], the scale of a similarity label (score / 5 on STSb): a bi-encoder
+    /// as the teacher of <see cref="Label"/>. Negative cosines, which such labels cannot express, become 0.
+    /// </summary>
+    public static float[] CosineLabels(SentenceEncoder encoder, IReadOnlyList<(string? First, string? Second)> pairs, CancellationToken cancellationToken = default) =>
+        CosineScores(encoder, pairs, cancellationToken).Select(c => Math.Clamp(c, 0f, 1f)).ToArray();
 
     private static (string, string) Unordered(string a, string b) => string.CompareOrdinal(a, b) <= 0 ? (a, b) : (b, a);
 }

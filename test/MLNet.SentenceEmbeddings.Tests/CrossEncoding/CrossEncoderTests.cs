@@ -2,6 +2,8 @@ using MLNet.SentenceEmbeddings.Modules;
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.CrossEncoding;
+using MLNet.SentenceEmbeddings.Data;
+using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.Pooling;
 using MLNet.SentenceEmbeddings.Training;
 
@@ -96,6 +98,43 @@ public class CrossEncoderTests
     /// one-by-one scores), config.json names the pooling so a saved folder loads back to the same scores, no pooler
     /// weights are written, and asking a saved folder for another pooling fails unless its head is replaced.
     /// </summary>
+    /// <summary>
+    /// The symmetric score is the mean of the two orders' scores, the same whichever order a pair comes in, and not
+    /// the one-order score: a cross-encoder reads (a, b) and (b, a) as different inputs.
+    /// </summary>
+    [TestMethod]
+    public void PredictSymmetricAveragesBothOrders()
+    {
+        using var ce = Tiny(options: new SentenceEncoderOptions { BatchSize = 4 });
+        var pairs = SomePairs();
+        var swapped = pairs.Select(p => (p.Item2, p.Item1)).ToList();
+        var ab = ce.Predict(pairs);
+        var ba = ce.Predict(swapped);
+        var symmetric = ce.PredictSymmetric(pairs);
+        var symmetricSwapped = ce.PredictSymmetric(swapped);
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            Assert.AreEqual((ab[i] + ba[i]) / 2, symmetric[i], 1e-5f, $"pair {i}");
+            Assert.AreEqual(symmetric[i], symmetricSwapped[i], 1e-5f, $"pair {i} swapped");
+        }
+        Assert.IsTrue(ab.Zip(ba).Any(x => Math.Abs(x.First - x.Second) > 1e-3f), "the orders score differently, so the mean is not the one-order score");
+        Assert.AreEqual(0, ce.PredictSymmetric(Array.Empty<(string?, string?)>()).Length);
+        using var nli = Tiny(labels: 3);
+        Assert.ThrowsExactly<InvalidOperationException>(() => nli.PredictSymmetric(pairs));
+    }
+
+    [TestMethod]
+    public void TheSymmetricCorrelationEvaluatorScoresBothOrders()
+    {
+        using var ce = Tiny();
+        var pairs = SomePairs().Select((p, i) => new SentencePair(p.Item1!, p.Item2!, i % 5)).ToList();
+        var gold = pairs.Select(p => p.Score).ToList();
+        double Spearman(float[] scores) => Correlation.Spearman(scores.Select(x => (double)x).ToList(), gold);
+        var asPairs = pairs.Select(p => ((string?)p.Sentence1, (string?)p.Sentence2)).ToList();
+        Assert.AreEqual(Spearman(ce.Predict(asPairs)), new CrossEncoderCorrelationEvaluator(pairs).Evaluate(ce)["spearman"], 1e-9);
+        Assert.AreEqual(Spearman(ce.PredictSymmetric(asPairs)), new CrossEncoderCorrelationEvaluator(pairs, symmetric: true).Evaluate(ce)["spearman"], 1e-9);
+    }
+
     [TestMethod]
     [DataRow(PoolingMode.Mean)]
     [DataRow(PoolingMode.Mean | PoolingMode.Max)]

@@ -164,7 +164,8 @@ public class Table2SupervisedStsTests
     /// <summary>
     /// Augmented SBERT in one invocation: the augmented-cosent row needs the same seed's cross-encoder-silver model as
     /// its teacher, so it trains that row first (silver pairs labelled by the kept nli-regression encoder, then gold),
-    /// keeps its figure and model, and labels the same silver pairs with it for the bi-encoder.
+    /// keeps its figure and model, and labels the same silver pairs with it for the bi-encoder. Then the second round,
+    /// a cross-encoder on silver pairs labelled by that bi-encoder.
     /// </summary>
     [TestMethod]
     public void AugmentedSbertTrainsItsCrossEncoderTeacherFirst()
@@ -186,6 +187,19 @@ public class Table2SupervisedStsTests
             Assert.IsTrue(runs[Table2SupervisedSts.RunKey(row, 1, 1, Train, Eval, Eval, Precision.Float32)]?["test"]?.GetValue<double>() is > 0 and <= 100, runs.ToJsonString());
         var table = File.ReadAllLines(report).Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).ToList();
         Assert.IsTrue(table.Any(l => l.Contains("Augmented SBERT", StringComparison.Ordinal) && !l.TrimEnd().EndsWith("| – |", StringComparison.Ordinal)), string.Join("\n", table));
+
+        // The kept cross-encoder is scored on both orders once, its figure kept beside the runs and shown as a row.
+        string bothOrders = Table2SupervisedSts.BothOrdersKey("cross-encoder-silver", 1, 1, Train, Eval, Eval, Precision.Float32);
+        Assert.IsTrue(runs[bothOrders]?["test"]?.GetValue<double>() is > -100 and <= 100, runs.ToJsonString());
+        Assert.IsTrue(table.Any(l => l.StartsWith("| ours: the cross-encoder-silver row's cross-encoders, each test pair scored on both orders |", StringComparison.Ordinal)), string.Join("\n", table));
+
+        // The second round reads the student it just trained as its teacher instead of training it again.
+        (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
+            "reproduce", "--quick", "--tables", "2", "--seeds", "1", "--rows", "cross-encoder-silver-from-augmented", "--output", report, "--artifacts", artifacts);
+        Assert.AreEqual(0, code, stderr + stdout);
+        StringAssert.Contains(stdout, "silver pairs of STSb train sentences labelled by augmented-cosent");
+        Assert.IsFalse(stdout.Contains("training augmented-cosent now", StringComparison.Ordinal), stdout);
+        Assert.IsTrue(Directory.Exists(Folder("cross-encoder-silver-from-augmented-stage")) && Directory.Exists(Folder("cross-encoder-silver-from-augmented")), "the stage and the final model are kept");
     }
 
     /// <summary>
