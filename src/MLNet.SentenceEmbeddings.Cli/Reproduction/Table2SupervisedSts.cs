@@ -56,7 +56,8 @@ public static class Table2SupervisedSts
     /// Our trained rows: what the Markdown calls them, how one seed trains and scores (STSb test Spearman x100, and the
     /// dev evaluation whose weights were kept), and whether it leaves a bi-encoder other tables can read.
     /// </summary>
-    private sealed record Row(string Key, string Label, Func<Setup, int, (double Test, TrainingEvaluation? Best)> Train, bool BiEncoder = true);
+    /// <remarks>Train receives the row's key, under which it keeps its model, so that the key is written once.</remarks>
+    private sealed record Row(string Key, string Label, Func<Setup, string, int, (double Test, TrainingEvaluation? Best)> Train, bool BiEncoder = true);
 
     private sealed record Setup(ReproductionContext Ctx, int Epochs, List<TrainingExample> Train, List<TrainingExample> Nli, List<SentencePair> Dev,
         List<SentencePair> Test, int EvaluationSteps);
@@ -77,35 +78,35 @@ public static class Table2SupervisedSts
     private static readonly SilverRecipe FirstSilver = new("cross-encoder-silver", "nli-regression", Neighbours: 2, Random: 1);
 
     /// <summary>
-    /// A second round: the bi-encoder Augmented SBERT trained (the best of our rows) labels about three times as many
+    /// A second round: the bi-encoder Augmented SBERT trained (the best of our rows) labels about two and a half times as many
     /// pairs for a new cross-encoder, to see how far pair pre-training from a bi-encoder carries it.
     /// </summary>
     private static readonly SilverRecipe StudentSilver = new("cross-encoder-silver-from-augmented", "augmented-cosent", Neighbours: 5, Random: 2);
 
     private static readonly Row[] Rows =
     {
-        new("regression", "all-MiniLM-L6-v2 bi-encoder + regression objective (cosine vs score/5, MSE)", (s, seed) => TrainBiEncoder(s, seed, "regression", new CosineSimilarityLoss(), nliFirst: false)),
-        new("cosent", "all-MiniLM-L6-v2 bi-encoder + CoSENT objective (cosine ranking, scale 20)", (s, seed) => TrainBiEncoder(s, seed, "cosent", new CoSentLoss(), nliFirst: false)),
-        new("angle", "all-MiniLM-L6-v2 bi-encoder + AnglE objective (CoSENT's ranking on an angle similarity, scale 20)", (s, seed) => TrainBiEncoder(s, seed, "angle", new AngleLoss(), nliFirst: false)),
-        new("nli-regression", "all-MiniLM-L6-v2 bi-encoder, NLI first (softmax on SNLI dev + SICK-E train, 1 epoch), then the regression objective", (s, seed) => TrainBiEncoder(s, seed, "nli-regression", new CosineSimilarityLoss(), nliFirst: true)),
-        new("nli-cosent", "all-MiniLM-L6-v2 bi-encoder, NLI first (the same NLI stage as the row above), then the CoSENT objective", (s, seed) => TrainBiEncoder(s, seed, "nli-cosent", new CoSentLoss(), nliFirst: true)),
-        new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", (s, seed) => TrainCrossEncoder(s, seed, "cross-encoder", nliFirst: false), BiEncoder: false),
+        new("regression", "all-MiniLM-L6-v2 bi-encoder + regression objective (cosine vs score/5, MSE)", (s, key, seed) => TrainBiEncoder(s, seed, key, new CosineSimilarityLoss(), nliFirst: false)),
+        new("cosent", "all-MiniLM-L6-v2 bi-encoder + CoSENT objective (cosine ranking, scale 20)", (s, key, seed) => TrainBiEncoder(s, seed, key, new CoSentLoss(), nliFirst: false)),
+        new("angle", "all-MiniLM-L6-v2 bi-encoder + AnglE objective (CoSENT's ranking on an angle similarity, scale 20)", (s, key, seed) => TrainBiEncoder(s, seed, key, new AngleLoss(), nliFirst: false)),
+        new("nli-regression", "all-MiniLM-L6-v2 bi-encoder, NLI first (softmax on SNLI dev + SICK-E train, 1 epoch), then the regression objective", (s, key, seed) => TrainBiEncoder(s, seed, key, new CosineSimilarityLoss(), nliFirst: true)),
+        new("nli-cosent", "all-MiniLM-L6-v2 bi-encoder, NLI first (the same NLI stage as the row above), then the CoSENT objective", (s, key, seed) => TrainBiEncoder(s, seed, key, new CoSentLoss(), nliFirst: true)),
+        new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false), BiEncoder: false),
         new("cross-encoder-both-orders", "all-MiniLM-L6-v2 as a cross-encoder trained on each pair in both orders (as sentence-transformers' Augmented SBERT examples train their STSb cross-encoders)",
-            (s, seed) => TrainCrossEncoder(s, seed, "cross-encoder-both-orders", nliFirst: false, bothOrders: true), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, bothOrders: true), BiEncoder: false),
         new("cross-encoder-mean", "all-MiniLM-L6-v2 as a cross-encoder, the new one-label head on the mean of the pair's token vectors (the encoder was trained with mean pooling; its [CLS] vector and pooler never were)",
-            (s, seed) => TrainCrossEncoder(s, seed, "cross-encoder-mean", nliFirst: false, pooling: PoolingMode.Mean), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, pooling: PoolingMode.Mean), BiEncoder: false),
         new("cross-encoder-mse", "all-MiniLM-L6-v2 as a cross-encoder, mean squared error between sigmoid(score) and score/5 instead of binary cross-entropy (the paper's cross-encoder regressed the score)",
-            (s, seed) => TrainCrossEncoder(s, seed, "cross-encoder-mse", nliFirst: false, loss: CrossEncoderLoss.MeanSquaredError), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, loss: CrossEncoderLoss.MeanSquaredError), BiEncoder: false),
         new("nli-cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder, NLI first (3-label head on SNLI dev + SICK-E train, 1 epoch), then a new one-label head on STSb",
-            (s, seed) => TrainCrossEncoder(s, seed, "nli-cross-encoder", nliFirst: true), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: true), BiEncoder: false),
         new("cross-encoder-from-nli-cosent", "a cross-encoder starting from the same seed's nli-cosent bi-encoder (already trained on NLI and STSb, one sentence at a time), new one-label head",
-            (s, seed) => TrainCrossEncoder(s, seed, "cross-encoder-from-nli-cosent", nliFirst: false, start: TrainedEncoder(s.Ctx, "nli-cosent", seed)), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, start: TrainedEncoder(s.Ctx, "nli-cosent", seed)), BiEncoder: false),
         new(FirstSilver.Row, $"all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on silver pairs of STSb train sentences (each with its {FirstSilver.Neighbours} nearest others and {FirstSilver.Random} random one, drawn and labelled by the cosine of the same seed's {FirstSilver.Teacher} bi-encoder; no train, dev or test pair among them), then STSb",
-            (s, seed) => TrainCrossEncoder(s, seed, FirstSilver.Row, nliFirst: false, silver: FirstSilver), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, silver: FirstSilver), BiEncoder: false),
         new("augmented-cosent", $"Augmented SBERT: all-MiniLM-L6-v2 bi-encoder, first 1 epoch of CoSENT on the same silver pairs labelled by the same seed's {FirstSilver.Row}, then the CoSENT objective on STSb",
-            (s, seed) => TrainBiEncoder(s, seed, "augmented-cosent", new CoSentLoss(), nliFirst: false, silverFirst: true)),
+            (s, key, seed) => TrainBiEncoder(s, seed, key, new CoSentLoss(), nliFirst: false, silverFirst: true)),
         new(StudentSilver.Row, $"Augmented SBERT's student teaching back: all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on more silver pairs of STSb train sentences (each with its {StudentSilver.Neighbours} nearest others and {StudentSilver.Random} random ones), drawn and labelled by the cosine of the same seed's {StudentSilver.Teacher} bi-encoder, then STSb",
-            (s, seed) => TrainCrossEncoder(s, seed, StudentSilver.Row, nliFirst: false, silver: StudentSilver), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, silver: StudentSilver), BiEncoder: false),
     };
 
     public static StringBuilder Run(ReproductionContext ctx)
@@ -299,7 +300,7 @@ public static class Table2SupervisedSts
     private static double TrainAndKeep(Setup setup, Row row, int seed)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (test, best) = row.Train(setup, seed);
+        var (test, best) = row.Train(setup, row.Key, seed);
         double? dev = best is null ? null : 100 * best.PrimaryMetric;
         setup.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: STSb test {test:F2} (best dev {dev:F2} at step {best?.Step}, {clock.Elapsed.TotalMinutes:F1} min)");
         Runs(setup.Ctx).Keep(RunKey(setup, row.Key, seed), new JsonObject
@@ -500,7 +501,7 @@ public static class Table2SupervisedSts
             Precision = s.Ctx.TrainingPrecision, Loss = loss,
         };
         var result = new CrossEncoderTrainer(model, options).Train(bothOrders ? BothOrders(s.Train) : s.Train);
-        // Kept as the augmented rows' teacher, and to be scored on both orders (BothOrders).
+        // Kept as the augmented rows' teacher, and to be scored on both orders (SymmetricScores).
         model.Save(ModelFolder(s.Ctx, row, seed));
         return (100 * new CrossEncoderCorrelationEvaluator(s.Test).Evaluate(model)["spearman"], result.BestEvaluation);
     }
