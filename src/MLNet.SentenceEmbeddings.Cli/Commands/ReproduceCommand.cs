@@ -31,7 +31,7 @@ public static class ReproduceCommand
     {
         var known = Tables.Select(t => t.Number).ToArray();
         var tables = CliOptions.List("--tables", "comma list (default: all but objectives, which reuses Table 2's encoders): 1 unsupervised STS (STSb, SICK-R; STS12-16 with --sts-years), " +
-            "2 STSb training (regression, CoSENT, NLI then STSb, cross-encoder without and with NLI first), 5 SentEval, 6 pooling/concatenation ablation (NLI softmax), 7 encoding speed, " +
+            "2 STSb training (every bi-encoder and cross-encoder row; --rows names them), 5 SentEval, 6 pooling/concatenation ablation (NLI softmax), 7 encoding speed, " +
             "objectives: every training objective scored on the same sets", known);
         tables.Validators.Add(r =>
         {
@@ -53,7 +53,7 @@ public static class ReproduceCommand
         var precision = EncoderOptionSet.PrecisionOption("--precision", "Table 2 and the objectives table: training precision; bf16 runs the forward " +
             "pass under libtorch's CPU autocast (faster only on CPUs with bf16 matrix units; kept runs of the other precision are compared, not reused)");
         var json = CliOptions.Json("{\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..}");
-        var command = new Command(name, description + " (about an hour on 2 cores; --quick about 5 min)")
+        var command = new Command(name, description + " (hours on 2 cores: Table 2 trains 10 to 60 min per row and seed; --quick minutes)")
         {
             tables, quick, stsYears, threads, data, output, artifacts, kept, cache, seeds, epochs, rows, precision, json,
         };

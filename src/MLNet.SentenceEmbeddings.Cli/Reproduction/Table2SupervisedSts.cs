@@ -14,9 +14,10 @@ namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 /// <summary>
 /// Table 2 of SBERT: STSb test Spearman x100 after training on STSb train (SBERT Section 4.2: 4 epochs, batch 16, the
 /// best of the dev evaluations kept), each of our rows as mean ± standard deviation over seeds 1..n, as the paper
-/// reports over 10: the bi-encoder with the regression objective, with CoSENT, with NLI first (the paper's
-/// SBERT-NLI-STSb recipe on the NLI data we have), the cross-encoder without and with NLI first or silver pairs first,
-/// and Augmented SBERT (the bi-encoder on the cross-encoder's silver labels, then gold).
+/// reports over 10: the bi-encoder with the regression, CoSENT or AnglE objective, with NLI first (the paper's
+/// SBERT-NLI-STSb recipe on the NLI data we have), the cross-encoder as the paper trains it and with each change tried
+/// to lift it (NLI first, both orders, a mean-pooled head, MSE, another start, silver pairs first), and Augmented SBERT
+/// (the bi-encoder on the cross-encoder's silver labels, then gold). <see cref="Rows"/> lists them.
 /// </summary>
 public static class Table2SupervisedSts
 {
@@ -46,7 +47,7 @@ public static class Table2SupervisedSts
     public const string ModelsFolderName = "table2-models";
     /// <summary>
     /// --quick sizes: training pairs (STSb and NLI; ten steps of 16) and STSb dev and test pairs. A smoke test of every
-    /// row, kept small because the unit tests run it for each of nine rows on 2 cores.
+    /// row, kept small because the unit tests run several rows on 2 cores.
     /// </summary>
     public const int QuickTrainPairs = 160, QuickEvaluationPairs = 100;
     /// <summary>Bumped when a recipe changes, so that figures of the old recipe are not reused.</summary>
@@ -60,7 +61,14 @@ public static class Table2SupervisedSts
     private sealed record Row(string Key, string Label, Func<Setup, string, int, (double Test, TrainingEvaluation? Best)> Train, bool BiEncoder = true);
 
     private sealed record Setup(ReproductionContext Ctx, int Epochs, List<TrainingExample> Train, List<TrainingExample> Nli, List<SentencePair> Dev,
-        List<SentencePair> Test, int EvaluationSteps);
+        List<SentencePair> Test, int EvaluationSteps)
+    {
+        /// <summary>
+        /// Each (recipe, seed)'s drawn pairs, so Augmented SBERT's bi-encoder reuses the pairs its teacher trained on in
+        /// the same run instead of searching STSb train's sentences again (about a minute a seed).
+        /// </summary>
+        public Dictionary<(SilverRecipe Recipe, int Seed), List<(string First, string Second)>> SilverSamples { get; } = new();
+    }
 
     /// <summary>
     /// A cross-encoder row's silver stage: the bi-encoder row whose same-seed encoder draws and labels the pairs, and
@@ -184,6 +192,9 @@ public static class Table2SupervisedSts
         md.AppendLine("Per seed: " + string.Join("; ", Rows.Where(r => figures[r.Key].Count > 0).Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
         if (symmetric.Count > 0)
             md.AppendLine("Per seed, both orders: " + string.Join("; ", symmetric.Select(r => $"{r.Row.Key} " + string.Join(", ", r.Tests.Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
+        var noSoup = Rows.Where(r => r.BiEncoder && figures[r.Key].Count >= 2 && soups.All(x => x.Row != r)).Select(r => r.Key).ToList();
+        if (noSoup.Count > 0)
+            md.AppendLine($"No soup for {string.Join(", ", noSoup)}: fewer than two of {(noSoup.Count == 1 ? "its" : "their")} seeds' encoders are on this machine, and none was kept from another.");
         var kept = Runs(ctx).Read();
         PrecisionComparison(md, kept, setup);
         OtherEpochs(md, kept, setup);
@@ -191,10 +202,10 @@ public static class Table2SupervisedSts
     }
 
     /// <summary>
-    /// For each bi-encoder row with two or more seeds' encoders on this machine, the STSb test figure of their uniform
-    /// soup: one 22M-parameter encoder, no choice made on test (every kept seed goes in). Each soup's figure is kept
-    /// in the runs file under the seeds it averaged, since the encoders (gitignored, 90 MB each) do not travel with
-    /// the repository; where they are absent, the kept soup of the most seeds is shown.
+    /// For each bi-encoder row, the STSb test figure of the uniform soup of the most seeds: one 22M-parameter encoder,
+    /// no choice made on test (every kept seed goes in). Each soup's figure is kept in the runs file under the seeds it
+    /// averaged, since the encoders (gitignored, 90 MB each) do not travel with the repository: a kept soup of more
+    /// seeds than this machine has encoders for is shown instead of averaging the fewer encoders here.
     /// </summary>
     private static List<(Row Row, int Seeds, double Test)> Soups(Setup setup)
     {
@@ -204,7 +215,12 @@ public static class Table2SupervisedSts
         foreach (var row in Rows.Where(r => r.BiEncoder))
         {
             var seeds = Enumerable.Range(1, setup.Ctx.Seeds).Where(k => ReproductionContext.IsKept(ModelFolder(setup.Ctx, row.Key, k))).ToList();
-            if (seeds.Count >= 2)
+            if (KeptSoup(setup, keptSoups, row.Key, moreSeedsThan: Math.Max(1, seeds.Count)) is { } found)
+            {
+                setup.Ctx.Log.WriteLine($"table 2: soup of {row.Key} seeds {string.Join(",", found.Seeds)}: {found.Test:F2} (kept in {runs.Path}; this machine has encoders of {seeds.Count} seed(s))");
+                soups.Add((row, found.Seeds.Count, found.Test));
+            }
+            else if (seeds.Count >= 2)
             {
                 using var soup = ModelSoup.Average(seeds.Select(k => ModelFolder(setup.Ctx, row.Key, k)).ToList(), new SentenceEncoderOptions { Threads = setup.Ctx.Threads });
                 double test = 100 * new EmbeddingSimilarityEvaluator(setup.Test).Evaluate(soup)["spearman_cosine"];
@@ -212,16 +228,30 @@ public static class Table2SupervisedSts
                 runs.Keep(SoupKey(setup, row.Key, seeds), new JsonObject { ["test"] = test });
                 soups.Add((row, seeds.Count, test));
             }
-            else if (Enumerable.Range(2, Math.Max(0, setup.Ctx.Seeds - 1)).Reverse()
-                         .Select(n => (Seeds: n, Test: Kept(keptSoups, SoupKey(setup, row.Key, Enumerable.Range(1, n)))))
-                         .FirstOrDefault(k => k.Test is not null) is { Test: double kept } found)
-            {
-                setup.Ctx.Log.WriteLine($"table 2: soup of {found.Seeds} {row.Key} encoders: {kept:F2} (kept in {runs.Path}; the encoders are not on this machine)");
-                soups.Add((row, found.Seeds, kept));
-            }
         }
         return soups;
     }
+
+    /// <summary>
+    /// The kept soup of <paramref name="row"/> averaging the most of seeds 1 to --seeds, if it averaged more than
+    /// <paramref name="moreSeedsThan"/>; any subset counts (a seed whose encoder was lost leaves a gap).
+    /// </summary>
+    private static (List<int> Seeds, double Test)? KeptSoup(Setup setup, JsonObject kept, string row, int moreSeedsThan)
+    {
+        // Every subset of at most MaxSoupSeeds seeds: 2^10 look-ups at the paper's 10 seeds.
+        int n = Math.Min(setup.Ctx.Seeds, MaxSoupSeeds);
+        (List<int> Seeds, double Test)? best = null;
+        for (int mask = 1; mask < 1 << n; mask++)
+        {
+            var seeds = Enumerable.Range(1, n).Where(k => (mask & (1 << (k - 1))) != 0).ToList();
+            if (seeds.Count <= Math.Max(moreSeedsThan, best?.Seeds.Count ?? 0)) continue;
+            if (Kept(kept, SoupKey(setup, row, seeds)) is double test) best = (seeds, test);
+        }
+        return best;
+    }
+
+    /// <summary>The most seeds <see cref="KeptSoup"/> looks through.</summary>
+    private const int MaxSoupSeeds = 12;
 
     /// <summary>
     /// Each cross-encoder row's seeds scored on both orders of every test pair: from the row's model where it is on
@@ -510,7 +540,7 @@ public static class Table2SupervisedSts
     private static List<TrainingExample> SilverFromBiEncoder(Setup s, int seed, SilverRecipe recipe)
     {
         using var teacher = SentenceEncoder.Load(TrainedEncoder(s.Ctx, recipe.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
-        return Silver(s, SilverSample(s, teacher, seed, recipe), p => SilverPairs.CosineLabels(teacher, p), recipe.Teacher);
+        return Silver(s, SilverSample(s, seed, recipe), p => SilverPairs.CosineLabels(teacher, p), recipe.Teacher);
     }
 
     /// <summary>
@@ -521,21 +551,25 @@ public static class Table2SupervisedSts
     {
         string folder = ModelFolder(s.Ctx, FirstSilver.Row, seed);
         if (!ReproductionContext.IsKept(folder)) TrainAndKeep(s, Rows.Single(r => r.Key == FirstSilver.Row), seed);
-        using var sampler = SentenceEncoder.Load(TrainedEncoder(s.Ctx, FirstSilver.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
         using var teacher = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = s.Ctx.Threads });
-        return Silver(s, SilverSample(s, sampler, seed, FirstSilver), p => teacher.Predict(p), FirstSilver.Row);
+        return Silver(s, SilverSample(s, seed, FirstSilver), p => teacher.Predict(p), FirstSilver.Row);
     }
 
     /// <summary>
-    /// Pairs of STSb train sentences drawn by <paramref name="sampler"/>, never a train, dev or test pair: STSb repeats
-    /// sentences across its splits, and about 60 dev and 60 test pairs are two train sentences (a first run drew 21
-    /// of them), which the silver set would otherwise teach before dev chooses the step and test scores it.
+    /// Pairs of STSb train sentences drawn by the same seed's bi-encoder of <paramref name="recipe"/>, never a train, dev
+    /// or test pair: STSb repeats sentences across its splits, and about 60 dev and 60 test pairs are two train
+    /// sentences (a first run drew 21 of them), which the silver set would otherwise teach before dev chooses the step
+    /// and test scores it. Drawn once per run (<see cref="Setup.SilverSamples"/>).
     /// </summary>
-    private static List<(string First, string Second)> SilverSample(Setup s, SentenceEncoder sampler, int seed, SilverRecipe recipe)
+    private static List<(string First, string Second)> SilverSample(Setup s, int seed, SilverRecipe recipe)
     {
+        if (s.SilverSamples.TryGetValue((recipe, seed), out var drawn)) return drawn;
+        using var sampler = SentenceEncoder.Load(TrainedEncoder(s.Ctx, recipe.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
         var gold = s.Train.Select(e => (e.Texts[0]!, e.Texts[1]!)).ToList();
         var heldOut = s.Dev.Concat(s.Test).Select(p => (p.Sentence1, p.Sentence2));
-        return SilverPairs.Sample(sampler, gold.SelectMany(p => new[] { p.Item1, p.Item2 }).ToList(), recipe.Neighbours, recipe.Random, seed, exclude: gold.Concat(heldOut));
+        drawn = SilverPairs.Sample(sampler, gold.SelectMany(p => new[] { p.Item1, p.Item2 }).ToList(), recipe.Neighbours, recipe.Random, seed, exclude: gold.Concat(heldOut));
+        s.Ctx.Log.WriteLine($"table 2: seed {seed}: {recipe.Teacher} drew {drawn.Count:N0} silver pairs ({recipe.Neighbours} nearest and {recipe.Random} random per STSb train sentence)");
+        return s.SilverSamples[(recipe, seed)] = drawn;
     }
 
     private static List<TrainingExample> Silver(Setup s, List<(string First, string Second)> pairs, Func<IReadOnlyList<(string? First, string? Second)>, float[]> teacher, string teacherName)

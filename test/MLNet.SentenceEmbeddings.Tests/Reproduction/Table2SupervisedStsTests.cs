@@ -117,7 +117,8 @@ public class Table2SupervisedStsTests
 
     /// <summary>
     /// A soup's figure is kept under the seeds it averaged, since the encoders stay on the machine that trained them:
-    /// with no encoder here, the kept soup of the most seeds is shown, and a row without one gets no soup line.
+    /// the kept soup of the most seeds is shown, also over a soup of the fewer encoders here, and a row without one
+    /// gets no soup line.
     /// </summary>
     [TestMethod]
     public void KeptSoupsAreShownWhereTheEncodersAreAbsent()
@@ -129,10 +130,26 @@ public class Table2SupervisedStsTests
         runs[Table2SupervisedSts.SoupKey("cosent", new[] { 1, 2 }, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 62.5 };
         runs[Table2SupervisedSts.SoupKey("cosent", new[] { 1, 2, 3 }, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 63.25 };
         runs[Table2SupervisedSts.SoupKey("regression", new[] { 1, 2, 3 }, 1, Train, Eval, Eval, Precision.BFloat16)] = new JsonObject { ["test"] = 64.0 };
-        string md = ReproduceFromKeptRuns(runs, "--seeds", "3");
+        // A seed's encoder lost before its soup was made leaves a gap; that soup still counts.
+        runs[Table2SupervisedSts.SoupKey("angle", new[] { 1, 3 }, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 61.5 };
+        // Two regression encoders here, a kept soup of three: the three-seed figure is shown, not a new two-seed soup.
+        runs[Table2SupervisedSts.SoupKey("regression", new[] { 1, 2, 3 }, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 63.75 };
+        string md = ReproduceFromKeptRuns(runs, keptApart: false, artifacts =>
+        {
+            using var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model);
+            foreach (int seed in new[] { 1, 2 })
+                encoder.Save(Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, "regression", seed, 1, Precision.Float32, quick: true));
+        }, "--seeds", "3");
         var soups = md.Split('\n').Where(l => l.Contains("soup of the", StringComparison.Ordinal)).ToList();
-        Assert.AreEqual(1, soups.Count, md);
-        StringAssert.Contains(soups[0], "3 kept seeds' encoders of the cosent row | 63.25 |");
+        Assert.AreEqual(3, soups.Count, md);
+        Assert.IsTrue(soups.Any(l => l.Contains("3 kept seeds' encoders of the regression row | 63.75 |", StringComparison.Ordinal)), md);
+        // The bi-encoder rows with seeds but no soup are named.
+        string line = md.Split('\n').Single(l => l.StartsWith("No soup for ", StringComparison.Ordinal));
+        var noSoup = line["No soup for ".Length..line.IndexOf(':', StringComparison.Ordinal)].Split(", ");
+        CollectionAssert.Contains(noSoup, "nli-regression", line);
+        foreach (string souped in new[] { "cosent", "angle", "regression" }) CollectionAssert.DoesNotContain(noSoup, souped, line);
+        Assert.IsTrue(soups.Any(l => l.Contains("3 kept seeds' encoders of the cosent row | 63.25 |", StringComparison.Ordinal)), md);
+        Assert.IsTrue(soups.Any(l => l.Contains("2 kept seeds' encoders of the angle row | 61.50 |", StringComparison.Ordinal)), md);
     }
 
     /// <summary>
@@ -164,7 +181,7 @@ public class Table2SupervisedStsTests
     /// <summary>
     /// Augmented SBERT in one invocation: the augmented-cosent row needs the same seed's cross-encoder-silver model as
     /// its teacher, so it trains that row first (silver pairs labelled by the kept nli-regression encoder, then gold),
-    /// keeps its figure and model, and labels the same silver pairs with it for the bi-encoder. Then the second round,
+    /// keeps its figure and model, and labels the same silver pairs (drawn once) with it for the bi-encoder. Then the second round,
     /// a cross-encoder on silver pairs labelled by that bi-encoder.
     /// </summary>
     [TestMethod]
@@ -180,6 +197,8 @@ public class Table2SupervisedStsTests
         int byBiEncoder = stdout.IndexOf("silver pairs of STSb train sentences labelled by nli-regression", StringComparison.Ordinal);
         int byCrossEncoder = stdout.IndexOf("silver pairs of STSb train sentences labelled by cross-encoder-silver", StringComparison.Ordinal);
         Assert.IsTrue(byBiEncoder >= 0 && byCrossEncoder > byBiEncoder, stdout);
+        // Both label the same pairs, drawn once.
+        Assert.AreEqual(1, stdout.Split('\n').Count(l => l.Contains("nli-regression drew", StringComparison.Ordinal)), stdout);
         Assert.IsTrue(Directory.Exists(Folder("cross-encoder-silver")), "the teacher is kept");
         Assert.IsTrue(Directory.Exists(Folder("augmented-cosent")), "the student is kept like every bi-encoder row's");
         var runs = JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, Table2SupervisedSts.RunsFileName)))!.AsObject();
@@ -206,13 +225,17 @@ public class Table2SupervisedStsTests
     /// Runs <c>sbert reproduce --quick --tables 2</c> on a runs file holding <paramref name="runs"/> (in the artifacts
     /// folder, or with <paramref name="keptApart"/> in a folder named by --kept), checks that nothing trained, and returns the report.
     /// </summary>
-    private static string ReproduceFromKeptRuns(JsonObject runs, params string[] options) => ReproduceFromKeptRuns(runs, keptApart: false, options);
+    private static string ReproduceFromKeptRuns(JsonObject runs, params string[] options) => ReproduceFromKeptRuns(runs, keptApart: false, null, options);
 
-    private static string ReproduceFromKeptRuns(JsonObject runs, bool keptApart, params string[] options)
+    private static string ReproduceFromKeptRuns(JsonObject runs, bool keptApart, params string[] options) => ReproduceFromKeptRuns(runs, keptApart, null, options);
+
+    /// <param name="prepareArtifacts">Called with the artifacts folder before the run, to leave encoders there.</param>
+    private static string ReproduceFromKeptRuns(JsonObject runs, bool keptApart, Action<string>? prepareArtifacts, params string[] options)
     {
         string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
         string kept = keptApart ? Path.Combine(dir, "kept") : artifacts;
         Directory.CreateDirectory(kept);
+        prepareArtifacts?.Invoke(artifacts);
         File.WriteAllText(Path.Combine(kept, Table2SupervisedSts.RunsFileName), runs.ToJsonString());
         if (keptApart) options = [.. options, "--kept", kept];
         var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
