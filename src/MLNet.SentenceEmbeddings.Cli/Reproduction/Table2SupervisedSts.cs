@@ -50,7 +50,10 @@ public static class Table2SupervisedSts
     /// row, kept small because the unit tests run several rows on 2 cores.
     /// </summary>
     public const int QuickTrainPairs = 160, QuickEvaluationPairs = 100;
-    /// <summary>Bumped when a recipe changes, so that figures of the old recipe are not reused.</summary>
+    /// <summary>
+    /// Bumped when a recipe changes (a row's stages, a silver recipe, the cross-encoder's default learning rate: none
+    /// of them is in a run's key), so that figures of the old recipe are not reused.
+    /// </summary>
     private const string RecipeVersion = "2";
 
     /// <summary>
@@ -134,6 +137,7 @@ public static class Table2SupervisedSts
         for (int seed = 1; seed <= ctx.Seeds; seed++)
         {
             bool trained = false;
+            var leftOut = new List<Row>();
             foreach (var row in Rows)
             {
                 if (Kept(runs.Read(), RunKey(setup, row.Key, seed)) is double test)
@@ -144,11 +148,15 @@ public static class Table2SupervisedSts
                 else if (ctx.Table2Rows is { } only && !only.Contains(row.Key))
                 {
                     ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: not kept and not in --rows; left out");
+                    leftOut.Add(row);
                     continue;
                 }
                 else (test, trained) = (TrainAndKeep(setup, row, seed), true);
                 figures[row.Key].Add(test);
             }
+            // A row left out may have been trained since as another row's teacher (Augmented SBERT's cross-encoder).
+            foreach (var row in leftOut)
+                if (Kept(runs.Read(), RunKey(setup, row.Key, seed)) is double test) figures[row.Key].Add(test);
             if (seed == ctx.Seeds || trained) (soups, symmetric) = (Soups(setup), SymmetricScores(setup));
             if (seed < ctx.Seeds && trained) ctx.WritePartial?.Invoke(Section(setup, before, figures, soups, symmetric, reused, seedsDone: seed));
         }
