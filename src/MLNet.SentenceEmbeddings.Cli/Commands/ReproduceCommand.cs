@@ -53,7 +53,7 @@ public static class ReproduceCommand
         var precision = EncoderOptionSet.PrecisionOption("--precision", "Table 2 and the objectives table: training precision; bf16 runs the forward " +
             "pass under libtorch's CPU autocast (faster only on CPUs with bf16 matrix units; kept runs of the other precision are compared, not reused)");
         var json = CliOptions.Json("{\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..}");
-        var command = new Command(name, description + " (hours on 2 cores: Table 2 trains 10 to 60 min per row and seed; --quick minutes)")
+        var command = new Command(name, description + " (hours on 2 cores: Table 2 trains every row per seed, docs/kept-runs/table2-runs.json has the minutes; --quick minutes)")
         {
             tables, quick, stsYears, threads, data, output, artifacts, kept, cache, seeds, epochs, rows, precision, json,
         };

@@ -155,8 +155,9 @@ public static class Table2SupervisedSts
                 figures[row.Key].Add(test);
             }
             // A row left out may have been trained since as another row's teacher (Augmented SBERT's cross-encoder).
+            var keptNow = leftOut.Count > 0 ? runs.Read() : null;
             foreach (var row in leftOut)
-                if (Kept(runs.Read(), RunKey(setup, row.Key, seed)) is double test) figures[row.Key].Add(test);
+                if (Kept(keptNow!, RunKey(setup, row.Key, seed)) is double test) figures[row.Key].Add(test);
             if (seed == ctx.Seeds || trained) (soups, symmetric) = (Soups(setup), SymmetricScores(setup));
             if (seed < ctx.Seeds && trained) ctx.WritePartial?.Invoke(Section(setup, before, figures, soups, symmetric, reused, seedsDone: seed));
         }
