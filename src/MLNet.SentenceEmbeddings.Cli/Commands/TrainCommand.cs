@@ -29,6 +29,15 @@ public static class TrainCommand
     private static readonly Option<int?> MaxExamples = CliOptions.OptionalInt("--max-examples", "use only the first N training examples");
     private static readonly Option<string> Output = new("--output") { Description = "folder to write the model to (sentence-transformers format)", Required = true };
     private static readonly Option<bool> Json = CliOptions.Json("the dev metric, steps and pairs/s");
+    private static readonly Option<int> CheckpointSteps = CliOptions.Int("--checkpoint-steps",
+        "write a resumable checkpoint (weights, optimiser state, best weights so far) every N steps; 0: none", 0, min: 0);
+    private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir") { Description = "where checkpoints go (default: OUTPUT.checkpoints beside --output)" };
+    private static readonly Option<int> CheckpointsKept = CliOptions.Int("--checkpoints-kept",
+        "keep only the newest N checkpoints (each is about four times the model's size); 0: every one", 1, min: 0);
+    private static readonly Option<bool> Resume = new("--resume")
+    {
+        Description = "continue from the newest checkpoint in the checkpoint folder, written by an earlier run of this command with the same data and options; without one, start from the beginning",
+    };
     private static readonly Option<bool> TrainNormalized = new("--train-normalized")
     {
         Description = "softmax, triplet: train on the encoder's normalised output instead of the vector before its Normalize module",
@@ -40,7 +49,8 @@ public static class TrainCommand
         return new Command("train", "fine-tune an encoder (Siamese / triplet network, shared weights) and save it as a " +
             "sentence-transformers folder, loadable by 'sbert embed --model DIR' and the ML.NET transform")
         {
-            Objective, Model, Train, Dev, Format, Epochs, BatchSize, LearningRate, HeadLearningRate, Seed, Precision, EvaluationSteps, MaxExamples, TrainNormalized, Output, Json,
+            Objective, Model, Train, Dev, Format, Epochs, BatchSize, LearningRate, HeadLearningRate, Seed, Precision, EvaluationSteps, MaxExamples, TrainNormalized,
+            CheckpointSteps, CheckpointDir, CheckpointsKept, Resume, Output, Json,
         }.SetRun((r, ct) => Run(r, ct, Console.Out, Console.Error));
     }
 
@@ -53,6 +63,7 @@ public static class TrainCommand
         string format = args.GetValue(Format) ?? TrainingData.GuessFormat(train);
         string outputDir = args.GetValue(Output)!;
         int? maxExamples = args.GetValue(MaxExamples);
+        string checkpoints = args.GetValue(CheckpointDir) ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDir)) + ".checkpoints";
         var options = new SiameseTrainingOptions
         {
             Epochs = args.GetValue(Epochs),
@@ -62,9 +73,18 @@ public static class TrainCommand
             Precision = EncoderOptionSet.ParsePrecision(args.GetValue(Precision)!),
             LearningRate = args.GetValue(LearningRate) ?? Defaults.LearningRate,
             HeadLearningRate = args.GetValue(HeadLearningRate),
+            CheckpointDirectory = checkpoints,
+            CheckpointSteps = args.GetValue(CheckpointSteps),
+            CheckpointsKept = args.GetValue(CheckpointsKept),
             CancellationToken = cancellationToken,
         };
         bool json = args.GetValue(Json);
+        // Checked before anything loads: a stale run's checkpoints would be pruned in place of this run's, or resumed by mistake.
+        string? resumeFrom = TrainingCheckpoints.Latest(checkpoints);
+        bool resume = args.GetValue(Resume);
+        if (!resume && resumeFrom is not null && options.CheckpointSteps > 0)
+            throw new UsageException($"--checkpoint-dir {checkpoints} holds {Path.GetFileName(resumeFrom)} of an earlier run: add --resume to continue it, or delete the folder to start again.");
+        if (!resume) resumeFrom = null;
 
         using var progress = ProgressReporter.For(log, "training", 0);
         options.Log = progress.Log;
@@ -84,7 +104,8 @@ public static class TrainCommand
             beforeNormalize: !args.GetValue(TrainNormalized));
         // The objective says what its examples must carry; errors name the file.
         TrainingExamples.Check(loss, examples, train);
-        var result = new SiameseTrainer(encoder, loss, options).Train(examples);
+        if (resume && resumeFrom is null) progress.Log($"--resume: no checkpoint in {checkpoints}; starting from the beginning");
+        var result = new SiameseTrainer(encoder, loss, options).Train(examples, resumeFrom);
         encoder.Save(outputDir);
         (loss as IDisposable)?.Dispose();
         progress.Complete($"wrote {outputDir}");

@@ -27,7 +27,7 @@ internal static class TrainingCheckpoint
     public static string Write(string root, TrainingState state, int seed, int totalSteps, ITrainingTarget target,
                                TorchSharp.Modules.OptimizerHelper optimizer)
     {
-        string folder = Path.Combine(root, $"checkpoint-{state.Step}");
+        string folder = Path.Combine(root, TrainingCheckpoints.Prefix + state.Step.ToString(CultureInfo.InvariantCulture));
         AtomicDirectory.Write(folder, temp =>
         {
             target.SaveCheckpoint(temp);

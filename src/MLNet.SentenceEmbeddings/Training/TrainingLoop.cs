@@ -71,6 +71,7 @@ internal static class TrainingLoop
                         var state = new TrainingState(step, history, evaluations, best);
                         string written = TrainingCheckpoint.Write(options.CheckpointDirectory!, state, options.Seed, totalSteps, target, optimizer);
                         options.Log?.Invoke($"checkpoint {written}");
+                        if (options.CheckpointsKept > 0) TrainingCheckpoints.Prune(options.CheckpointDirectory!, options.CheckpointsKept, step);
                     }
                 }
             }

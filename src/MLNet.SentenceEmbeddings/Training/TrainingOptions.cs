@@ -47,6 +47,8 @@ public class TrainingOptions
     public string? CheckpointDirectory { get; set; }
     /// <summary>Write a checkpoint every this many steps (needs <see cref="CheckpointDirectory"/>).</summary>
     public int CheckpointSteps { get; set; }
+    /// <summary>Keep only this many of the newest checkpoints, removing older ones after each write (Hugging Face's save_total_limit); 0 keeps every one.</summary>
+    public int CheckpointsKept { get; set; }
     public IProgress<TrainingProgress>? Progress { get; set; }
     public Action<string>? Log { get; set; }
     public CancellationToken CancellationToken { get; set; }
@@ -64,5 +66,6 @@ public class TrainingOptions
         if (EvaluationSteps < 0) throw new ArgumentOutOfRangeException(nameof(EvaluationSteps), EvaluationSteps, "EvaluationSteps must be 0 or more.");
         if (CheckpointSteps < 0 || (CheckpointSteps > 0 && string.IsNullOrWhiteSpace(CheckpointDirectory)))
             throw new ArgumentOutOfRangeException(nameof(CheckpointSteps), CheckpointSteps, "CheckpointSteps must be 0 or more, and needs CheckpointDirectory.");
+        if (CheckpointsKept < 0) throw new ArgumentOutOfRangeException(nameof(CheckpointsKept), CheckpointsKept, "CheckpointsKept must be 0 (every one) or more.");
     }
 }

@@ -1,0 +1,48 @@
+using MLNet.SentenceEmbeddings.Training;
+
+namespace MLNet.SentenceEmbeddings.Tests.Training;
+
+[TestClass]
+public class TrainingCheckpointsTests
+{
+    private static List<TrainingExample> Pairs() =>
+        Enumerable.Range(0, 24).Select(i => TrainingExample.Pair($"a cat number {i}", $"the cat called {i}", i % 2 == 0 ? 0.9f : 0.1f)).ToList();
+
+    private static string[] Entries(string dir) => Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+
+    [TestMethod]
+    public void LatestIsTheHighestStepAndIgnoresWhatIsNotACheckpoint()
+    {
+        string dir = Fixtures.NewTempDir();
+        Assert.IsNull(TrainingCheckpoints.Latest(Path.Combine(dir, "absent")));
+        Assert.IsNull(TrainingCheckpoints.Latest(dir));
+        foreach (string name in new[] { "checkpoint-9", "checkpoint-10", "checkpoint-x", ".checkpoint-11.abc.tmp", "checkpoint-+12" })
+            Directory.CreateDirectory(Path.Combine(dir, name));
+        File.WriteAllText(Path.Combine(dir, "checkpoint-13"), "a file, not a folder");
+        Assert.AreEqual(Path.Combine(dir, "checkpoint-10"), TrainingCheckpoints.Latest(dir), "10 > 9 as numbers, not as text");
+    }
+
+    [TestMethod]
+    public void CheckpointsKeptLeavesTheNewestOfThisRunAndALaterRunsFolderAlone()
+    {
+        string dir = Fixtures.NewTempDir();
+        // Another run's checkpoint at a step this run never reaches: pruning by step must not take this run's instead.
+        Directory.CreateDirectory(Path.Combine(dir, "checkpoint-100"));
+        using var encoder = Fixtures.Tiny();
+        var options = new SiameseTrainingOptions
+        {
+            BatchSize = 4, Epochs = 1, Seed = 3, LearningRate = 1e-3, CheckpointDirectory = dir, CheckpointSteps = 1, CheckpointsKept = 2,
+        };
+        new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(Pairs());
+        CollectionAssert.AreEqual(new[] { "checkpoint-100", "checkpoint-5", "checkpoint-6" }, Entries(dir), "6 steps, every step written, the newest two kept, nothing half-deleted");
+    }
+
+    [TestMethod]
+    public void CheckpointsKeptMustNotBeNegative()
+    {
+        using var encoder = Fixtures.Tiny();
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() =>
+            new SiameseTrainer(encoder, new CosineSimilarityLoss(), new SiameseTrainingOptions { CheckpointsKept = -1 }));
+        Assert.AreEqual("CheckpointsKept", e.ParamName);
+    }
+}
