@@ -179,6 +179,36 @@ public class Table2SupervisedStsTests
     }
 
     /// <summary>
+    /// A run killed mid-stage (a session's end) goes on from the stage's newest checkpoint and keeps the figure an
+    /// uninterrupted run gets; the checkpoints are deleted once the row's encoder is saved.
+    /// </summary>
+    [TestMethod]
+    public void ARunKilledMidStageResumesFromItsCheckpointToTheSameFigure()
+    {
+        string sbert = Path.Combine(AppContext.BaseDirectory, "sbert.dll");
+        string[] Args(string dir) => ["reproduce", "--quick", "--tables", "2", "--seeds", "1", "--rows", "cosent",
+            "--output", Path.Combine(dir, "reproduction.md"), "--artifacts", Path.Combine(dir, "artifacts")];
+        double Figure(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "artifacts", Table2SupervisedSts.RunsFileName)))!
+            [Table2SupervisedSts.RunKey("cosent", 1, 1, Train, Eval, Eval, Precision.Float32)]!["test"]!.GetValue<double>();
+
+        string straight = Fixtures.NewTempDir();
+        var (code, stdout, stderr) = ChildProcess.RunDll(sbert, Args(straight));
+        Assert.AreEqual(0, code, stderr + stdout);
+
+        string stopped = Fixtures.NewTempDir();
+        var (killed, printed) = ChildProcess.RunDllUntil(sbert, line => line.StartsWith("checkpoint ", StringComparison.Ordinal), Args(stopped));
+        Assert.IsTrue(killed, "no checkpoint was written:\n" + printed);
+        string checkpoints = Path.Combine(stopped, "artifacts", Table2SupervisedSts.CheckpointsFolderName);
+        Assert.IsTrue(Directory.Exists(checkpoints));
+        (code, stdout, stderr) = ChildProcess.RunDll(sbert, Args(stopped));
+        Assert.AreEqual(0, code, stderr + stdout);
+        StringAssert.Contains(stdout, "cosent seed 1: the gold stage resumes from");
+        StringAssert.Contains(stdout, "after step ", "the training loop goes on after the checkpoint's step, not from the first");
+        Assert.AreEqual(Figure(straight), Figure(stopped), "the resumed run must end where the uninterrupted one did");
+        Assert.AreEqual(0, Directory.GetFileSystemEntries(checkpoints).Length, "the row's checkpoints outlive its saved encoder");
+    }
+
+    /// <summary>
     /// Augmented SBERT in one invocation: the augmented-cosent row needs the same seed's cross-encoder-silver model as
     /// its teacher, so it trains that row first (silver pairs labelled by the kept nli-regression encoder, then gold),
     /// keeps its figure and model, and labels the same silver pairs (drawn once) with it for the bi-encoder. Then the second round,
