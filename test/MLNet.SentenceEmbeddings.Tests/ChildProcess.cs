@@ -18,25 +18,37 @@ public static class ChildProcess
     }
 
     /// <summary>
-    /// Runs the program until a line of its standard output satisfies <paramref name="killAfter"/>, then kills it (and
-    /// its children) at once, as a machine going down would. Returns whether it was killed, and what it printed.
+    /// Runs the program until a line it prints (on standard output, or with <paramref name="watchStdErr"/> on standard
+    /// error) satisfies <paramref name="killAfter"/>, then kills it and its children, as a session ending or a kill -9
+    /// would. Returns whether it was killed (false: it exited first) and what it printed on the watched stream.
     /// </summary>
-    public static (bool Killed, string StdOut) RunDllUntil(string dll, Func<string, bool> killAfter, params string[] args)
+    /// <exception cref="TimeoutException">Still running after <paramref name="timeout"/>: killed, the test fails instead of hanging.</exception>
+    public static (bool Killed, string Printed) RunDllUntil(string dll, Func<string, bool> killAfter, bool watchStdErr, TimeSpan timeout, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
-        _ = p.StandardError.ReadToEndAsync();
+        var watched = watchStdErr ? p.StandardError : p.StandardOutput;
+        _ = (watchStdErr ? p.StandardOutput : p.StandardError).ReadToEndAsync();
         var seen = new System.Text.StringBuilder();
+        using var deadline = new CancellationTokenSource(timeout);
         bool killed = false;
-        while (p.StandardOutput.ReadLine() is { } line)
+        try
         {
-            seen.AppendLine(line);
-            if (!killAfter(line)) continue;
+            while (watched.ReadLineAsync(deadline.Token).AsTask().GetAwaiter().GetResult() is { } line)
+            {
+                seen.AppendLine(line);
+                if (!killAfter(line)) continue;
+                p.Kill(entireProcessTree: true);
+                killed = true;
+                break;
+            }
+        }
+        catch (OperationCanceledException)
+        {
             p.Kill(entireProcessTree: true);
-            killed = true;
-            break;
+            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} still running after {timeout}; printed:\n{seen}");
         }
         p.WaitForExit();
         return (killed, seen.ToString());

@@ -43,7 +43,7 @@ public static class ReproduceCommand
         var threads = CliOptions.Int("--threads", "libtorch and ONNX Runtime threads (default: cores)", Environment.ProcessorCount);
         var data = CliOptions.Data();
         var output = new Option<string?>("--output") { Description = "Markdown file to update, one generated section per table" };
-        var artifacts = new Option<string?>("--artifacts") { Description = "where Table 2's trained encoder goes (default: a temporary folder, removed at the end)" };
+        var artifacts = new Option<string?>("--artifacts") { Description = "where Table 2's trained encoders and the checkpoints of its stages under way go, so that a stopped run resumes (default: a temporary folder, removed at the end: nothing to resume from)" };
         var kept = new Option<string?>("--kept") { Description = "folder of Table 2's per-seed figures (table2-runs.json), read to resume and added to by every finished seed (default: the artifacts folder)" };
         var cache = new Option<string?>("--cache") { Description = "SentEval sentence-vector cache, shared with eval senteval (default: ~/.cache/mlnet-sentence-embeddings/senteval)" };
         var seeds = CliOptions.Int("--seeds", "Table 2: seeds (1..n) per trained row, reported as mean ± standard deviation (the paper: 10)", 1);

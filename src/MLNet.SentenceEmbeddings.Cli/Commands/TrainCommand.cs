@@ -63,6 +63,7 @@ public static class TrainCommand
         string format = args.GetValue(Format) ?? TrainingData.GuessFormat(train);
         string outputDir = args.GetValue(Output)!;
         int? maxExamples = args.GetValue(MaxExamples);
+        if (args.GetValue(CheckpointDir) is { } named && string.IsNullOrWhiteSpace(named)) throw new UsageException("--checkpoint-dir: expected a folder path, got an empty one.");
         string checkpoints = args.GetValue(CheckpointDir) ?? Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDir)) + ".checkpoints";
         var options = new SiameseTrainingOptions
         {
@@ -80,10 +81,13 @@ public static class TrainCommand
         };
         bool json = args.GetValue(Json);
         // Checked before anything loads: a stale run's checkpoints would be pruned in place of this run's, or resumed by mistake.
-        string? resumeFrom = TrainingCheckpoints.Latest(checkpoints);
         bool resume = args.GetValue(Resume);
+        if (options.CheckpointSteps == 0 && !resume && (args.GetResult(CheckpointDir) is { Implicit: false } || args.GetResult(CheckpointsKept) is { Implicit: false }))
+            throw new UsageException("--checkpoint-dir and --checkpoints-kept need --checkpoint-steps N (or --resume).");
+        if (File.Exists(checkpoints)) throw new UsageException($"the checkpoint folder {checkpoints} (--checkpoint-dir) is a file; expected a folder.");
+        string? resumeFrom = TrainingCheckpoints.Latest(checkpoints);
         if (!resume && resumeFrom is not null && options.CheckpointSteps > 0)
-            throw new UsageException($"--checkpoint-dir {checkpoints} holds {Path.GetFileName(resumeFrom)} of an earlier run: add --resume to continue it, or delete the folder to start again.");
+            throw new UsageException($"the checkpoint folder {checkpoints} (--checkpoint-dir; default OUTPUT.checkpoints) holds {Path.GetFileName(resumeFrom)} of an earlier run: add --resume to continue it, or delete the folder to start again.");
         if (!resume) resumeFrom = null;
 
         using var progress = ProgressReporter.For(log, "training", 0);
@@ -108,6 +112,8 @@ public static class TrainCommand
         var result = new SiameseTrainer(encoder, loss, options).Train(examples, resumeFrom);
         encoder.Save(outputDir);
         (loss as IDisposable)?.Dispose();
+        // The model is saved: its checkpoints would only be resumed by mistake (and each is about four times its size).
+        TrainingCheckpoints.Remove(checkpoints);
         progress.Complete($"wrote {outputDir}");
         if (json)
         {

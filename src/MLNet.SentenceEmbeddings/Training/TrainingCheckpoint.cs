@@ -24,7 +24,7 @@ internal static class TrainingCheckpoint
     private const string StateFile = "trainer_state.json";
     private const string BestFolder = "best";
 
-    public static string Write(string root, TrainingState state, int seed, int totalSteps, ITrainingTarget target,
+    public static string Write(string root, TrainingState state, TrainingOptions options, int totalSteps, ITrainingTarget target,
                                TorchSharp.Modules.OptimizerHelper optimizer)
     {
         string folder = Path.Combine(root, TrainingCheckpoints.Prefix + state.Step.ToString(CultureInfo.InvariantCulture));
@@ -37,7 +37,7 @@ internal static class TrainingCheckpoint
                 Directory.CreateDirectory(Path.Combine(temp, BestFolder));
                 for (int m = 0; m < best.Weights.Count; m++) SafeTensors.Write(Path.Combine(temp, BestFolder, ModuleFile(m)), best.Weights[m]);
             }
-            File.WriteAllText(Path.Combine(temp, StateFile), StateJson(state, seed, totalSteps).ToJsonString());
+            File.WriteAllText(Path.Combine(temp, StateFile), StateJson(state, options, totalSteps, target).ToJsonString());
         });
         return folder;
     }
@@ -45,9 +45,10 @@ internal static class TrainingCheckpoint
     /// <summary>Loads a checkpoint into the live objects; returns the state of the run at that step.</summary>
     /// <exception cref="FileNotFoundException">Not a checkpoint folder.</exception>
     /// <exception cref="InvalidDataException">trainer_state.json is malformed; the message names it and the key.</exception>
-    /// <exception cref="InvalidOperationException">The checkpoint comes from a run with another seed or length.</exception>
-    public static TrainingState Read(string folder, int seed, int totalSteps, ITrainingTarget target, TorchSharp.Modules.OptimizerHelper optimizer)
+    /// <exception cref="InvalidOperationException">The checkpoint comes from a run with another seed, length, objective or optimiser setting.</exception>
+    public static TrainingState Read(string folder, TrainingOptions options, int totalSteps, ITrainingTarget target, TorchSharp.Modules.OptimizerHelper optimizer)
     {
+        int seed = options.Seed;
         string statePath = Path.Combine(folder, StateFile);
         if (!File.Exists(statePath)) throw new FileNotFoundException($"{folder}: not a training checkpoint ({StateFile} missing).", statePath);
         var json = JsonConfigFile.Read(statePath);
@@ -60,6 +61,12 @@ internal static class TrainingCheckpoint
             throw new InvalidOperationException(
                 $"{statePath}: the checkpoint comes from a run of {savedTotal} steps, this run has {totalSteps}; resume with the same data, batch size and epochs.");
         if (step < 0 || step > totalSteps) throw json.Error("step", $"must be in 0..{totalSteps}, got {step}.");
+        // Written since 2026-12-04: a run resumed with another learning rate or objective would go on from weights it
+        // did not make, under the new command line.
+        if (json.GetObject("run") is { } saved)
+            foreach (var (key, value) in RunSettings(options, target))
+                if (saved.GetString(key) is string was && was != value)
+                    throw new InvalidOperationException($"{statePath}: the checkpoint was trained with {key} {was}, this run has {value}; resume with the same settings, or start again without it.");
 
         var history = (json.GetObjectArray("history") ?? Array.Empty<JsonConfigFile>()).Select(h => new TrainingProgress(
             Int(h, "step"), totalSteps, Int(h, "epoch"), Number(h, "loss"), Number(h, "learning_rate"), Number(h, "examples_per_second"))).ToList();
@@ -85,13 +92,28 @@ internal static class TrainingCheckpoint
 
     private static string ModuleFile(int m) => $"module-{m}.safetensors";
 
-    private static JsonObject StateJson(TrainingState state, int seed, int totalSteps)
+    /// <summary>The settings besides seed and length that shape a run's steps, as text (compared exactly on resume).</summary>
+    private static IEnumerable<(string Key, string Value)> RunSettings(TrainingOptions o, ITrainingTarget target)
+    {
+        static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        yield return ("objective", target.LossName);
+        yield return ("batch_size", o.BatchSize.ToString(CultureInfo.InvariantCulture));
+        yield return ("learning_rate", N(o.LearningRate));
+        yield return ("head_learning_rate", o.HeadLearningRate is double h ? N(h) : "none");
+        yield return ("warmup_fraction", N(o.WarmupFraction));
+        yield return ("weight_decay", N(o.WeightDecay));
+        yield return ("max_grad_norm", N(o.MaxGradNorm));
+        yield return ("precision", o.Precision.ToString());
+    }
+
+    private static JsonObject StateJson(TrainingState state, TrainingOptions options, int totalSteps, ITrainingTarget target)
     {
         var json = new JsonObject
         {
             ["step"] = state.Step,
-            ["seed"] = seed,
+            ["seed"] = options.Seed,
             ["total_steps"] = totalSteps,
+            ["run"] = new JsonObject(RunSettings(options, target).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
             ["history"] = new JsonArray(state.History.Select(h => (JsonNode)new JsonObject
             {
                 ["step"] = h.Step, ["epoch"] = h.Epoch, ["loss"] = Number(h.Loss), ["learning_rate"] = Number(h.LearningRate),

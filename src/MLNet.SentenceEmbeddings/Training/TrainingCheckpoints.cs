@@ -12,6 +12,7 @@ public static class TrainingCheckpoints
     internal const string Prefix = "checkpoint-";
 
     /// <summary>The newest complete checkpoint under <paramref name="directory"/> (the highest step), or null when there is none.</summary>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is null, empty or white space.</exception>
     /// <remarks>Checkpoints appear whole or not at all, so a run killed while writing one leaves the one before as the newest.</remarks>
     public static string? Latest(string directory)
     {
@@ -33,6 +34,17 @@ public static class TrainingCheckpoints
             Directory.Move(folder, aside);
             Directory.Delete(aside, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Removes every checkpoint under <paramref name="directory"/> (once the trained model is saved), and the folder
+    /// itself when nothing else is left in it.
+    /// </summary>
+    public static void Remove(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        Prune(directory, kept: 0, written: int.MaxValue);
+        if (Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any()) Directory.Delete(directory);
     }
 
     /// <summary>Every checkpoint-STEP folder, oldest first.</summary>

@@ -24,7 +24,7 @@ internal static class TrainingLoop
         using var optimizer = torch.optim.AdamW(groups, options.LearningRate);
         // A resumed run continues the interrupted one's history, evaluations and best snapshot, so that it ends with
         // the same result (weights, history, chosen step) as a run that was never interrupted.
-        var resumed = resumeFrom is null ? null : TrainingCheckpoint.Read(resumeFrom, options.Seed, totalSteps, target, optimizer);
+        var resumed = resumeFrom is null ? null : TrainingCheckpoint.Read(resumeFrom, options, totalSteps, target, optimizer);
         int step = resumed?.Step ?? 0;
         if (resumeFrom is not null) options.Log?.Invoke($"resumed from {resumeFrom} after step {step}");
 
@@ -66,12 +66,16 @@ internal static class TrainingLoop
                         if (best is null || evaluation.PrimaryMetric > best.Metric)
                             best = new BestSnapshot(step, evaluation.PrimaryMetric, target.Modules.Select(StateDict.Export).ToList());
                     }
-                    if (options.CheckpointSteps > 0 && step % options.CheckpointSteps == 0)
+                    // The last step too: a run killed between its end and the save of what it trained (a stage of
+                    // several) then resumes with nothing left to train.
+                    if (options.CheckpointSteps > 0 && (step % options.CheckpointSteps == 0 || step == totalSteps))
                     {
                         var state = new TrainingState(step, history, evaluations, best);
-                        string written = TrainingCheckpoint.Write(options.CheckpointDirectory!, state, options.Seed, totalSteps, target, optimizer);
+                        string written = TrainingCheckpoint.Write(options.CheckpointDirectory!, state, options, totalSteps, target, optimizer);
                         options.Log?.Invoke($"checkpoint {written}");
-                        if (options.CheckpointsKept > 0) TrainingCheckpoints.Prune(options.CheckpointDirectory!, options.CheckpointsKept, step);
+                        // The new checkpoint is written; failing to remove an old one must not stop the run.
+                        try { if (options.CheckpointsKept > 0) TrainingCheckpoints.Prune(options.CheckpointDirectory!, options.CheckpointsKept, step); }
+                        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { options.Log?.Invoke($"could not remove an older checkpoint: {e.Message}"); }
                     }
                 }
             }

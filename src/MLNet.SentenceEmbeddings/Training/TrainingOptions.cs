@@ -45,7 +45,7 @@ public class TrainingOptions
     public bool KeepBestModel { get; set; } = true;
     /// <summary>Where checkpoints go (checkpoint-STEP folders); null writes none.</summary>
     public string? CheckpointDirectory { get; set; }
-    /// <summary>Write a checkpoint every this many steps (needs <see cref="CheckpointDirectory"/>).</summary>
+    /// <summary>Write a checkpoint every this many steps, and after the last (needs <see cref="CheckpointDirectory"/>).</summary>
     public int CheckpointSteps { get; set; }
     /// <summary>Keep only this many of the newest checkpoints, removing older ones after each write (Hugging Face's save_total_limit); 0 keeps every one.</summary>
     public int CheckpointsKept { get; set; }

@@ -1,3 +1,4 @@
+using MLNet.SentenceEmbeddings.Training;
 using System.Text.Json.Nodes;
 
 namespace MLNet.SentenceEmbeddings.Tests.Cli;
@@ -29,7 +30,7 @@ public class TrainCommandTests
     }
 
     [TestMethod]
-    public void ARunResumedFromItsNewestCheckpointEndsWithTheUninterruptedRunsWeights()
+    public void AKilledRunResumedFromItsNewestCheckpointEndsWithTheUninterruptedRunsWeights()
     {
         string dir = Fixtures.NewTempDir();
         string model = Path.Combine(dir, "tiny"), other = Path.Combine(dir, "other");
@@ -37,34 +38,47 @@ public class TrainCommandTests
         // The resumed run starts from other weights: only the checkpoint can bring it to the uninterrupted run's.
         using (var tiny = Fixtures.Tiny(seed: 2)) tiny.Save(other);
         string train = Path.Combine(dir, "train.tsv");
-        File.WriteAllLines(train, Enumerable.Range(0, 20).Select(i => $"the cat number {i}\ta cat called {i}\t{(i % 2 == 0 ? 0.9 : 0.1)}"));
+        // 500 steps of the tiny model: long enough that the kill lands well before the end.
+        File.WriteAllLines(train, Enumerable.Range(0, 2000).Select(i => $"the cat number {i}\ta cat called {i % 37}\t{(i % 2 == 0 ? 0.9 : 0.1)}"));
         string[] Args(string output, params string[] more) =>
             ["train", "--objective", "regression", "--train", train, "--batch-size", "4", "--lr", "1e-3", "--seed", "3", "--output", output, .. more];
 
-        // Uninterrupted, a checkpoint every 2 of 5 steps, the newest one kept beside the output.
         string whole = Path.Combine(dir, "whole");
-        var (code, _, stderr) = RunSbert(Args(whole, "--model", model, "--checkpoint-steps", "2"));
+        var (code, _, stderr) = RunSbert(Args(whole, "--model", model));
         Assert.AreEqual(0, code, stderr);
-        CollectionAssert.AreEqual(new[] { "checkpoint-4" }, Directory.GetFileSystemEntries(whole + ".checkpoints").Select(Path.GetFileName).ToArray());
 
-        // A run that stopped after step 4 left that checkpoint: resuming trains step 5 only and lands on the same weights.
-        string resumed = Path.Combine(dir, "resumed");
-        (code, _, stderr) = RunSbert(Args(resumed, "--model", other, "--checkpoint-dir", whole + ".checkpoints", "--resume"));
-        Assert.AreEqual(0, code, stderr);
-        StringAssert.Contains(stderr, "after step 4");
-        using (var a = SentenceEncoder.Load(whole))
-        using (var b = SentenceEncoder.Load(resumed))
-            CollectionAssert.AreEqual(a.Encode("the cat number 3"), b.Encode("the cat number 3"));
+        string stopped = Path.Combine(dir, "stopped"), checkpoints = stopped + ".checkpoints";
+        var (killed, printed) = ChildProcess.RunDllUntil(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
+            line => line.Contains("checkpoint-3", StringComparison.Ordinal), watchStdErr: true, TimeSpan.FromMinutes(5),
+            Args(stopped, "--model", model, "--checkpoint-steps", "1"));
+        Assert.IsTrue(killed, printed);
+        string left = TrainingCheckpoints.Latest(checkpoints)!;
+        int at = int.Parse(Path.GetFileName(left)["checkpoint-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.IsTrue(at is >= 3 and < 500, left);
+        Assert.AreEqual(1, Directory.GetDirectories(checkpoints, "checkpoint-*").Length, "--checkpoints-kept 1 by default");
+        Assert.IsFalse(Directory.Exists(stopped), "a killed run saves no model");
 
         // Checkpoints of an earlier run are neither pruned nor resumed by a run that was not told to resume.
-        (code, _, stderr) = RunSbert(Args(Path.Combine(dir, "again"), "--model", model, "--checkpoint-dir", whole + ".checkpoints", "--checkpoint-steps", "2"));
+        (code, _, stderr) = RunSbert(Args(stopped, "--model", model, "--checkpoint-steps", "1"));
         Assert.AreEqual(2, code);
-        StringAssert.Contains(stderr, "holds checkpoint-4 of an earlier run: add --resume");
+        StringAssert.Contains(stderr, $"holds checkpoint-{at} of an earlier run: add --resume");
 
-        // --resume with nothing to resume starts from the beginning and says so.
+        // The same command with --resume, from other starting weights, goes on after that step (still writing checkpoints).
+        (code, _, stderr) = RunSbert(Args(stopped, "--model", other, "--checkpoint-steps", "1", "--resume"));
+        Assert.AreEqual(0, code, stderr);
+        StringAssert.Contains(stderr, $"after step {at}");
+        using (var a = SentenceEncoder.Load(whole))
+        using (var b = SentenceEncoder.Load(stopped))
+            CollectionAssert.AreEqual(a.Encode("the cat number 3"), b.Encode("the cat number 3"));
+        Assert.IsFalse(Directory.Exists(checkpoints), "the checkpoints of a saved model are removed");
+
+        // --resume with nothing to resume starts from the beginning and says so; options that need checkpoints are refused without them.
         (code, _, stderr) = RunSbert(Args(Path.Combine(dir, "fresh"), "--model", model, "--resume"));
         Assert.AreEqual(0, code, stderr);
         StringAssert.Contains(stderr, "no checkpoint in");
+        (code, _, stderr) = RunSbert(Args(Path.Combine(dir, "unused"), "--model", model, "--checkpoints-kept", "3"));
+        Assert.AreEqual(2, code);
+        StringAssert.Contains(stderr, "need --checkpoint-steps");
     }
 
     [TestMethod]

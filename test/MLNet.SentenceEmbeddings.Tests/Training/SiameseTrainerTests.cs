@@ -253,6 +253,15 @@ public class SiameseTrainerTests
         using var encoder = Fixtures.Tiny(seed: 9);
         var longer = Assert.ThrowsExactly<InvalidOperationException>(() => new SiameseTrainer(encoder, new TripletLoss(), Fast(epochs: 3)).Train(Triplets(), checkpoint));
         StringAssert.Contains(longer.Message, "run of 6 steps, this run has 9");
+        // Same length, another learning rate or objective: the weights were not made by this command line.
+        var faster = Fast(epochs: 2);
+        faster.LearningRate *= 2;
+        var rate = Assert.ThrowsExactly<InvalidOperationException>(() => new SiameseTrainer(encoder, new TripletLoss(), faster).Train(Triplets(), checkpoint));
+        StringAssert.Contains(rate.Message, "trained with learning_rate");
+        StringAssert.Contains(rate.Message, state);
+        var objective = Assert.ThrowsExactly<InvalidOperationException>(() =>
+            new SiameseTrainer(encoder, new MultipleNegativesRankingLoss(withHardNegative: true), Fast(epochs: 2)).Train(Triplets(), checkpoint));
+        StringAssert.Contains(objective.Message, "trained with objective TripletLoss");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(state))!;
         json["history"]![1]!["loss"] = "low";
         File.WriteAllText(state, json.ToJsonString());
