@@ -341,20 +341,29 @@ public static class Table2SupervisedSts
     private static double TrainAndKeep(Setup setup, Row row, int seed)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        int resumedBefore = setup.Ctx.StagesResumed;
         var (test, best) = row.Train(setup, row.Key, seed);
+        // A stage resumed from a checkpoint (this row's or a teacher's trained inside it) ran only in part here.
+        bool resumed = setup.Ctx.StagesResumed > resumedBefore;
         double? dev = best is null ? null : 100 * best.PrimaryMetric;
         setup.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: STSb test {test:F2} (best dev {dev:F2} at step {best?.Step}, {clock.Elapsed.TotalMinutes:F1} min)");
         var runs = Runs(setup.Ctx);
         string key = RunKey(setup, row.Key, seed);
-        // A teacher retrained because its encoder was not kept replaces its row's figure; bf16 runs repeat exactly only
-        // on the same CPU kind, so the log says when the figure moved and each run names the CPU that trained it.
-        if (Kept(runs.Read(), key) is double earlier && Math.Abs(earlier - test) >= 0.005)
-            setup.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: replaces the kept {earlier:F2} ({runs.Read()[key]?["cpu"]?.GetValue<string>() ?? "CPU not recorded"})");
-        runs.Keep(key, new JsonObject
+        // A teacher retrained because its encoder was not kept replaces its row's figure. bf16 runs repeat bit for bit
+        // on one CPU kind and to about a thousandth of a point on another (nli-regression seed 5: AMD EPYC, then an
+        // Intel Xeon), so the log says when the figure moved and each run names the CPU that trained it.
+        if (runs.Read()[key] is JsonObject earlier && Kept(runs.Read(), key) is double was && Math.Abs(was - test) >= 0.005)
+            setup.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: replaces the kept {was:F2} ({earlier["cpu"]?.GetValue<string>() ?? "CPU not recorded"})");
+        var run = new JsonObject
         {
-            ["test"] = test, ["best_step"] = best?.Step, ["best_dev"] = dev, ["minutes"] = Math.Round(clock.Elapsed.TotalMinutes, 1),
+            ["test"] = test, ["best_step"] = best?.Step, ["best_dev"] = dev,
             ["cpu"] = Benchmarks.MachineInfo.Cpu(), ["date"] = Benchmarks.MachineInfo.Today,
-        });
+        };
+        if (resumed) run["resumed"] = true; // its minutes would be the part after the resume, not the run's
+        else run["minutes"] = Math.Round(clock.Elapsed.TotalMinutes, 1);
+        runs.Keep(key, run);
+        // Only now: a kill before the figure is kept must still find the checkpoints.
+        ForgetCheckpoints(setup, row.Key, seed);
         return test;
     }
 
@@ -393,27 +402,58 @@ public static class Table2SupervisedSts
     /// <summary>
     /// Makes one training stage resumable: a checkpoint every evaluation interval (the newest kept), so that a run
     /// stopped mid-stage (a session's end, a kill) goes on from there, to the weights an uninterrupted run would have
-    /// reached. Returns the checkpoint to resume from, if an earlier run left one.
+    /// reached. Returns the checkpoint to resume from, if an earlier run left one. Call it before the trainer is made.
     /// </summary>
-    private static string? Stage(Setup s, string name, int seed, string stage, TrainingOptions options)
+    private static string? ResumableStage(Setup s, string name, int seed, string stage, TrainingOptions options)
     {
+        if (!HoldsCheckpoints(s.Ctx)) return null;
         options.CheckpointDirectory = System.IO.Path.Combine(CheckpointFolder(s.Ctx, name, seed), stage);
         options.CheckpointSteps = s.EvaluationSteps;
         options.CheckpointsKept = 1;
         string? latest = TrainingCheckpoints.Latest(options.CheckpointDirectory);
-        if (latest is not null) s.Ctx.Log.WriteLine($"table 2: {name} seed {seed}: the {stage} stage resumes from {latest}");
+        if (latest is null) return null;
+        s.Ctx.Log.WriteLine($"table 2: {name} seed {seed}: the {stage} stage resumes from {latest}");
+        s.Ctx.StagesResumed++;
         return latest;
     }
 
     /// <summary>True when the stage has a checkpoint to resume from: the stages before it are done and need not run again.</summary>
     private static bool StageStarted(Setup s, string name, int seed, string stage) =>
-        TrainingCheckpoints.Latest(System.IO.Path.Combine(CheckpointFolder(s.Ctx, name, seed), stage)) is not null;
+        HoldsCheckpoints(s.Ctx) && TrainingCheckpoints.Latest(System.IO.Path.Combine(CheckpointFolder(s.Ctx, name, seed), stage)) is not null;
 
-    /// <summary>Deletes a model's checkpoints once the model is saved.</summary>
+    /// <summary>Deletes a model's checkpoints once the model is saved and, for a row, its figure kept.</summary>
     private static void ForgetCheckpoints(Setup s, string name, int seed)
     {
         string folder = CheckpointFolder(s.Ctx, name, seed);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        if (HoldsCheckpoints(s.Ctx) && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>The lock on each artifacts folder's checkpoints this process holds until it exits (null: another process holds it).</summary>
+    private static readonly Dictionary<string, FileStream?> CheckpointLocks = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether this process owns the checkpoints of the artifacts folder: two processes splitting the rows (--rows) can
+    /// train the same model (a shared NLI stage, a teacher), and one pruning or deleting the other's checkpoints would
+    /// break it. The first takes the lock; the others train without checkpoints, as before they existed.
+    /// </summary>
+    private static bool HoldsCheckpoints(ReproductionContext ctx)
+    {
+        string root = System.IO.Path.GetFullPath(System.IO.Path.Combine(ctx.Artifacts, CheckpointsFolderName));
+        lock (CheckpointLocks)
+        {
+            if (!CheckpointLocks.TryGetValue(root, out var held))
+            {
+                Directory.CreateDirectory(root);
+                try { held = new FileStream(System.IO.Path.Combine(root, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+                catch (IOException)
+                {
+                    held = null;
+                    ctx.Log.WriteLine($"table 2: another process holds {root}; this one trains without checkpoints");
+                }
+                CheckpointLocks[root] = held;
+            }
+            return held is not null;
+        }
     }
 
     /// <summary>
@@ -515,7 +555,8 @@ public static class Table2SupervisedSts
             // head is dropped afterwards and the encoder goes on to STSb.
             using var nliLoss = new SoftmaxLoss(encoder.Dimension, 3);
             var nliOptions = new SiameseTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine };
-            new SiameseTrainer(encoder, nliLoss, nliOptions).Train(s.Nli, Stage(s, NliStage, seed, "nli", nliOptions));
+            string? nliResume = ResumableStage(s, NliStage, seed, "nli", nliOptions);
+            new SiameseTrainer(encoder, nliLoss, nliOptions).Train(s.Nli, nliResume);
             encoder.Save(nliStage);
             ForgetCheckpoints(s, NliStage, seed);
         }
@@ -526,18 +567,19 @@ public static class Table2SupervisedSts
             // (in stages, as the NLI rows do, so that the best step is still chosen on dev during the gold epochs).
             var silverOptions = new SiameseTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine };
             var silverPairs = SilverFromCrossEncoder(s, seed);
-            new SiameseTrainer(encoder, loss, silverOptions).Train(silverPairs, Stage(s, row, seed, "silver", silverOptions));
+            string? silverResume = ResumableStage(s, row, seed, "silver", silverOptions);
+            new SiameseTrainer(encoder, loss, silverOptions).Train(silverPairs, silverResume);
         }
         var options = new SiameseTrainingOptions
         {
             Epochs = s.Epochs, Seed = seed, Evaluator = new EmbeddingSimilarityEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,
             Precision = s.Ctx.TrainingPrecision,
         };
-        var result = new SiameseTrainer(encoder, loss, options).Train(s.Train, Stage(s, row, seed, "gold", options));
+        string? goldResume = ResumableStage(s, row, seed, "gold", options);
+        var result = new SiameseTrainer(encoder, loss, options).Train(s.Train, goldResume);
         double test = 100 * new EmbeddingSimilarityEvaluator(s.Test).Evaluate(encoder)["spearman_cosine"];
         // Every seed's encoder is kept (the objectives table reads seed 1's, and later seeds are there to compare or average).
         encoder.Save(ModelFolder(s.Ctx, row, seed));
-        ForgetCheckpoints(s, row, seed);
         if (row == "regression" && seed == 1)
         {
             // Kept so Table 5 can run SentEval on it, as the paper's Table 5 does with its trained SBERT.
@@ -562,7 +604,8 @@ public static class Table2SupervisedSts
                 var pairs = SilverFromBiEncoder(s, seed, silver);
                 using var stage = CrossEncoder.Load(Model, numLabels: 1, encoderOptions, seed);
                 var stageOptions = new CrossEncoderTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine };
-                new CrossEncoderTrainer(stage, stageOptions).Train(pairs, Stage(s, silver.Row + "-stage", seed, "silver", stageOptions));
+                string? stageResume = ResumableStage(s, silver.Row + "-stage", seed, "silver", stageOptions);
+                new CrossEncoderTrainer(stage, stageOptions).Train(pairs, stageResume);
                 stage.Save(start);
                 ForgetCheckpoints(s, silver.Row + "-stage", seed);
             }
@@ -576,7 +619,8 @@ public static class Table2SupervisedSts
             {
                 using var nli = CrossEncoder.Load(Model, numLabels: 3, encoderOptions, seed);
                 var nliOptions = new CrossEncoderTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine };
-                new CrossEncoderTrainer(nli, nliOptions).Train(s.Nli, Stage(s, CrossEncoderNliStage, seed, "nli", nliOptions));
+                string? nliResume = ResumableStage(s, CrossEncoderNliStage, seed, "nli", nliOptions);
+                new CrossEncoderTrainer(nli, nliOptions).Train(s.Nli, nliResume);
                 nli.Save(start);
                 ForgetCheckpoints(s, CrossEncoderNliStage, seed);
             }
@@ -587,10 +631,10 @@ public static class Table2SupervisedSts
             Epochs = s.Epochs, Seed = seed, Evaluator = new CrossEncoderCorrelationEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,
             Precision = s.Ctx.TrainingPrecision, Loss = loss,
         };
-        var result = new CrossEncoderTrainer(model, options).Train(bothOrders ? BothOrders(s.Train) : s.Train, Stage(s, row, seed, "gold", options));
+        string? goldResume = ResumableStage(s, row, seed, "gold", options);
+        var result = new CrossEncoderTrainer(model, options).Train(bothOrders ? BothOrders(s.Train) : s.Train, goldResume);
         // Kept as the augmented rows' teacher, and to be scored on both orders (SymmetricScores).
         model.Save(ModelFolder(s.Ctx, row, seed));
-        ForgetCheckpoints(s, row, seed);
         return (100 * new CrossEncoderCorrelationEvaluator(s.Test).Evaluate(model)["spearman"], result.BestEvaluation);
     }
 

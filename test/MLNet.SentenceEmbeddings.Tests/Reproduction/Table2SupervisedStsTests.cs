@@ -44,7 +44,7 @@ public class Table2SupervisedStsTests
                 // --quick sizes, one epoch.
                 runs[Table2SupervisedSts.RunKey(row, seed, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = kept[row][seed - 1], ["best_step"] = 30 };
         }
-        string md = ReproduceFromKeptRuns(runs, "--seeds", "2");
+        string md = ReproduceFromKeptRuns(runs, options: ["--seeds", "2"]);
         StringAssert.Contains(md, "--seeds 2");
         StringAssert.Contains(md, $"{2 * kept.Count} of them reused");
         var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).Skip(1).ToList(); // the first is the untrained encoder
@@ -67,7 +67,7 @@ public class Table2SupervisedStsTests
             runs[Table2SupervisedSts.RunKey(row, 1, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 60.25 };
             runs[Table2SupervisedSts.RunKey(row, 1, 1, Train, Eval, Eval, Precision.BFloat16)] = new JsonObject { ["test"] = 61.5 };
         }
-        string md = ReproduceFromKeptRuns(runs, "--precision", "bf16");
+        string md = ReproduceFromKeptRuns(runs, options: ["--precision", "bf16"]);
         StringAssert.Contains(md, "--precision bf16");
         StringAssert.Contains(md, "bf16 autocast");
         var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).Skip(1).ToList();
@@ -134,12 +134,12 @@ public class Table2SupervisedStsTests
         runs[Table2SupervisedSts.SoupKey("angle", new[] { 1, 3 }, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 61.5 };
         // Two regression encoders here, a kept soup of three: the three-seed figure is shown, not a new two-seed soup.
         runs[Table2SupervisedSts.SoupKey("regression", new[] { 1, 2, 3 }, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 63.75 };
-        string md = ReproduceFromKeptRuns(runs, keptApart: false, artifacts =>
+        string md = ReproduceFromKeptRuns(runs, prepareArtifacts: artifacts =>
         {
             using var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model);
             foreach (int seed in new[] { 1, 2 })
                 encoder.Save(Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, "regression", seed, 1, Precision.Float32, quick: true));
-        }, "--seeds", "3");
+        }, options: ["--seeds", "3"]);
         var soups = md.Split('\n').Where(l => l.Contains("soup of the", StringComparison.Ordinal)).ToList();
         Assert.AreEqual(3, soups.Count, md);
         Assert.IsTrue(soups.Any(l => l.Contains("3 kept seeds' encoders of the regression row | 63.75 |", StringComparison.Ordinal)), md);
@@ -196,16 +196,25 @@ public class Table2SupervisedStsTests
         Assert.AreEqual(0, code, stderr + stdout);
 
         string stopped = Fixtures.NewTempDir();
-        var (killed, printed) = ChildProcess.RunDllUntil(sbert, line => line.StartsWith("checkpoint ", StringComparison.Ordinal), Args(stopped));
+        var (killed, printed) = ChildProcess.RunDllUntil(sbert, line => line.StartsWith("checkpoint ", StringComparison.Ordinal),
+            watchStdErr: false, TimeSpan.FromMinutes(10), Args(stopped));
         Assert.IsTrue(killed, "no checkpoint was written:\n" + printed);
         string checkpoints = Path.Combine(stopped, "artifacts", Table2SupervisedSts.CheckpointsFolderName);
-        Assert.IsTrue(Directory.Exists(checkpoints));
+        string gold = Path.Combine(Table2SupervisedSts.ModelFolder(Path.Combine(stopped, "artifacts"), Table2SupervisedSts.CheckpointsFolderName, "cosent", 1, 1, Precision.Float32, quick: true), "gold");
+        string? left = TrainingCheckpoints.Latest(gold);
+        Assert.IsNotNull(left, printed);
+        int at = int.Parse(Path.GetFileName(left)["checkpoint-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.IsTrue(at > 0 && at < Train / 16, $"{left}: a checkpoint inside the stage, before its last step");
         (code, stdout, stderr) = ChildProcess.RunDll(sbert, Args(stopped));
         Assert.AreEqual(0, code, stderr + stdout);
         StringAssert.Contains(stdout, "cosent seed 1: the gold stage resumes from");
-        StringAssert.Contains(stdout, "after step ", "the training loop goes on after the checkpoint's step, not from the first");
+        StringAssert.Contains(stdout, $"after step {at}", "the training loop goes on after the checkpoint's step, not from the first");
+        Assert.IsFalse(stdout.Contains($"step {at}: spearman", StringComparison.Ordinal), "the evaluation of the checkpoint's step ran again:\n" + stdout);
         Assert.AreEqual(Figure(straight), Figure(stopped), "the resumed run must end where the uninterrupted one did");
-        Assert.AreEqual(0, Directory.GetFileSystemEntries(checkpoints).Length, "the row's checkpoints outlive its saved encoder");
+        Assert.IsFalse(Directory.EnumerateDirectories(checkpoints).Any(), "the row's checkpoints outlive its kept figure");
+        var run = JsonNode.Parse(File.ReadAllText(Path.Combine(stopped, "artifacts", Table2SupervisedSts.RunsFileName)))!
+            [Table2SupervisedSts.RunKey("cosent", 1, 1, Train, Eval, Eval, Precision.Float32)]!;
+        Assert.IsTrue(run["resumed"]!.GetValue<bool>() && run["minutes"] is null, "a resumed run's minutes are not the whole run's: " + run.ToJsonString());
     }
 
     /// <summary>
@@ -257,13 +266,10 @@ public class Table2SupervisedStsTests
     /// Runs <c>sbert reproduce --quick --tables 2</c> on a runs file holding <paramref name="runs"/> (in the artifacts
     /// folder, or with <paramref name="keptApart"/> in a folder named by --kept), checks that nothing trained, and returns the report.
     /// </summary>
-    private static string ReproduceFromKeptRuns(JsonObject runs, params string[] options) => ReproduceFromKeptRuns(runs, keptApart: false, null, options);
-
-    private static string ReproduceFromKeptRuns(JsonObject runs, bool keptApart, params string[] options) => ReproduceFromKeptRuns(runs, keptApart, null, options);
-
     /// <param name="prepareArtifacts">Called with the artifacts folder before the run, to leave encoders there.</param>
-    private static string ReproduceFromKeptRuns(JsonObject runs, bool keptApart, Action<string>? prepareArtifacts, params string[] options)
+    private static string ReproduceFromKeptRuns(JsonObject runs, bool keptApart = false, Action<string>? prepareArtifacts = null, string[]? options = null)
     {
+        options ??= [];
         string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
         string kept = keptApart ? Path.Combine(dir, "kept") : artifacts;
         Directory.CreateDirectory(kept);
