@@ -123,8 +123,10 @@ public static partial class DocFigures
             if (places == 0) return false;
             // decimal, not double: 0.9885 must round to 0.989 as written.
             decimal value = decimal.Parse(figure, CultureInfo.InvariantCulture);
-            // The same figure with fewer digits: a generated one with more decimals that rounds to it.
-            return _decimals.Any(g => g.Places > places && Math.Round(g.Value, places, MidpointRounding.AwayFromZero) == value);
+            // The same figure with fewer digits: a generated one with more decimals that rounds to it without
+            // carrying into its whole part (0.96x in a table is not the 1.0 of a setting).
+            return _decimals.Any(g => g.Places > places && Math.Round(g.Value, places, MidpointRounding.AwayFromZero) == value
+                                      && decimal.Truncate(g.Value) == decimal.Truncate(value));
         }
 
         private static int Places(string figure) => figure.Contains('.') ? figure.Length - figure.IndexOf('.') - 1 : 0;

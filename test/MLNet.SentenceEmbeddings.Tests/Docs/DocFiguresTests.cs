@@ -52,6 +52,14 @@ public class DocFiguresTests
     }
 
     [TestMethod]
+    public void ARoundingThatCarriesIntoTheWholePartDoesNotSource()
+    {
+        var doc = new Dictionary<string, string> { ["a.md"] = "<!-- t:start -->\n| 0.96x | 0.9885 |\n<!-- t:end -->\n\nClipping at 1.0; cosine 0.989.\n" };
+        var found = DocFigures.Unsourced(doc, new HashSet<(string, string)>());
+        CollectionAssert.AreEqual(new[] { "a.md:5: 1.0" }, found.Select(f => f[..f.IndexOf(" (", StringComparison.Ordinal)]).ToArray(), string.Join("\n", found));
+    }
+
+    [TestMethod]
     public void AFigureIsSourcedOnlyByItsOwnDocOrADocItsLineLinksTo()
     {
         // 80.42 is a generated NDCG in b.md; typed into a.md as a paper's accuracy (at the end of a sentence) it must not
