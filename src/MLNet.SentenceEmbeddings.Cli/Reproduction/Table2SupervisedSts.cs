@@ -45,7 +45,7 @@ public static class Table2SupervisedSts
     public const string RunsFileName = "table2-runs.json";
     /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> holding every seed's trained bi-encoder ({row}-seed{k}) and NLI stage.</summary>
     public const string ModelsFolderName = "table2-models";
-    /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> holding the checkpoints of the stages under way (<see cref="Stage"/>).</summary>
+    /// <summary>Sub-folder of <see cref="ReproductionContext.Artifacts"/> holding the checkpoints of the stages under way (<see cref="ResumableStage"/>).</summary>
     public const string CheckpointsFolderName = "table2-checkpoints";
     /// <summary>
     /// --quick sizes: training pairs (STSb and NLI; ten steps of 16) and STSb dev and test pairs. A smoke test of every
