@@ -113,7 +113,8 @@ public static class TrainCommand
         encoder.Save(outputDir);
         (loss as IDisposable)?.Dispose();
         // The model is saved: its checkpoints would only be resumed by mistake (and each is about four times its size).
-        TrainingCheckpoints.Remove(checkpoints);
+        // A run that wrote and resumed none leaves the folder alone.
+        if (options.CheckpointSteps > 0 || resumeFrom is not null) TrainingCheckpoints.Remove(checkpoints);
         progress.Complete($"wrote {outputDir}");
         if (json)
         {
