@@ -37,13 +37,16 @@ public static class TrainingCheckpoints
     }
 
     /// <summary>
-    /// Removes every checkpoint under <paramref name="directory"/> (once the trained model is saved), and the folder
-    /// itself when nothing else is left in it.
+    /// Removes every checkpoint under <paramref name="directory"/> (once the trained model is saved), the partial ones
+    /// a kill left, and the folder itself when nothing else is left in it.
     /// </summary>
     public static void Remove(string directory)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Prune(directory, kept: 0, written: int.MaxValue);
+        // A run killed while writing or removing a checkpoint leaves its temporary sibling (.checkpoint-N.*.tmp or .old).
+        if (Directory.Exists(directory))
+            foreach (string partial in Directory.GetDirectories(directory, "." + Prefix + "*")) Directory.Delete(partial, recursive: true);
         if (Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any()) Directory.Delete(directory);
     }
 

@@ -38,6 +38,18 @@ public class TrainingCheckpointsTests
     }
 
     [TestMethod]
+    public void RemoveTakesTheCheckpointsAndWhatAKillLeftButNothingElse()
+    {
+        string dir = Fixtures.NewTempDir(), folder = Path.Combine(dir, "run.checkpoints");
+        foreach (string name in new[] { "checkpoint-4", "checkpoint-8", ".checkpoint-12.x1y2.tmp" }) Directory.CreateDirectory(Path.Combine(folder, name));
+        TrainingCheckpoints.Remove(folder);
+        Assert.IsFalse(Directory.Exists(folder), "checkpoints and a kill's partial one removed, then the empty folder");
+        foreach (string name in new[] { "checkpoint-4", "notes" }) Directory.CreateDirectory(Path.Combine(folder, name));
+        TrainingCheckpoints.Remove(folder);
+        CollectionAssert.AreEqual(new[] { "notes" }, Entries(folder), "what is not a checkpoint stays, and so does its folder");
+    }
+
+    [TestMethod]
     public void CheckpointsKeptMustNotBeNegative()
     {
         using var encoder = Fixtures.Tiny();
