@@ -352,7 +352,8 @@ public static class Table2SupervisedSts
         // A teacher retrained because its encoder was not kept replaces its row's figure. bf16 runs repeat bit for bit
         // on one CPU kind and to about a thousandth of a point on another (nli-regression seed 5: AMD EPYC, then an
         // Intel Xeon), so the log says when the figure moved and each run names the CPU that trained it.
-        if (runs.Read()[key] is JsonObject earlier && Kept(runs.Read(), key) is double was && Math.Abs(was - test) >= 0.005)
+        var kept = runs.Read();
+        if (kept[key] is JsonObject earlier && Kept(kept, key) is double was && Math.Abs(was - test) >= 0.005)
             setup.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: replaces the kept {was:F2} ({earlier["cpu"]?.GetValue<string>() ?? "CPU not recorded"})");
         var run = new JsonObject
         {
@@ -407,7 +408,7 @@ public static class Table2SupervisedSts
     private static string? ResumableStage(Setup s, string name, int seed, string stage, TrainingOptions options)
     {
         if (!HoldsCheckpoints(s.Ctx)) return null;
-        options.CheckpointDirectory = System.IO.Path.Combine(CheckpointFolder(s.Ctx, name, seed), stage);
+        options.CheckpointDirectory = StageFolder(s.Ctx, name, seed, stage);
         options.CheckpointSteps = s.EvaluationSteps;
         options.CheckpointsKept = 1;
         string? latest = TrainingCheckpoints.Latest(options.CheckpointDirectory);
@@ -419,7 +420,11 @@ public static class Table2SupervisedSts
 
     /// <summary>True when the stage has a checkpoint to resume from: the stages before it are done and need not run again.</summary>
     private static bool StageStarted(Setup s, string name, int seed, string stage) =>
-        HoldsCheckpoints(s.Ctx) && TrainingCheckpoints.Latest(System.IO.Path.Combine(CheckpointFolder(s.Ctx, name, seed), stage)) is not null;
+        HoldsCheckpoints(s.Ctx) && TrainingCheckpoints.Latest(StageFolder(s.Ctx, name, seed, stage)) is not null;
+
+    /// <summary>The checkpoint-STEP folders of one stage ("nli", "silver", "gold") of a model and seed.</summary>
+    private static string StageFolder(ReproductionContext ctx, string name, int seed, string stage) =>
+        System.IO.Path.Combine(CheckpointFolder(ctx, name, seed), stage);
 
     /// <summary>Deletes a model's checkpoints once the model is saved and, for a row, its figure kept.</summary>
     private static void ForgetCheckpoints(Setup s, string name, int seed)
