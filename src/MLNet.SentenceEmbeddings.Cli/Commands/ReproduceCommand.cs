@@ -50,24 +50,32 @@ public static class ReproduceCommand
         var epochs = CliOptions.OptionalInt("--epochs", "Table 2: training epochs (default: the paper's 4; 1 with --quick)");
         var rows = CliOptions.List("--rows", "Table 2: train only these rows (default: all); the others report the seeds already kept, so two " +
             "processes can share the work", [.. Table2SupervisedSts.RowKeys]);
+        var trainSeeds = CliOptions.List("--train-seeds", "Table 2: train only these of seeds 1..n (comma list; default: all); the others report " +
+            "the figures already kept, so a missing seed whose teachers are on this machine is filled without training the seeds before it");
         var precision = EncoderOptionSet.PrecisionOption("--precision", "Table 2 and the objectives table: training precision; bf16 runs the forward " +
             "pass under libtorch's CPU autocast (faster only on CPUs with bf16 matrix units; kept runs of the other precision are compared, not reused)");
         var json = CliOptions.Json("{\"tables\": {\"1\": {\"minutes\": ..}, ..}, \"quick\": .., \"output\": ..}");
         var command = new Command(name, description + " (hours on 2 cores: Table 2 trains every row per seed, docs/kept-runs/table2-runs.json has the minutes; --quick minutes)")
         {
-            tables, quick, stsYears, threads, data, output, artifacts, kept, cache, seeds, epochs, rows, precision, json,
+            tables, quick, stsYears, threads, data, output, artifacts, kept, cache, seeds, epochs, rows, trainSeeds, precision, json,
         };
         return command.SetRun((r, ct) =>
         {
             var d = defaults();
             return Run(new Settings(r.GetList(tables) ?? known.Where(t => t != ObjectivesCompared.Id).ToArray(), r.GetValue(quick), r.GetValue(stsYears), r.GetValue(threads),
                 r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(kept) ?? d.Kept, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetList(rows),
+                TrainSeeds(r.GetList(trainSeeds), r.GetValue(seeds)),
                 EncoderOptionSet.ParsePrecision(r.GetValue(precision)!), r.GetValue(json), d.CommandLine), ct, Console.Out);
         });
     }
 
+    /// <summary>--train-seeds as numbers, each one of the seeds 1..--seeds that the section reports.</summary>
+    private static int[]? TrainSeeds(string[]? entries, int seeds) => entries?.Select(e =>
+        int.TryParse(e, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int k) && k >= 1 && k <= seeds ? k
+            : throw new UsageException($"--train-seeds: '{e}' is not one of the seeds 1 to {seeds} (--seeds {seeds})")).Distinct().Order().ToArray();
+
     private sealed record Settings(string[] Tables, bool Quick, string? StsYears, int Threads, string? Data, string? Report, string? Artifacts, string? Kept,
-        string? Cache, int Seeds, int? Epochs, string[]? Table2Rows, Precision Precision, bool Json, string CommandLine);
+        string? Cache, int Seeds, int? Epochs, string[]? Table2Rows, int[]? Table2Seeds, Precision Precision, bool Json, string CommandLine);
 
     /// <summary>The tables in run order, by the paper's number, with the data sets each reads (catalog names).</summary>
     private static readonly (string Number, Func<ReproductionContext, StringBuilder> Run, string[] DataSets)[] Tables =
@@ -95,9 +103,10 @@ public static class ReproduceCommand
         string cache = settings.Cache ?? EvalSentEvalCommand.DefaultCache;
         string command = settings.CommandLine + (quick ? " --quick" : "") + (stsYears is null ? "" : " --sts-years DIR") + (settings.Seeds == 1 ? "" : $" --seeds {settings.Seeds}")
             + (settings.Epochs is int e ? $" --epochs {e}" : "") + (settings.Table2Rows is { } r ? $" --rows {string.Join(",", r)}" : "")
+            + (settings.Table2Seeds is { } k ? $" --train-seeds {string.Join(",", k)}" : "")
             + (settings.Precision == Precision.BFloat16 ? " --precision bf16" : "") + $" --threads {settings.Threads}";
         var ctx = new ReproductionContext { Data = data, Quick = quick, Threads = settings.Threads, Log = output, StsYears = stsYears, Command = command,
-            Artifacts = artifacts, Kept = settings.Kept, SentEvalCache = cache, Seeds = settings.Seeds, Epochs = settings.Epochs, Table2Rows = settings.Table2Rows,
+            Artifacts = artifacts, Kept = settings.Kept, SentEvalCache = cache, Seeds = settings.Seeds, Epochs = settings.Epochs, Table2Rows = settings.Table2Rows, Table2Seeds = settings.Table2Seeds,
             TrainingPrecision = settings.Precision };
         if (quick) output.WriteLine("sbert reproduce --quick: subsampled data and shortened training; the figures are a smoke test, not comparable with the paper.");
         try { return RunTables(ctx, tables, report, settings.Json, cancellationToken, output); }

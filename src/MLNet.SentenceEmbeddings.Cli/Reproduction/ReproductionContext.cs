@@ -32,6 +32,8 @@ public sealed class ReproductionContext
     public Precision TrainingPrecision { get; init; } = Precision.Float32;
     /// <summary>Table 2's rows (keys) this run trains; null: all. The others report only the seeds already kept.</summary>
     public IReadOnlyList<string>? Table2Rows { get; init; }
+    /// <summary>Table 2's seeds (of 1..<see cref="Seeds"/>) this run trains; null: all. The others report only what is kept.</summary>
+    public IReadOnlyList<int>? Table2Seeds { get; init; }
     /// <summary>The encoder Table 2 trained in this run, which Table 5 then evaluates (the paper's tuned row); null until then.</summary>
     public string? StsbTunedModel { get; set; }
     /// <summary>Training stages this invocation resumed from a checkpoint (Table 2 marks the runs they belong to).</summary>

@@ -147,9 +147,9 @@ public static class Table2SupervisedSts
                     reused++;
                     ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: {test:F2} (kept in {runs.Path})");
                 }
-                else if (ctx.Table2Rows is { } only && !only.Contains(row.Key))
+                else if (ctx.Table2Rows is { } only && !only.Contains(row.Key) || ctx.Table2Seeds is { } onlySeeds && !onlySeeds.Contains(seed))
                 {
-                    ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: not kept and not in --rows; left out");
+                    ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: not kept and not in --rows or --train-seeds; left out");
                     leftOut.Add(row);
                     continue;
                 }

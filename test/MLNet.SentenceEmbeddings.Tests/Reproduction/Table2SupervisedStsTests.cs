@@ -179,6 +179,32 @@ public class Table2SupervisedStsTests
     }
 
     /// <summary>
+    /// --train-seeds fills one seed without the seeds before it: seed 1, neither kept nor named, is left out; seed 2 is
+    /// trained, kept and reported as one of two; a seed outside 1..--seeds is a usage error naming the option.
+    /// </summary>
+    [TestMethod]
+    public void TrainSeedsTrainsOnlyTheSeedsItNames()
+    {
+        string sbert = Path.Combine(AppContext.BaseDirectory, "sbert.dll");
+        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
+        var (code, stdout, stderr) = ChildProcess.RunDll(sbert, "reproduce", "--quick", "--tables", "2", "--seeds", "2", "--train-seeds", "3",
+            "--rows", "cosent", "--output", report, "--artifacts", artifacts);
+        Assert.AreEqual(2, code, stderr + stdout);
+        StringAssert.Contains(stderr, "--train-seeds: '3' is not one of the seeds 1 to 2");
+
+        (code, stdout, stderr) = ChildProcess.RunDll(sbert, "reproduce", "--quick", "--tables", "2", "--seeds", "2", "--train-seeds", "2",
+            "--rows", "cosent", "--output", report, "--artifacts", artifacts);
+        Assert.AreEqual(0, code, stderr + stdout);
+        StringAssert.Contains(stdout, "table 2: cosent seed 1: not kept and not in --rows or --train-seeds; left out");
+        var runs = JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, Table2SupervisedSts.RunsFileName)))!.AsObject();
+        Assert.IsFalse(runs.ContainsKey(Table2SupervisedSts.RunKey("cosent", 1, 1, Train, Eval, Eval, Precision.Float32)), runs.ToJsonString());
+        Assert.IsTrue(runs.ContainsKey(Table2SupervisedSts.RunKey("cosent", 2, 1, Train, Eval, Eval, Precision.Float32)), runs.ToJsonString());
+        string md = File.ReadAllText(report);
+        StringAssert.Contains(md, "--seeds 2 --rows cosent --train-seeds 2", "the section records the command that made it");
+        StringAssert.Contains(md, "(1 of 2 seeds)");
+    }
+
+    /// <summary>
     /// A run killed mid-stage (a session's end) goes on from the stage's newest checkpoint and keeps the figure an
     /// uninterrupted run gets; the checkpoints are deleted once the row's encoder is saved.
     /// </summary>
