@@ -16,7 +16,10 @@ namespace MLNet.SentenceEmbeddings.IO;
 /// leaves the old folder untouched and deletes its temporary sibling; a process killed during the build leaves the
 /// old folder untouched and a <c>.NAME.*.tmp</c> sibling behind.
 /// </para>
-/// <para>Files inside the new folder are written plainly: the folder as a whole is what appears atomically.</para>
+/// <para>
+/// Files inside the new folder are written plainly; before the swap each is flushed to disk (fsync), and the parent
+/// folder after it, so the folder appears whole after a power loss too, not only after a kill.
+/// </para>
 /// </remarks>
 public static class AtomicDirectory
 {
@@ -36,13 +39,64 @@ public static class AtomicDirectory
         try
         {
             build(temp);
+            // Renames alone order nothing on disk: after a power loss the new name could hold empty files, and a
+            // caller that deletes what the new folder replaces (older checkpoints) would have lost both.
+            FlushFiles(temp);
             Swap(temp, target);
+            FlushFolder(Path.GetDirectoryName(target)!);
         }
         catch
         {
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The temporary and set-aside siblings (<c>.NAME.*.tmp</c>, <c>.NAME.*.old</c>) that a process killed mid-write or
+    /// mid-swap left in <paramref name="parent"/>, for folders whose names start with <paramref name="namePrefix"/>.
+    /// </summary>
+    internal static IEnumerable<string> Leftovers(string parent, string namePrefix) =>
+        !Directory.Exists(parent) ? []
+        : Directory.GetDirectories(parent, "." + namePrefix + "*").Where(d => d.EndsWith(".tmp", StringComparison.Ordinal) || d.EndsWith(".old", StringComparison.Ordinal));
+
+    private static long _filesFlushed;
+
+    /// <summary>How many files writes have flushed to disk (tests check that checkpoints are).</summary>
+    internal static long FilesFlushed => Interlocked.Read(ref _filesFlushed);
+
+    private static void FlushFiles(string folder)
+    {
+        foreach (string file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            // Flush(true) is an fsync only on a stream that can write.
+            using (var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)) stream.Flush(flushToDisk: true);
+            Interlocked.Increment(ref _filesFlushed);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false)]
+    private static extern int Open(string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static extern int FSync(int fd);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int fd);
+
+    /// <summary>Makes a rename inside <paramref name="folder"/> durable (Unix: fsync of the folder); best effort elsewhere.</summary>
+    private static void FlushFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows()) return; // NTFS journals renames; there is no folder handle to flush.
+        try
+        {
+            int fd = Open(folder, 0); // O_RDONLY: enough to fsync a folder on Linux and macOS
+            if (fd < 0) return;
+            try { FSync(fd); }
+            finally { Close(fd); }
+        }
+        catch (EntryPointNotFoundException) { }
+        catch (DllNotFoundException) { }
     }
 
     /// <summary>Forces the two-rename swap (tests of the fallback path).</summary>

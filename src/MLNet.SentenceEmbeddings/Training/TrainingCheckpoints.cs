@@ -21,9 +21,9 @@ public static class TrainingCheckpoints
     }
 
     /// <summary>
-    /// After the checkpoint of step <paramref name="written"/>, removes all but the newest <paramref name="kept"/> of
-    /// those up to that step (a later step's folder is another run's, left alone); each is renamed aside first, so
-    /// none is ever seen half-deleted.
+    /// After the checkpoint of step <paramref name="written"/> (already on disk: checkpoints are flushed before this
+    /// runs), removes all but the newest <paramref name="kept"/> of those up to that step (a later step's folder is
+    /// another run's, left alone); each is renamed aside first, so none is ever seen half-deleted.
     /// </summary>
     internal static void Prune(string directory, int kept, int written)
     {
@@ -44,9 +44,8 @@ public static class TrainingCheckpoints
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Prune(directory, kept: 0, written: int.MaxValue);
-        // A run killed while writing or removing a checkpoint leaves its temporary sibling (.checkpoint-N.*.tmp or .old).
-        if (Directory.Exists(directory))
-            foreach (string partial in Directory.GetDirectories(directory, "." + Prefix + "*")) Directory.Delete(partial, recursive: true);
+        // A run killed while writing or removing a checkpoint leaves its temporary sibling.
+        foreach (string partial in IO.AtomicDirectory.Leftovers(directory, Prefix)) Directory.Delete(partial, recursive: true);
         if (Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any()) Directory.Delete(directory);
     }
 

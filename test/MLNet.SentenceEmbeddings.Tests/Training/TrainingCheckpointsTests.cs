@@ -1,3 +1,4 @@
+using MLNet.SentenceEmbeddings.IO;
 using MLNet.SentenceEmbeddings.Training;
 
 namespace MLNet.SentenceEmbeddings.Tests.Training;
@@ -33,15 +34,19 @@ public class TrainingCheckpointsTests
         {
             BatchSize = 4, Epochs = 1, Seed = 3, LearningRate = 1e-3, CheckpointDirectory = dir, CheckpointSteps = 1, CheckpointsKept = 2,
         };
+        long flushed = AtomicDirectory.FilesFlushed;
         new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(Pairs());
         CollectionAssert.AreEqual(new[] { "checkpoint-100", "checkpoint-5", "checkpoint-6" }, Entries(dir), "6 steps, every step written, the newest two kept, nothing half-deleted");
+        // Older checkpoints are deleted only after the newer one is on disk: every file of every checkpoint was flushed.
+        int files = Directory.GetFiles(Path.Combine(dir, "checkpoint-6"), "*", SearchOption.AllDirectories).Length;
+        Assert.IsTrue(files > 0 && AtomicDirectory.FilesFlushed - flushed >= 6L * files, $"{AtomicDirectory.FilesFlushed - flushed} files flushed for 6 checkpoints of {files}");
     }
 
     [TestMethod]
     public void RemoveTakesTheCheckpointsAndWhatAKillLeftButNothingElse()
     {
         string dir = Fixtures.NewTempDir(), folder = Path.Combine(dir, "run.checkpoints");
-        foreach (string name in new[] { "checkpoint-4", "checkpoint-8", ".checkpoint-12.x1y2.tmp" }) Directory.CreateDirectory(Path.Combine(folder, name));
+        foreach (string name in new[] { "checkpoint-4", "checkpoint-8", ".checkpoint-12.x1y2.tmp", ".checkpoint-8.z3.old" }) Directory.CreateDirectory(Path.Combine(folder, name));
         TrainingCheckpoints.Remove(folder);
         Assert.IsFalse(Directory.Exists(folder), "checkpoints and a kill's partial one removed, then the empty folder");
         foreach (string name in new[] { "checkpoint-4", "notes" }) Directory.CreateDirectory(Path.Combine(folder, name));
