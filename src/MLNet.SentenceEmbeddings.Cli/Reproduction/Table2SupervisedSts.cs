@@ -19,7 +19,7 @@ namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 /// to lift it (NLI first, both orders, a mean-pooled head, MSE, another start, silver pairs first), and Augmented SBERT
 /// (the bi-encoder on the cross-encoder's silver labels, then gold). <see cref="Rows"/> lists them.
 /// </summary>
-public static class Table2SupervisedSts
+public static partial class Table2SupervisedSts
 {
     // SBERT paper, Table 2 (mean ± standard deviation over 10 random seeds).
     private static readonly (string Model, string Figure)[] Paper =
@@ -212,101 +212,6 @@ public static class Table2SupervisedSts
         return md;
     }
 
-    /// <summary>
-    /// For each bi-encoder row, the STSb test figure of the uniform soup of the most seeds: one 22M-parameter encoder,
-    /// no choice made on test (every kept seed goes in). Each soup's figure is kept in the runs file under the seeds it
-    /// averaged, since the encoders (gitignored, 90 MB each) do not travel with the repository: a kept soup of more
-    /// seeds than this machine has encoders for is shown instead of averaging the fewer encoders here.
-    /// </summary>
-    private static List<(Row Row, int Seeds, double Test)> Soups(Setup setup)
-    {
-        var soups = new List<(Row, int, double)>();
-        var runs = Runs(setup.Ctx);
-        var keptSoups = runs.Read();
-        foreach (var row in Rows.Where(r => r.BiEncoder))
-        {
-            var seeds = Enumerable.Range(1, setup.Ctx.Seeds).Where(k => ReproductionContext.IsKept(ModelFolder(setup.Ctx, row.Key, k))).ToList();
-            if (KeptSoup(setup, keptSoups, row.Key, moreSeedsThan: Math.Max(1, seeds.Count)) is { } found)
-            {
-                setup.Ctx.Log.WriteLine($"table 2: soup of {row.Key} seeds {string.Join(",", found.Seeds)}: {found.Test:F2} (kept in {runs.Path}; this machine has encoders of {seeds.Count} seed(s))");
-                soups.Add((row, found.Seeds.Count, found.Test));
-            }
-            else if (seeds.Count >= 2)
-            {
-                using var soup = ModelSoup.Average(seeds.Select(k => ModelFolder(setup.Ctx, row.Key, k)).ToList(), new SentenceEncoderOptions { Threads = setup.Ctx.Threads });
-                double test = 100 * new EmbeddingSimilarityEvaluator(setup.Test).Evaluate(soup)["spearman_cosine"];
-                setup.Ctx.Log.WriteLine($"table 2: soup of {seeds.Count} {row.Key} encoders: STSb test {test:F2}");
-                runs.Keep(SoupKey(setup, row.Key, seeds), new JsonObject { ["test"] = test });
-                soups.Add((row, seeds.Count, test));
-            }
-        }
-        return soups;
-    }
-
-    /// <summary>
-    /// The kept soup of <paramref name="row"/> averaging the most of seeds 1 to --seeds, if it averaged more than
-    /// <paramref name="moreSeedsThan"/>; any subset counts (a seed whose encoder was lost leaves a gap).
-    /// </summary>
-    private static (List<int> Seeds, double Test)? KeptSoup(Setup setup, JsonObject kept, string row, int moreSeedsThan)
-    {
-        // Every subset of at most MaxSoupSeeds seeds: 2^10 look-ups at the paper's 10 seeds.
-        int n = Math.Min(setup.Ctx.Seeds, MaxSoupSeeds);
-        (List<int> Seeds, double Test)? best = null;
-        for (int mask = 1; mask < 1 << n; mask++)
-        {
-            var seeds = Enumerable.Range(1, n).Where(k => (mask & (1 << (k - 1))) != 0).ToList();
-            if (seeds.Count <= Math.Max(moreSeedsThan, best?.Seeds.Count ?? 0)) continue;
-            if (Kept(kept, SoupKey(setup, row, seeds)) is double test) best = (seeds, test);
-        }
-        return best;
-    }
-
-    /// <summary>The most seeds <see cref="KeptSoup"/> looks through.</summary>
-    private const int MaxSoupSeeds = 12;
-
-    /// <summary>
-    /// Each cross-encoder row's seeds scored on both orders of every test pair: from the row's model where it is on
-    /// this machine (scored once, then kept in the runs file like a soup, since the models do not travel with the
-    /// repository), else the figure an earlier run kept. Seeds with neither are left out.
-    /// </summary>
-    private static List<(Row Row, List<double> Tests)> SymmetricScores(Setup setup)
-    {
-        var runs = Runs(setup.Ctx);
-        var kept = runs.Read();
-        var scored = new List<(Row, List<double>)>();
-        foreach (var row in Rows.Where(r => !r.BiEncoder))
-        {
-            var tests = new List<double>();
-            for (int seed = 1; seed <= setup.Ctx.Seeds; seed++)
-            {
-                string key = BothOrdersKey(row.Key, seed, setup.Epochs, setup.Train.Count, setup.Dev.Count, setup.Test.Count, setup.Ctx.TrainingPrecision);
-                string folder = ModelFolder(setup.Ctx, row.Key, seed);
-                if (Kept(kept, key) is double test) tests.Add(test);
-                else if (ReproductionContext.IsKept(folder))
-                {
-                    using var model = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = setup.Ctx.Threads });
-                    test = 100 * new CrossEncoderCorrelationEvaluator(setup.Test, symmetric: true).Evaluate(model)["spearman"];
-                    setup.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed} scored on both orders: STSb test {test:F2}");
-                    runs.Keep(key, new JsonObject { ["test"] = test });
-                    tests.Add(test);
-                }
-            }
-            if (tests.Count > 0) scored.Add((row, tests));
-        }
-        return scored;
-    }
-
-    /// <summary>A cross-encoder run's key in <see cref="RunsFileName"/> for its test figure scored on both orders.</summary>
-    internal static string BothOrdersKey(string row, int seed, int epochs, int train, int dev, int test, Precision precision) =>
-        "both orders of " + RunKey(row, seed, epochs, train, dev, test, precision);
-
-    private static string SoupKey(Setup s, string row, IEnumerable<int> seeds) =>
-        SoupKey(row, seeds, s.Epochs, s.Train.Count, s.Dev.Count, s.Test.Count, s.Ctx.TrainingPrecision);
-
-    /// <summary>A soup's key in <see cref="RunsFileName"/>: the row's run key with the seeds it averaged.</summary>
-    internal static string SoupKey(string row, IEnumerable<int> seeds, int epochs, int train, int dev, int test, Precision precision) =>
-        "soup of " + RunKey(row, 0, epochs, train, dev, test, precision).Replace("|seed 0|", $"|seeds {string.Join(",", seeds)}|", StringComparison.Ordinal);
-
     /// <summary>Table 2's data and settings for <paramref name="ctx"/> (sub-sampled with --quick).</summary>
     private static Setup LoadSetup(ReproductionContext ctx)
     {
@@ -392,74 +297,6 @@ public static class Table2SupervisedSts
 
     private static string ModelFolder(ReproductionContext ctx, string name, int seed) =>
         ModelFolder(ctx.Artifacts, ModelsFolderName, name, seed, Epochs(ctx.Epochs, ctx.Quick), ctx.TrainingPrecision, ctx.Quick);
-
-    /// <summary>
-    /// Where the training stages of model <paramref name="name"/> (a row's, or a stage kept as its own model) and seed
-    /// keep their checkpoints until the model is saved.
-    /// </summary>
-    private static string CheckpointFolder(ReproductionContext ctx, string name, int seed) =>
-        ModelFolder(ctx.Artifacts, CheckpointsFolderName, name, seed, Epochs(ctx.Epochs, ctx.Quick), ctx.TrainingPrecision, ctx.Quick);
-
-    /// <summary>
-    /// Makes one training stage resumable: a checkpoint every evaluation interval (the newest kept), so that a run
-    /// stopped mid-stage (a session's end, a kill) goes on from there, to the weights an uninterrupted run would have
-    /// reached. Returns the checkpoint to resume from, if an earlier run left one. Call it before the trainer is made.
-    /// </summary>
-    private static string? ResumableStage(Setup s, string name, int seed, string stage, TrainingOptions options)
-    {
-        if (!HoldsCheckpoints(s.Ctx)) return null;
-        options.CheckpointDirectory = StageFolder(s.Ctx, name, seed, stage);
-        options.CheckpointSteps = s.EvaluationSteps;
-        options.CheckpointsKept = 1;
-        string? latest = TrainingCheckpoints.Latest(options.CheckpointDirectory);
-        if (latest is null) return null;
-        s.Ctx.Log.WriteLine($"table 2: {name} seed {seed}: the {stage} stage resumes from {latest}");
-        s.Ctx.StagesResumed++;
-        return latest;
-    }
-
-    /// <summary>True when the stage has a checkpoint to resume from: the stages before it are done and need not run again.</summary>
-    private static bool StageStarted(Setup s, string name, int seed, string stage) =>
-        HoldsCheckpoints(s.Ctx) && TrainingCheckpoints.Latest(StageFolder(s.Ctx, name, seed, stage)) is not null;
-
-    /// <summary>The checkpoint-STEP folders of one stage ("nli", "silver", "gold") of a model and seed.</summary>
-    private static string StageFolder(ReproductionContext ctx, string name, int seed, string stage) =>
-        System.IO.Path.Combine(CheckpointFolder(ctx, name, seed), stage);
-
-    /// <summary>Deletes a model's checkpoints once the model is saved and, for a row, its figure kept.</summary>
-    private static void ForgetCheckpoints(Setup s, string name, int seed)
-    {
-        string folder = CheckpointFolder(s.Ctx, name, seed);
-        if (HoldsCheckpoints(s.Ctx) && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-    }
-
-    /// <summary>The lock on each artifacts folder's checkpoints this process holds until it exits (null: another process holds it).</summary>
-    private static readonly Dictionary<string, FileStream?> CheckpointLocks = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// Whether this process owns the checkpoints of the artifacts folder: two processes splitting the rows (--rows) can
-    /// train the same model (a shared NLI stage, a teacher), and one pruning or deleting the other's checkpoints would
-    /// break it. The first takes the lock; the others train without checkpoints, as before they existed.
-    /// </summary>
-    private static bool HoldsCheckpoints(ReproductionContext ctx)
-    {
-        string root = System.IO.Path.GetFullPath(System.IO.Path.Combine(ctx.Artifacts, CheckpointsFolderName));
-        lock (CheckpointLocks)
-        {
-            if (!CheckpointLocks.TryGetValue(root, out var held))
-            {
-                Directory.CreateDirectory(root);
-                try { held = new FileStream(System.IO.Path.Combine(root, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-                catch (IOException)
-                {
-                    held = null;
-                    ctx.Log.WriteLine($"table 2: another process holds {root}; this one trains without checkpoints");
-                }
-                CheckpointLocks[root] = held;
-            }
-            return held is not null;
-        }
-    }
 
     /// <summary>
     /// artifacts/group/name-vR-Nep-seedK, with -bf16 and -quick when they apply: the recipe version and epochs are in the
@@ -641,49 +478,6 @@ public static class Table2SupervisedSts
         // Kept as the augmented rows' teacher, and to be scored on both orders (SymmetricScores).
         model.Save(ModelFolder(s.Ctx, row, seed));
         return (100 * new CrossEncoderCorrelationEvaluator(s.Test).Evaluate(model)["spearman"], result.BestEvaluation);
-    }
-
-    /// <summary>Silver pairs of STSb train sentences (<see cref="SilverSample"/>), drawn and labelled by the same seed's bi-encoder of <paramref name="recipe"/>.</summary>
-    private static List<TrainingExample> SilverFromBiEncoder(Setup s, int seed, SilverRecipe recipe)
-    {
-        using var teacher = SentenceEncoder.Load(TrainedEncoder(s.Ctx, recipe.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
-        return Silver(s, SilverSample(s, seed, recipe), p => SilverPairs.CosineLabels(teacher, p), recipe.Teacher);
-    }
-
-    /// <summary>
-    /// The same silver pairs as the cross-encoder-silver row's, labelled instead by that row's same-seed model
-    /// (Augmented SBERT's teacher), trained first when no earlier run left it.
-    /// </summary>
-    private static List<TrainingExample> SilverFromCrossEncoder(Setup s, int seed)
-    {
-        string folder = ModelFolder(s.Ctx, FirstSilver.Row, seed);
-        if (!ReproductionContext.IsKept(folder)) TrainAndKeep(s, Rows.Single(r => r.Key == FirstSilver.Row), seed);
-        using var teacher = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = s.Ctx.Threads });
-        return Silver(s, SilverSample(s, seed, FirstSilver), p => teacher.Predict(p), FirstSilver.Row);
-    }
-
-    /// <summary>
-    /// Pairs of STSb train sentences drawn by the same seed's bi-encoder of <paramref name="recipe"/>, never a train, dev
-    /// or test pair: STSb repeats sentences across its splits, and about 60 dev and 60 test pairs are two train
-    /// sentences (a first run drew 21 of them), which the silver set would otherwise teach before dev chooses the step
-    /// and test scores it. Drawn once per run (<see cref="Setup.SilverSamples"/>).
-    /// </summary>
-    private static List<(string First, string Second)> SilverSample(Setup s, int seed, SilverRecipe recipe)
-    {
-        if (s.SilverSamples.TryGetValue((recipe, seed), out var drawn)) return drawn;
-        using var sampler = SentenceEncoder.Load(TrainedEncoder(s.Ctx, recipe.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
-        var gold = s.Train.Select(e => (e.Texts[0]!, e.Texts[1]!)).ToList();
-        var heldOut = s.Dev.Concat(s.Test).Select(p => (p.Sentence1, p.Sentence2));
-        drawn = SilverPairs.Sample(sampler, gold.SelectMany(p => new[] { p.Item1, p.Item2 }).ToList(), recipe.Neighbours, recipe.Random, seed, exclude: gold.Concat(heldOut));
-        s.Ctx.Log.WriteLine($"table 2: seed {seed}: {recipe.Teacher} drew {drawn.Count:N0} silver pairs ({recipe.Neighbours} nearest and {recipe.Random} random per STSb train sentence)");
-        return s.SilverSamples[(recipe, seed)] = drawn;
-    }
-
-    private static List<TrainingExample> Silver(Setup s, List<(string First, string Second)> pairs, Func<IReadOnlyList<(string? First, string? Second)>, float[]> teacher, string teacherName)
-    {
-        var silver = SilverPairs.Label(pairs, teacher);
-        s.Ctx.Log.WriteLine($"table 2: {silver.Count:N0} silver pairs of STSb train sentences labelled by {teacherName}, mean label {silver.Average(e => e.Label):F3}");
-        return ReproductionContext.Subsample(silver, s.Ctx.Quick ? QuickTrainPairs : null);
     }
 
     /// <summary>

@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using MLNet.SentenceEmbeddings.CrossEncoding;
+using MLNet.SentenceEmbeddings.Evaluation;
+using MLNet.SentenceEmbeddings.Training;
+
+namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
+
+// Table 2's rows that reuse the trained seeds: the uniform soup of a bi-encoder row's encoders and a cross-encoder
+// row's models scored on both orders of each test pair, each figure kept under its own key.
+public static partial class Table2SupervisedSts
+{
+    /// <summary>
+    /// For each bi-encoder row, the STSb test figure of the uniform soup of the most seeds: one 22M-parameter encoder,
+    /// no choice made on test (every kept seed goes in). Each soup's figure is kept in the runs file under the seeds it
+    /// averaged, since the encoders (gitignored, 90 MB each) do not travel with the repository: a kept soup of more
+    /// seeds than this machine has encoders for is shown instead of averaging the fewer encoders here.
+    /// </summary>
+    private static List<(Row Row, int Seeds, double Test)> Soups(Setup setup)
+    {
+        var soups = new List<(Row, int, double)>();
+        var runs = Runs(setup.Ctx);
+        var keptSoups = runs.Read();
+        foreach (var row in Rows.Where(r => r.BiEncoder))
+        {
+            var seeds = Enumerable.Range(1, setup.Ctx.Seeds).Where(k => ReproductionContext.IsKept(ModelFolder(setup.Ctx, row.Key, k))).ToList();
+            if (KeptSoup(setup, keptSoups, row.Key, moreSeedsThan: Math.Max(1, seeds.Count)) is { } found)
+            {
+                setup.Ctx.Log.WriteLine($"table 2: soup of {row.Key} seeds {string.Join(",", found.Seeds)}: {found.Test:F2} (kept in {runs.Path}; this machine has encoders of {seeds.Count} seed(s))");
+                soups.Add((row, found.Seeds.Count, found.Test));
+            }
+            else if (seeds.Count >= 2)
+            {
+                using var soup = ModelSoup.Average(seeds.Select(k => ModelFolder(setup.Ctx, row.Key, k)).ToList(), new SentenceEncoderOptions { Threads = setup.Ctx.Threads });
+                double test = 100 * new EmbeddingSimilarityEvaluator(setup.Test).Evaluate(soup)["spearman_cosine"];
+                setup.Ctx.Log.WriteLine($"table 2: soup of {seeds.Count} {row.Key} encoders: STSb test {test:F2}");
+                runs.Keep(SoupKey(setup, row.Key, seeds), new JsonObject { ["test"] = test });
+                soups.Add((row, seeds.Count, test));
+            }
+        }
+        return soups;
+    }
+
+    /// <summary>
+    /// The kept soup of <paramref name="row"/> averaging the most of seeds 1 to --seeds, if it averaged more than
+    /// <paramref name="moreSeedsThan"/>; any subset counts (a seed whose encoder was lost leaves a gap).
+    /// </summary>
+    private static (List<int> Seeds, double Test)? KeptSoup(Setup setup, JsonObject kept, string row, int moreSeedsThan)
+    {
+        // Every subset of at most MaxSoupSeeds seeds: 2^10 look-ups at the paper's 10 seeds.
+        int n = Math.Min(setup.Ctx.Seeds, MaxSoupSeeds);
+        (List<int> Seeds, double Test)? best = null;
+        for (int mask = 1; mask < 1 << n; mask++)
+        {
+            var seeds = Enumerable.Range(1, n).Where(k => (mask & (1 << (k - 1))) != 0).ToList();
+            if (seeds.Count <= Math.Max(moreSeedsThan, best?.Seeds.Count ?? 0)) continue;
+            if (Kept(kept, SoupKey(setup, row, seeds)) is double test) best = (seeds, test);
+        }
+        return best;
+    }
+
+    /// <summary>The most seeds <see cref="KeptSoup"/> looks through.</summary>
+    private const int MaxSoupSeeds = 12;
+
+    /// <summary>
+    /// Each cross-encoder row's seeds scored on both orders of every test pair: from the row's model where it is on
+    /// this machine (scored once, then kept in the runs file like a soup, since the models do not travel with the
+    /// repository), else the figure an earlier run kept. Seeds with neither are left out.
+    /// </summary>
+    private static List<(Row Row, List<double> Tests)> SymmetricScores(Setup setup)
+    {
+        var runs = Runs(setup.Ctx);
+        var kept = runs.Read();
+        var scored = new List<(Row, List<double>)>();
+        foreach (var row in Rows.Where(r => !r.BiEncoder))
+        {
+            var tests = new List<double>();
+            for (int seed = 1; seed <= setup.Ctx.Seeds; seed++)
+            {
+                string key = BothOrdersKey(row.Key, seed, setup.Epochs, setup.Train.Count, setup.Dev.Count, setup.Test.Count, setup.Ctx.TrainingPrecision);
+                string folder = ModelFolder(setup.Ctx, row.Key, seed);
+                if (Kept(kept, key) is double test) tests.Add(test);
+                else if (ReproductionContext.IsKept(folder))
+                {
+                    using var model = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = setup.Ctx.Threads });
+                    test = 100 * new CrossEncoderCorrelationEvaluator(setup.Test, symmetric: true).Evaluate(model)["spearman"];
+                    setup.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed} scored on both orders: STSb test {test:F2}");
+                    runs.Keep(key, new JsonObject { ["test"] = test });
+                    tests.Add(test);
+                }
+            }
+            if (tests.Count > 0) scored.Add((row, tests));
+        }
+        return scored;
+    }
+
+    /// <summary>A cross-encoder run's key in <see cref="RunsFileName"/> for its test figure scored on both orders.</summary>
+    internal static string BothOrdersKey(string row, int seed, int epochs, int train, int dev, int test, Precision precision) =>
+        "both orders of " + RunKey(row, seed, epochs, train, dev, test, precision);
+
+    private static string SoupKey(Setup s, string row, IEnumerable<int> seeds) =>
+        SoupKey(row, seeds, s.Epochs, s.Train.Count, s.Dev.Count, s.Test.Count, s.Ctx.TrainingPrecision);
+
+    /// <summary>A soup's key in <see cref="RunsFileName"/>: the row's run key with the seeds it averaged.</summary>
+    internal static string SoupKey(string row, IEnumerable<int> seeds, int epochs, int train, int dev, int test, Precision precision) =>
+        "soup of " + RunKey(row, 0, epochs, train, dev, test, precision).Replace("|seed 0|", $"|seeds {string.Join(",", seeds)}|", StringComparison.Ordinal);
+}
