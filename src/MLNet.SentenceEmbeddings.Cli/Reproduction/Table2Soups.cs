@@ -66,26 +66,26 @@ public static partial class Table2SupervisedSts
     /// this machine (scored once, then kept in the runs file like a soup, since the models do not travel with the
     /// repository), else the figure an earlier run kept. Seeds with neither are left out.
     /// </summary>
-    private static List<(Row Row, List<double> Tests)> SymmetricScores(Setup setup)
+    private static List<(Row Row, SortedDictionary<int, double> Tests)> SymmetricScores(Setup setup)
     {
         var runs = Runs(setup.Ctx);
         var kept = runs.Read();
-        var scored = new List<(Row, List<double>)>();
+        var scored = new List<(Row, SortedDictionary<int, double>)>();
         foreach (var row in Rows.Where(r => !r.BiEncoder))
         {
-            var tests = new List<double>();
+            var tests = new SortedDictionary<int, double>();
             for (int seed = 1; seed <= setup.Ctx.Seeds; seed++)
             {
                 string key = BothOrdersKey(row.Key, seed, setup.Epochs, setup.Train.Count, setup.Dev.Count, setup.Test.Count, setup.Ctx.TrainingPrecision);
                 string folder = ModelFolder(setup.Ctx, row.Key, seed);
-                if (Kept(kept, key) is double test) tests.Add(test);
+                if (Kept(kept, key) is double test) tests[seed] = test;
                 else if (ReproductionContext.IsKept(folder))
                 {
                     using var model = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = setup.Ctx.Threads });
                     test = 100 * new CrossEncoderCorrelationEvaluator(setup.Test, symmetric: true).Evaluate(model)["spearman"];
                     setup.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed} scored on both orders: STSb test {test:F2}");
                     runs.Keep(key, new JsonObject { ["test"] = test });
-                    tests.Add(test);
+                    tests[seed] = test;
                 }
             }
             if (tests.Count > 0) scored.Add((row, tests));

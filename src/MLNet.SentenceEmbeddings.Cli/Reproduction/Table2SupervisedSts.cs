@@ -130,10 +130,10 @@ public static partial class Table2SupervisedSts
             before = 100 * new EmbeddingSimilarityEvaluator(setup.Test).Evaluate(encoder)["spearman_cosine"];
 
         var runs = Runs(ctx);
-        var figures = Rows.ToDictionary(r => r.Key, _ => new List<double>());
+        var figures = Rows.ToDictionary(r => r.Key, _ => new SortedDictionary<int, double>());
         int reused = 0;
         var soups = new List<(Row Row, int Seeds, double Test)>();
-        var symmetric = new List<(Row Row, List<double> Tests)>();
+        var symmetric = new List<(Row Row, SortedDictionary<int, double> Tests)>();
         // Seed by seed (every row once per seed), so that a run stopped part-way leaves every row with as many seeds;
         // the section is written after each seed that trained something, since five seeds take hours on 2 cores.
         for (int seed = 1; seed <= ctx.Seeds; seed++)
@@ -154,12 +154,12 @@ public static partial class Table2SupervisedSts
                     continue;
                 }
                 else (test, trained) = (TrainAndKeep(setup, row, seed), true);
-                figures[row.Key].Add(test);
+                figures[row.Key][seed] = test;
             }
             // A row left out may have been trained since as another row's teacher (Augmented SBERT's cross-encoder).
             var keptNow = leftOut.Count > 0 ? runs.Read() : null;
             foreach (var row in leftOut)
-                if (Kept(keptNow!, RunKey(setup, row.Key, seed)) is double test) figures[row.Key].Add(test);
+                if (Kept(keptNow!, RunKey(setup, row.Key, seed)) is double test) figures[row.Key][seed] = test;
             if (seed == ctx.Seeds || trained) (soups, symmetric) = (Soups(setup), SymmetricScores(setup));
             if (seed < ctx.Seeds && trained) ctx.WritePartial?.Invoke(Section(setup, before, figures, soups, symmetric, reused, seedsDone: seed));
         }
@@ -168,8 +168,8 @@ public static partial class Table2SupervisedSts
         return Section(setup, before, figures, soups, symmetric, reused, seedsDone: ctx.Seeds);
     }
 
-    private static StringBuilder Section(Setup setup, double before, Dictionary<string, List<double>> figures, List<(Row Row, int Seeds, double Test)> soups,
-        List<(Row Row, List<double> Tests)> symmetric, int reused, int seedsDone)
+    private static StringBuilder Section(Setup setup, double before, Dictionary<string, SortedDictionary<int, double>> figures, List<(Row Row, int Seeds, double Test)> soups,
+        List<(Row Row, SortedDictionary<int, double> Tests)> symmetric, int reused, int seedsDone)
     {
         var ctx = setup.Ctx;
         int seeds = ctx.Seeds, epochs = setup.Epochs;
@@ -177,14 +177,14 @@ public static partial class Table2SupervisedSts
         var md = ctx.Header("Table 2: supervised STS (STSb)", "2");
         if (seedsDone < seeds)
         {
-            md.AppendLine($"**In progress: seeds 1 to {seedsDone} of {seeds} done when this was written; the same command resumes from the kept runs.**");
+            md.AppendLine($"**In progress: seeds 1 to {seedsDone} of {seeds} gone through (trained, or reported from the kept runs) when this was written; the same command resumes from the kept runs.**");
             md.AppendLine();
         }
         md.AppendLine($"Spearman x100 on the STSb test set ({setup.Test.Count:N0} pairs; cosine similarity for the bi-encoders, the score for the cross-encoder). " +
                       $"Each of our trained rows starts from all-MiniLM-L6-v2 and trains on {setup.Train.Count:N0} STSb train pairs (label score / 5) for {epochs} epoch(s), " +
                       $"batch 16, {(ctx.TrainingPrecision == Precision.BFloat16 ? "forward pass under bf16 autocast, " : "")}AdamW lr 2e-5 (the cross-encoder {CrossEncoderTrainingOptions.DefaultLearningRate.ToString(CultureInfo.InvariantCulture)}, see efficiency.md), 10% warm-up, evaluated on STSb dev ({setup.Dev.Count:N0} pairs) every {setup.EvaluationSteps} steps with the best weights kept; " +
                       $"{Seeds(seeds)}" + (epochs == PaperEpochs ? "" : $" The paper trains {PaperEpochs} epochs; this run trained {epochs}" + (epochs < PaperEpochs ? " to fit the machine's time." : ", the best step still chosen on dev.")) +
-                      $" Per-seed figures are kept in {DisplayPath(Runs(ctx).Path)}" + (reused > 0 ? $" ({reused} of them reused: kept there by earlier invocations with these settings, whatever their --rows and --seeds)." : ".") +
+                      $" Per-seed figures are kept in {DisplayPath(Runs(ctx).Path)}" + (reused > 0 ? $" ({reused} of them reused: kept there by earlier invocations with these settings, whatever their --rows, --seeds and --train-seeds)." : ".") +
                       (ReproductionContext.IsKept(saved) ? $" Seed 1's regression encoder is written to {DisplayPath(saved)}." : "") +
                       (soups.Count == 0 ? "" : " A soup row averages every weight of a row's kept seeds' encoders into one encoder of the same size (ModelSoup; every kept seed goes in, nothing is chosen on test).") +
                       (symmetric.Count == 0 ? "" : " A both-orders row scores each test pair with a row's kept cross-encoders as the mean of their scores of (a, b) and (b, a) (CrossEncoder.PredictSymmetric); the model and its training are the row's, only the scoring differs."));
@@ -194,15 +194,17 @@ public static partial class Table2SupervisedSts
         foreach (var (model, figure) in Paper) md.AppendLine($"| paper: {model} | {figure} |");
         md.AppendLine($"| ours: all-MiniLM-L6-v2, not trained on STSb | {ReproductionContext.F(before)} |");
         foreach (var row in Rows)
-            md.AppendLine($"| ours: {row.Label} | {MeanAndDeviation(figures[row.Key])}{(figures[row.Key].Count == seeds ? "" : $" ({figures[row.Key].Count} of {seeds} seeds)")} |");
+            md.AppendLine($"| ours: {row.Label} | {MeanAndDeviation(figures[row.Key].Values.ToList())}{(figures[row.Key].Count == seeds ? "" : $" ({figures[row.Key].Count} of {seeds} seeds)")} |");
         foreach (var (row, count, test) in soups)
             md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: uniform soup of the {count} kept seeds' encoders of the {row.Key} row | {test:F2} |"));
         foreach (var (row, tests) in symmetric)
-            md.AppendLine($"| ours: the {row.Key} row's cross-encoders, each test pair scored on both orders | {MeanAndDeviation(tests)}{(tests.Count == seeds ? "" : $" ({tests.Count} of {seeds} seeds)")} |");
+            md.AppendLine($"| ours: the {row.Key} row's cross-encoders, each test pair scored on both orders | {MeanAndDeviation(tests.Values.ToList())}{(tests.Count == seeds ? "" : $" ({tests.Count} of {seeds} seeds)")} |");
         md.AppendLine();
-        md.AppendLine("Per seed: " + string.Join("; ", Rows.Where(r => figures[r.Key].Count > 0).Select(r => $"{r.Key} " + string.Join(", ", figures[r.Key].Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
+        bool gaps = figures.Values.Concat(symmetric.Select(r => r.Tests)).Any(t => t.Count > 0 && t.Count < t.Keys.Max());
+        md.AppendLine("Per seed" + (gaps ? " (seeds 1, 2, ... in order; a dash: that seed is not kept)" : "") + ": "
+            + string.Join("; ", Rows.Where(r => figures[r.Key].Count > 0).Select(r => $"{r.Key} {PerSeed(figures[r.Key])}")) + ".");
         if (symmetric.Count > 0)
-            md.AppendLine("Per seed, both orders: " + string.Join("; ", symmetric.Select(r => $"{r.Row.Key} " + string.Join(", ", r.Tests.Select(x => x.ToString("F2", CultureInfo.InvariantCulture))))) + ".");
+            md.AppendLine("Per seed, both orders: " + string.Join("; ", symmetric.Select(r => $"{r.Row.Key} {PerSeed(r.Tests)}")) + ".");
         var noSoup = Rows.Where(r => r.BiEncoder && figures[r.Key].Count >= 2 && soups.All(x => x.Row != r)).Select(r => r.Key).ToList();
         if (noSoup.Count > 0)
             md.AppendLine($"No soup for {string.Join(", ", noSoup)}: fewer than two of {(noSoup.Count == 1 ? "its" : "their")} seeds' encoders are on this machine, and none was kept from another.");
@@ -318,6 +320,10 @@ public static partial class Table2SupervisedSts
     private static string Seeds(int n) => n == 1
         ? "one seed (1)."
         : $"{n} seeds (1 to {n}: dropout, shuffling and the cross-encoder's new head); mean ± sample standard deviation.";
+
+    /// <summary>A row's figures in seed order, a dash for a seed in between that has none (left out by --train-seeds or --rows).</summary>
+    private static string PerSeed(SortedDictionary<int, double> tests) =>
+        string.Join(", ", Enumerable.Range(1, tests.Keys.Max()).Select(k => tests.TryGetValue(k, out double t) ? t.ToString("F2", CultureInfo.InvariantCulture) : "–"));
 
     /// <summary>"mean ± sample standard deviation" with two decimals; the mean alone for one figure.</summary>
     public static string MeanAndDeviation(IReadOnlyList<double> values)

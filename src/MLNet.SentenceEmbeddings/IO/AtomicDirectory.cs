@@ -65,14 +65,26 @@ public static class AtomicDirectory
     /// <summary>How many files writes have flushed to disk (tests check that checkpoints are).</summary>
     internal static long FilesFlushed => Interlocked.Read(ref _filesFlushed);
 
+    /// <summary>
+    /// Flushes every file of the new folder, then every folder in it deepest first (their entries, the files' names),
+    /// before the swap. Files are opened read-only on Unix, so a file the build made read-only still flushes.
+    /// </summary>
     private static void FlushFiles(string folder)
     {
         foreach (string file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
-            // Flush(true) is an fsync only on a stream that can write.
-            using (var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)) stream.Flush(flushToDisk: true);
+            if (OperatingSystem.IsWindows())
+            {
+                // Flush(true) is a FlushFileBuffers only on a handle that can write.
+                try { using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.Read); stream.Flush(flushToDisk: true); }
+                catch (UnauthorizedAccessException) { continue; } // read-only: NTFS still orders its metadata
+            }
+            else FSyncPath(file);
             Interlocked.Increment(ref _filesFlushed);
         }
+        foreach (string sub in Directory.EnumerateDirectories(folder, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
+            FlushFolder(sub);
+        FlushFolder(folder);
     }
 
     [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false)]
@@ -84,19 +96,33 @@ public static class AtomicDirectory
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     private static extern int Close(int fd);
 
-    /// <summary>Makes a rename inside <paramref name="folder"/> durable (Unix: fsync of the folder); best effort elsewhere.</summary>
+    /// <summary>Makes a folder's entries (a rename inside it) durable: fsync on Unix; Windows has no folder handle to flush.</summary>
     private static void FlushFolder(string folder)
     {
-        if (OperatingSystem.IsWindows()) return; // NTFS journals renames; there is no folder handle to flush.
+        if (!OperatingSystem.IsWindows()) FSyncPath(folder);
+    }
+
+    /// <summary>fsync of a file or folder opened read-only (enough for both on Linux and macOS).</summary>
+    /// <exception cref="IOException">The path cannot be opened or the disk reported an error: what was written may not be on it.</exception>
+    private static void FSyncPath(string path)
+    {
+        int fd;
+        try { fd = Open(path, 0); } // O_RDONLY
+        catch (EntryPointNotFoundException) { return; }
+        catch (DllNotFoundException) { return; }
+        if (fd < 0) throw Failed("open", path);
         try
         {
-            int fd = Open(folder, 0); // O_RDONLY: enough to fsync a folder on Linux and macOS
-            if (fd < 0) return;
-            try { FSync(fd); }
-            finally { Close(fd); }
+            // EINVAL / ENOTSUP: the file system has nothing to flush for this kind of file (e.g. some network mounts).
+            if (FSync(fd) != 0 && Marshal.GetLastPInvokeError() is not (22 or 95)) throw Failed("fsync", path);
         }
-        catch (EntryPointNotFoundException) { }
-        catch (DllNotFoundException) { }
+        finally { Close(fd); }
+    }
+
+    private static IOException Failed(string call, string path)
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        return new IOException($"Could not flush {path} to disk ({call}: errno {errno}: {Marshal.GetPInvokeErrorMessage(errno)}).");
     }
 
     /// <summary>Forces the two-rename swap (tests of the fallback path).</summary>

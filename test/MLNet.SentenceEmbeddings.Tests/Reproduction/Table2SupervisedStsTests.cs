@@ -202,6 +202,7 @@ public class Table2SupervisedStsTests
         string md = File.ReadAllText(report);
         StringAssert.Contains(md, "--seeds 2 --rows cosent --train-seeds 2", "the section records the command that made it");
         StringAssert.Contains(md, "(1 of 2 seeds)");
+        StringAssert.Contains(md, "a dash: that seed is not kept): cosent –, ", "seed 2's figure must not read as seed 1's");
     }
 
     /// <summary>
