@@ -69,7 +69,13 @@ public class TrainCommandTests
         StringAssert.Contains(stderr, $"after step {at}");
         using (var a = SentenceEncoder.Load(whole))
         using (var b = SentenceEncoder.Load(stopped))
-            CollectionAssert.AreEqual(a.Encode("the cat number 3"), b.Encode("the cat number 3"));
+        {
+            // Equal up to float rounding: two processes may take MKL kernels of other alignment (CI once saw 6e-8 apart),
+            // while a resume that missed the checkpoint would end from the other start, far from these weights.
+            float[] x = a.Encode("the cat number 3"), y = b.Encode("the cat number 3");
+            double far = x.Zip(y, (p, q) => Math.Abs(p - q)).Max();
+            Assert.IsTrue(far < 1e-5, $"the resumed run's vector is {far} from the uninterrupted run's");
+        }
         Assert.IsFalse(Directory.Exists(checkpoints), "the checkpoints of a saved model are removed");
 
         // --resume with nothing to resume starts from the beginning and says so; options that need checkpoints are refused without them.
