@@ -2,7 +2,8 @@ namespace MLNet.SentenceEmbeddings.Checkpoints;
 
 /// <summary>
 /// Writes a model's files into a folder. Savers hand it the temporary folder of <see cref="IO.AtomicDirectory"/>, so
-/// the saved model appears whole or not at all.
+/// the saved model appears whole or not at all. Files are not flushed to disk here: AtomicDirectory flushes the whole
+/// folder before it swaps it in, so a sink used on its own folder gives no durability after a power loss.
 /// </summary>
 public sealed class FolderFileSink : IModelFileSink
 {
@@ -21,7 +22,6 @@ public sealed class FolderFileSink : IModelFileSink
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         using var stream = new FileStream(full, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         write(stream);
-        stream.Flush(flushToDisk: true);
     }
 
     public void CreateDirectory(string path) => Directory.CreateDirectory(Path.Combine(Root, ModelPath.CheckRelative(path, Root)));

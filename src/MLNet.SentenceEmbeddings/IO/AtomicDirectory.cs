@@ -43,7 +43,7 @@ public static class AtomicDirectory
             // caller that deletes what the new folder replaces (older checkpoints) would have lost both.
             FlushFiles(temp);
             Swap(temp, target);
-            FlushFolder(Path.GetDirectoryName(target)!);
+            DiskFlush.Folder(Path.GetDirectoryName(target)!);
         }
         catch
         {
@@ -67,62 +67,18 @@ public static class AtomicDirectory
 
     /// <summary>
     /// Flushes every file of the new folder, then every folder in it deepest first (their entries, the files' names),
-    /// before the swap. Files are opened read-only on Unix, so a file the build made read-only still flushes.
+    /// before the swap.
     /// </summary>
     private static void FlushFiles(string folder)
     {
         foreach (string file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
-            if (OperatingSystem.IsWindows())
-            {
-                // Flush(true) is a FlushFileBuffers only on a handle that can write.
-                try { using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.Read); stream.Flush(flushToDisk: true); }
-                catch (UnauthorizedAccessException) { continue; } // read-only: NTFS still orders its metadata
-            }
-            else FSyncPath(file);
+            DiskFlush.File(file);
             Interlocked.Increment(ref _filesFlushed);
         }
         foreach (string sub in Directory.EnumerateDirectories(folder, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
-            FlushFolder(sub);
-        FlushFolder(folder);
-    }
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false)]
-    private static extern int Open(string path, int flags);
-
-    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static extern int FSync(int fd);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static extern int Close(int fd);
-
-    /// <summary>Makes a folder's entries (a rename inside it) durable: fsync on Unix; Windows has no folder handle to flush.</summary>
-    private static void FlushFolder(string folder)
-    {
-        if (!OperatingSystem.IsWindows()) FSyncPath(folder);
-    }
-
-    /// <summary>fsync of a file or folder opened read-only (enough for both on Linux and macOS).</summary>
-    /// <exception cref="IOException">The path cannot be opened or the disk reported an error: what was written may not be on it.</exception>
-    private static void FSyncPath(string path)
-    {
-        int fd;
-        try { fd = Open(path, 0); } // O_RDONLY
-        catch (EntryPointNotFoundException) { return; }
-        catch (DllNotFoundException) { return; }
-        if (fd < 0) throw Failed("open", path);
-        try
-        {
-            // EINVAL / ENOTSUP: the file system has nothing to flush for this kind of file (e.g. some network mounts).
-            if (FSync(fd) != 0 && Marshal.GetLastPInvokeError() is not (22 or 95)) throw Failed("fsync", path);
-        }
-        finally { Close(fd); }
-    }
-
-    private static IOException Failed(string call, string path)
-    {
-        int errno = Marshal.GetLastPInvokeError();
-        return new IOException($"Could not flush {path} to disk ({call}: errno {errno}: {Marshal.GetPInvokeErrorMessage(errno)}).");
+            DiskFlush.Folder(sub);
+        DiskFlush.Folder(folder);
     }
 
     /// <summary>Forces the two-rename swap (tests of the fallback path).</summary>

@@ -30,8 +30,9 @@ public sealed class AtomicFileWriter : IDisposable
     /// <summary>The stream to write to; do not dispose it yourself.</summary>
     public Stream Stream => _stream;
 
-    /// <summary>Flushes the bytes to disk and renames the temporary file over <see cref="Path"/>.</summary>
+    /// <summary>Flushes the bytes to disk, renames the temporary file over <see cref="Path"/> and flushes its folder.</summary>
     /// <exception cref="InvalidOperationException">Already committed or disposed.</exception>
+    /// <exception cref="IOException">The folder could not be flushed after the rename: the new file is in place but may not survive a power loss.</exception>
     public void Commit()
     {
         if (_committed || _disposed) throw new InvalidOperationException($"{Path}: the write was already committed or abandoned.");
@@ -48,6 +49,9 @@ public sealed class AtomicFileWriter : IDisposable
             Dispose();
             throw;
         }
+        // The rename itself is durable only once the folder's entries are: without this, a power loss soon after
+        // could bring back the old file although a caller went on as if the new one were written.
+        DiskFlush.Folder(System.IO.Path.GetDirectoryName(Path)!);
     }
 
     /// <summary>Abandons an uncommitted write: the temporary file is deleted and the target left as it was.</summary>

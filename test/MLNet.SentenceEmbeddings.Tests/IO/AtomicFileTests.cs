@@ -20,6 +20,17 @@ public class AtomicFileTests
     }
 
     [TestMethod]
+    public void ACommitFlushesTheFolderThatHoldsTheNewName()
+    {
+        string path = Path.Combine(Fixtures.NewTempDir(), "out.tsv");
+        long before = DiskFlush.FoldersFlushedOnThisThread;
+        AtomicFile.WriteAllText(path, "first");
+        Assert.AreEqual(1, DiskFlush.FoldersFlushedOnThisThread - before, "the rename is durable only once its folder is flushed");
+        using (var abandoned = AtomicFile.Create(path)) abandoned.Stream.WriteByte(1);
+        Assert.AreEqual(1, DiskFlush.FoldersFlushedOnThisThread - before, "an abandoned write renames nothing, so flushes nothing");
+    }
+
+    [TestMethod]
     public void AWriterThatThrowsHalfWayLeavesTheOldFileAndNoTemporaryFile()
     {
         string dir = Fixtures.NewTempDir();
