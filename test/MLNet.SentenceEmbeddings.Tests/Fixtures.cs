@@ -39,6 +39,19 @@ public static class Fixtures
     /// <summary>One folder per test run, deleted by <see cref="TestRunCleanup"/>: model folders are ~90 MB each.</summary>
     public static readonly string RunTempRoot = Path.Combine(Path.GetTempPath(), "sbert-tests", Guid.NewGuid().ToString("N"));
 
+    /// <summary>Copies every file and folder under <paramref name="from"/> into <paramref name="to"/>.</summary>
+    public static void CopyDirectory(string from, string to)
+    {
+        foreach (var f in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, f));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(f, target);
+        }
+        foreach (var d in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, d)));
+    }
+
     public static string NewTempDir()
     {
         string dir = Path.Combine(RunTempRoot, Guid.NewGuid().ToString("N"));

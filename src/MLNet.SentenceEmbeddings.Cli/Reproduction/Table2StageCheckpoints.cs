@@ -31,6 +31,28 @@ public static partial class Table2SupervisedSts
         return latest;
     }
 
+    /// <summary>
+    /// Trains a (row, seed), discarding a stage checkpoint that an earlier run left with other settings (a changed
+    /// recipe, epochs or learning rate) instead of stopping the table: the checkpoint is refused before anything is
+    /// loaded, so the row starts again from its saved inputs, now without that stage's checkpoints. Starting again
+    /// rather than training that stage alone matters: a stage that had started made the runner skip the ones before it.
+    /// </summary>
+    private static (double Test, TrainingEvaluation? Best) TrainDiscardingIncompatible(Setup s, Row row, int seed)
+    {
+        var discarded = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            try { return row.Train(s, row.Key, seed); }
+            catch (IncompatibleCheckpointException e) when (HoldsCheckpoints(s.Ctx) && discarded.Add(e.Checkpoint))
+            {
+                string stage = System.IO.Path.GetDirectoryName(e.Checkpoint)!;
+                s.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: {e.Message} Its checkpoints ({stage}) are discarded and the row starts again.");
+                TrainingCheckpoints.Remove(stage);
+                s.Ctx.StagesResumed--; // counted when it was offered; nothing was resumed from it
+            }
+        }
+    }
+
     /// <summary>True when the stage has a checkpoint to resume from: the stages before it are done and need not run again.</summary>
     private static bool StageStarted(Setup s, string name, int seed, string stage) =>
         HoldsCheckpoints(s.Ctx) && TrainingCheckpoints.Latest(StageFolder(s.Ctx, name, seed, stage)) is not null;

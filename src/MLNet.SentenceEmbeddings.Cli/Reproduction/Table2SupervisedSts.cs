@@ -194,11 +194,11 @@ public static partial class Table2SupervisedSts
         foreach (var (model, figure) in Paper) md.AppendLine($"| paper: {model} | {figure} |");
         md.AppendLine($"| ours: all-MiniLM-L6-v2, not trained on STSb | {ReproductionContext.F(before)} |");
         foreach (var row in Rows)
-            md.AppendLine($"| ours: {row.Label} | {MeanAndDeviation(figures[row.Key].Values.ToList())}{(figures[row.Key].Count == seeds ? "" : $" ({figures[row.Key].Count} of {seeds} seeds)")} |");
+            md.AppendLine($"| ours: {row.Label} | {RowFigure(figures[row.Key], seeds)} |");
         foreach (var (row, count, test) in soups)
             md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: uniform soup of the {count} kept seeds' encoders of the {row.Key} row | {test:F2} |"));
         foreach (var (row, tests) in symmetric)
-            md.AppendLine($"| ours: the {row.Key} row's cross-encoders, each test pair scored on both orders | {MeanAndDeviation(tests.Values.ToList())}{(tests.Count == seeds ? "" : $" ({tests.Count} of {seeds} seeds)")} |");
+            md.AppendLine($"| ours: the {row.Key} row's cross-encoders, each test pair scored on both orders | {RowFigure(tests, seeds)} |");
         md.AppendLine();
         bool gaps = figures.Values.Concat(symmetric.Select(r => r.Tests)).Any(t => t.Count > 0 && t.Count < t.Keys.Max());
         md.AppendLine("Per seed" + (gaps ? " (seeds 1, 2, ... in order; a dash: that seed is not kept)" : "") + ": "
@@ -249,7 +249,7 @@ public static partial class Table2SupervisedSts
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int resumedBefore = setup.Ctx.StagesResumed;
-        var (test, best) = row.Train(setup, row.Key, seed);
+        var (test, best) = TrainDiscardingIncompatible(setup, row, seed);
         // A stage resumed from a checkpoint (this row's or a teacher's trained inside it) ran only in part here.
         bool resumed = setup.Ctx.StagesResumed > resumedBefore;
         double? dev = best is null ? null : 100 * best.PrimaryMetric;
@@ -325,8 +325,12 @@ public static partial class Table2SupervisedSts
     private static string PerSeed(SortedDictionary<int, double> tests) =>
         string.Join(", ", Enumerable.Range(1, tests.Keys.Max()).Select(k => tests.TryGetValue(k, out double t) ? t.ToString("F2", CultureInfo.InvariantCulture) : "–"));
 
+    /// <summary>A row's cell: its seeds' mean and deviation, and how many of the seeds asked for it has when not all.</summary>
+    private static string RowFigure(SortedDictionary<int, double> tests, int seeds) =>
+        MeanAndDeviation(tests.Values) + (tests.Count == seeds ? "" : $" ({tests.Count} of {seeds} seeds)");
+
     /// <summary>"mean ± sample standard deviation" with two decimals; the mean alone for one figure.</summary>
-    public static string MeanAndDeviation(IReadOnlyList<double> values)
+    public static string MeanAndDeviation(IReadOnlyCollection<double> values)
     {
         if (values.Count == 0) return "–";
         double mean = values.Average();

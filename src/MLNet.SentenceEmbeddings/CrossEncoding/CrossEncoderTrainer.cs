@@ -34,6 +34,7 @@ public sealed class CrossEncoderTrainer
     /// <param name="examples">Pairs; Label is a score in [0, 1] (one-label model) or a class index.</param>
     /// <param name="resumeFrom">A checkpoint-STEP folder of an earlier run with the same data and options.</param>
     /// <exception cref="ArgumentException">Bad data; the message names the row and column.</exception>
+    /// <exception cref="IncompatibleCheckpointException"><paramref name="resumeFrom"/> was written by a run with other settings; nothing was trained or loaded.</exception>
     public TrainingResult Train(IReadOnlyList<TrainingExample> examples, string? resumeFrom = null)
     {
         CheckData(examples);

@@ -36,6 +36,7 @@ public sealed class SiameseTrainer
     /// training continues after that step and ends with the weights an uninterrupted run would have.</param>
     /// <exception cref="ArgumentException">Bad data; the message names the row and column.</exception>
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite, or the encoder is already being trained.</exception>
+    /// <exception cref="IncompatibleCheckpointException"><paramref name="resumeFrom"/> was written by a run with other settings; nothing was trained or loaded.</exception>
     public TrainingResult Train(IReadOnlyList<TrainingExample> examples, string? resumeFrom = null)
     {
         CheckData(examples);

@@ -45,7 +45,7 @@ internal static class TrainingCheckpoint
     /// <summary>Loads a checkpoint into the live objects; returns the state of the run at that step.</summary>
     /// <exception cref="FileNotFoundException">Not a checkpoint folder.</exception>
     /// <exception cref="InvalidDataException">trainer_state.json is malformed; the message names it and the key.</exception>
-    /// <exception cref="InvalidOperationException">The checkpoint comes from a run with another seed, length, objective or optimiser setting.</exception>
+    /// <exception cref="IncompatibleCheckpointException">The checkpoint comes from a run with another seed, length, objective or optimiser setting; nothing was loaded.</exception>
     public static TrainingState Read(string folder, TrainingOptions options, int totalSteps, ITrainingTarget target, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         int seed = options.Seed;
@@ -54,11 +54,11 @@ internal static class TrainingCheckpoint
         var json = JsonConfigFile.Read(statePath);
         int savedSeed = json.GetInt32("seed") ?? throw json.Error("seed", "is missing.");
         if (savedSeed != seed)
-            throw new InvalidOperationException($"{statePath}: the checkpoint was trained with seed {savedSeed}; resume with the same seed (got {seed}).");
+            throw new IncompatibleCheckpointException(folder, $"{statePath}: the checkpoint was trained with seed {savedSeed}; resume with the same seed (got {seed}).");
         int step = json.GetInt32("step") ?? throw json.Error("step", "is missing.");
         // Written since the best weights and history are kept; older checkpoints hold step and seed only.
         if (json.GetInt32("total_steps") is int savedTotal && savedTotal != totalSteps)
-            throw new InvalidOperationException(
+            throw new IncompatibleCheckpointException(folder,
                 $"{statePath}: the checkpoint comes from a run of {savedTotal} steps, this run has {totalSteps}; resume with the same data, batch size and epochs.");
         if (step < 0 || step > totalSteps) throw json.Error("step", $"must be in 0..{totalSteps}, got {step}.");
         // Written since 2026-12-04: a run resumed with another learning rate or objective would go on from weights it
@@ -66,7 +66,7 @@ internal static class TrainingCheckpoint
         if (json.GetObject("run") is { } saved)
             foreach (var (key, value) in RunSettings(options, target))
                 if (saved.GetString(key) is string was && was != value)
-                    throw new InvalidOperationException($"{statePath}: the checkpoint was trained with {key} {was}, this run has {value}; resume with the same settings, or start again without it.");
+                    throw new IncompatibleCheckpointException(folder, $"{statePath}: the checkpoint was trained with {key} {was}, this run has {value}; resume with the same settings, or start again without it.");
 
         var history = (json.GetObjectArray("history") ?? Array.Empty<JsonConfigFile>()).Select(h => new TrainingProgress(
             Int(h, "step"), totalSteps, Int(h, "epoch"), Number(h, "loss"), Number(h, "learning_rate"), Number(h, "examples_per_second"))).ToList();

@@ -374,7 +374,7 @@ public class HostileFileTests
             var names = Directory.GetFiles(source, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(source, f)).Order().ToArray();
             string name = names[rng.Next(names.Length)];
             string folder = Path.Combine(Fixtures.NewTempDir(), "model");
-            CopyFolder(source, folder);
+            Fixtures.CopyDirectory(source, folder);
             string path = Path.Combine(folder, name);
             var original = File.ReadAllBytes(path);
             byte[] bytes = name.EndsWith(".safetensors", StringComparison.Ordinal) ? MutateSafeTensors(rng, original)
@@ -427,7 +427,7 @@ public class HostileFileTests
     private static string TinyFolderWithTokenizerJson()
     {
         string folder = Path.Combine(Fixtures.NewTempDir(), "tiny-tokenizer-json");
-        CopyFolder(TinyFolder(), folder);
+        Fixtures.CopyDirectory(TinyFolder(), folder);
         var vocab = File.ReadAllLines(Path.Combine(folder, "vocab.txt"));
         var map = new JsonObject();
         for (int i = 0; i < vocab.Length; i++) map[vocab[i]] = i;
@@ -438,17 +438,5 @@ public class HostileFileTests
         }.ToJsonString());
         File.Delete(Path.Combine(folder, "vocab.txt"));
         return folder;
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var f in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            string target = Path.Combine(to, Path.GetRelativePath(from, f));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(f, target);
-        }
-        foreach (var d in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, d)));
     }
 }

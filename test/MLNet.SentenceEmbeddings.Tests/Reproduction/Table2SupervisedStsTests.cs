@@ -232,6 +232,24 @@ public class Table2SupervisedStsTests
         Assert.IsNotNull(left, printed);
         int at = int.Parse(Path.GetFileName(left)["checkpoint-".Length..], System.Globalization.CultureInfo.InvariantCulture);
         Assert.IsTrue(at > 0 && at < Train / 16, $"{left}: a checkpoint inside the stage, before its last step");
+
+        // The same checkpoint as if a changed recipe had written it (another learning rate): it is discarded, the row
+        // starts again and ends where the uninterrupted run did, instead of the table stopping.
+        string changed = Fixtures.NewTempDir();
+        Fixtures.CopyDirectory(stopped, changed);
+        string state = Path.Combine(changed, Path.GetRelativePath(stopped, left), "trainer_state.json");
+        var json = JsonNode.Parse(File.ReadAllText(state))!;
+        json["run"]!["learning_rate"] = "0.5";
+        File.WriteAllText(state, json.ToJsonString());
+        (code, stdout, stderr) = ChildProcess.RunDll(sbert, Args(changed));
+        Assert.AreEqual(0, code, stderr + stdout);
+        StringAssert.Contains(stdout, "the checkpoint was trained with learning_rate 0.5");
+        StringAssert.Contains(stdout, "are discarded and the row starts again");
+        Assert.AreEqual(Figure(straight), Figure(changed), "the row started again from its start, as the uninterrupted run did");
+        var restarted = JsonNode.Parse(File.ReadAllText(Path.Combine(changed, "artifacts", Table2SupervisedSts.RunsFileName)))!
+            [Table2SupervisedSts.RunKey("cosent", 1, 1, Train, Eval, Eval, Precision.Float32)]!;
+        Assert.IsTrue(restarted["resumed"] is null && restarted["minutes"] is not null, "nothing was resumed: " + restarted.ToJsonString());
+
         (code, stdout, stderr) = ChildProcess.RunDll(sbert, Args(stopped));
         Assert.AreEqual(0, code, stderr + stdout);
         StringAssert.Contains(stdout, "cosent seed 1: the gold stage resumes from");
