@@ -54,9 +54,25 @@ public static partial class Table2SupervisedSts
     public const int QuickTrainPairs = 160, QuickEvaluationPairs = 100;
     /// <summary>
     /// Bumped when a recipe changes (a row's stages, a silver recipe, the cross-encoder's default learning rate: none
-    /// of them is in a run's key), so that figures of the old recipe are not reused.
+    /// of them is in a run's key), so that figures of the old recipe are not reused. A test pins it together with
+    /// <see cref="RecipeSettings"/>, so a changed setting cannot land without a look at this version.
     /// </summary>
-    private const string RecipeVersion = "2";
+    internal const string RecipeVersion = "2";
+
+    /// <summary>
+    /// The settings every row's runs share that are not in a run's key: the silver recipes and the trainers' defaults
+    /// (each row's own stages are in its code and label).
+    /// </summary>
+    internal static string RecipeSettings
+    {
+        get
+        {
+            static string Trainer(TrainingOptions o) => string.Create(CultureInfo.InvariantCulture,
+                $"batch {o.BatchSize}, lr {o.LearningRate:R}, warm-up {o.WarmupFraction:R}, weight decay {o.WeightDecay:R}, max grad norm {o.MaxGradNorm:R}");
+            return $"{FirstSilver}; {StudentSilver}; bi-encoder: {Trainer(new SiameseTrainingOptions())}; cross-encoder: {Trainer(new CrossEncoderTrainingOptions())}, " +
+                   $"loss {new CrossEncoderTrainingOptions().Loss?.ToString() ?? "default"}";
+        }
+    }
 
     /// <summary>
     /// Our trained rows: what the Markdown calls them, how one seed trains and scores (STSb test Spearman x100, and the
