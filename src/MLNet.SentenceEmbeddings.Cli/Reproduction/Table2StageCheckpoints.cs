@@ -32,10 +32,11 @@ public static partial class Table2SupervisedSts
     }
 
     /// <summary>
-    /// Trains a (row, seed), discarding a stage checkpoint that an earlier run left with other settings (a changed
-    /// recipe, epochs or learning rate) instead of stopping the table: the checkpoint is refused before anything is
-    /// loaded, so the row starts again from its saved inputs, now without that stage's checkpoints. Starting again
-    /// rather than training that stage alone matters: a stage that had started made the runner skip the ones before it.
+    /// Trains a (row, seed), discarding a stage checkpoint that an earlier run left with other settings instead of
+    /// stopping the table. Epochs and the recipe version are in the checkpoint folder's name, so what reaches this is
+    /// a setting changed without a version bump, or other data: the checkpoint is refused before anything is loaded,
+    /// and the row starts again from its saved inputs, now without that stage's checkpoints. Starting again rather than
+    /// training that stage alone matters: a stage that had started made the runner skip the ones before it.
     /// </summary>
     private static (double Test, TrainingEvaluation? Best) TrainDiscardingIncompatible(Setup s, Row row, int seed)
     {

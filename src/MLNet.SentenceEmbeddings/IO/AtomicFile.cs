@@ -5,7 +5,7 @@ namespace MLNet.SentenceEmbeddings.IO;
 /// <summary>
 /// Writes a file so that it appears whole or not at all: the bytes go to a temporary sibling
 /// (<c>.NAME.RANDOM.tmp</c> in the same folder), are flushed to disk, the sibling is then renamed over
-/// <c>NAME</c>, and the folder is flushed so that the rename survives a power loss. A reader sees the old file or the
+/// <c>NAME</c>, and on Unix the folder is flushed so that the rename survives a power loss. A reader sees the old file or the
 /// new one, never a half-written one; a writer that fails (an exception, a cancellation) leaves the old file untouched
 /// and removes its temporary sibling.
 /// </summary>

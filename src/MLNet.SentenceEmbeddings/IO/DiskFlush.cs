@@ -19,14 +19,18 @@ internal static class DiskFlush
 
     [ThreadStatic] private static long _foldersFlushedOnThisThread;
 
-    /// <summary>How many folders this thread has flushed (tests check that a commit flushes its folder; per thread, so tests running beside it do not count).</summary>
+    /// <summary>How many folders this thread has fsynced (tests check that a commit flushes its folder; per thread, so tests running beside it do not count).</summary>
     public static long FoldersFlushedOnThisThread => _foldersFlushedOnThisThread;
 
-    /// <summary>Makes a folder's entries (a rename inside it) durable: fsync on Unix; Windows has no folder handle to flush.</summary>
+    /// <summary>
+    /// Makes a folder's entries (a rename inside it) durable: fsync on Unix; Windows has no folder handle to flush. A
+    /// folder the process may write but not read (mode 0300) cannot be opened and is left: the rename in it is done,
+    /// and failing the write for that would report a good file as lost.
+    /// </summary>
     public static void Folder(string folder)
     {
-        if (!OperatingSystem.IsWindows()) Path(folder);
-        _foldersFlushedOnThisThread++;
+        if (OperatingSystem.IsWindows()) return;
+        if (Path(folder, unreadableIsFine: true)) _foldersFlushedOnThisThread++;
     }
 
     /// <summary>
@@ -41,24 +45,31 @@ internal static class DiskFlush
             try { using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.Read); stream.Flush(flushToDisk: true); }
             catch (UnauthorizedAccessException) { }
         }
-        else Path(file);
+        else Path(file, unreadableIsFine: false);
     }
 
-    /// <summary>fsync of a file or folder opened read-only (enough for both on Linux and macOS).</summary>
+    /// <summary>fsync of a file or folder opened read-only (enough for both on Linux and macOS); true when it ran.</summary>
+    /// <param name="path">The file or folder.</param>
+    /// <param name="unreadableIsFine">An open refused for permission (EACCES, EPERM) returns false instead of throwing.</param>
     /// <exception cref="IOException">The path cannot be opened or the disk reported an error: what was written may not be on it.</exception>
-    private static void Path(string path)
+    private static bool Path(string path, bool unreadableIsFine)
     {
         int fd;
         try { fd = Open(path, 0); } // O_RDONLY
-        catch (EntryPointNotFoundException) { return; }
-        catch (DllNotFoundException) { return; }
-        if (fd < 0) throw Failed("open", path);
+        catch (EntryPointNotFoundException) { return false; }
+        catch (DllNotFoundException) { return false; }
+        if (fd < 0)
+        {
+            if (unreadableIsFine && Marshal.GetLastPInvokeError() is 13 or 1) return false;
+            throw Failed("open", path);
+        }
         try
         {
             // EINVAL / ENOTSUP: the file system has nothing to flush for this kind of file (e.g. some network mounts).
             if (FSync(fd) != 0 && Marshal.GetLastPInvokeError() is not (22 or 95)) throw Failed("fsync", path);
         }
         finally { Close(fd); }
+        return true;
     }
 
     private static IOException Failed(string call, string path)

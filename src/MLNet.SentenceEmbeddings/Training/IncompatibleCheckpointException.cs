@@ -8,9 +8,10 @@ public sealed class IncompatibleCheckpointException : InvalidOperationException
 {
     public IncompatibleCheckpointException(string checkpoint, string message) : base(message)
     {
-        Checkpoint = checkpoint;
+        ArgumentException.ThrowIfNullOrWhiteSpace(checkpoint);
+        Checkpoint = Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpoint));
     }
 
-    /// <summary>The checkpoint-STEP folder that does not fit this run.</summary>
+    /// <summary>The checkpoint-STEP folder that does not fit this run (full path, no trailing separator).</summary>
     public string Checkpoint { get; }
 }

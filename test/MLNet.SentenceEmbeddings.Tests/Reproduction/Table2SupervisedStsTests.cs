@@ -28,8 +28,8 @@ public class Table2SupervisedStsTests
         string pinned = $"{Table2SupervisedSts.RecipeVersion}: {Table2SupervisedSts.RecipeSettings}";
         Assert.AreEqual("2: SilverRecipe { Row = cross-encoder-silver, Teacher = nli-regression, Neighbours = 2, Random = 1 }; "
             + "SilverRecipe { Row = cross-encoder-silver-from-augmented, Teacher = augmented-cosent, Neighbours = 5, Random = 2 }; "
-            + "bi-encoder: batch 16, lr 2E-05, warm-up 0.1, weight decay 0.01, max grad norm 1; "
-            + "cross-encoder: batch 16, lr 0.0001, warm-up 0.1, weight decay 0.01, max grad norm 1, loss default", pinned,
+            + "bi-encoder: batch 16, lr 2E-05, head lr none, warm-up 0.1, weight decay 0.01, max grad norm 1, shuffle True, keep best True; "
+            + "cross-encoder: batch 16, lr 0.0001, head lr none, warm-up 0.1, weight decay 0.01, max grad norm 1, shuffle True, keep best True, loss default", pinned,
             "a Table 2 setting outside the run key changed: bump RecipeVersion (runs of the old recipe must not be reused), then update this pin to:\n" + pinned);
     }
 
@@ -248,8 +248,9 @@ public class Table2SupervisedStsTests
         int at = int.Parse(Path.GetFileName(left)["checkpoint-".Length..], System.Globalization.CultureInfo.InvariantCulture);
         Assert.IsTrue(at > 0 && at < Train / 16, $"{left}: a checkpoint inside the stage, before its last step");
 
-        // The same checkpoint as if a changed recipe had written it (another learning rate): it is discarded, the row
-        // starts again and ends where the uninterrupted run did, instead of the table stopping.
+        // The same checkpoint as if a changed recipe had written it (another learning rate): it is discarded and the row
+        // starts again instead of the table stopping. The figure alone would not tell a restart from a resume (both end
+        // where the uninterrupted run did); the log and the run's record do.
         string changed = Fixtures.NewTempDir();
         Fixtures.CopyDirectory(stopped, changed);
         string state = Path.Combine(changed, Path.GetRelativePath(stopped, left), "trainer_state.json");
@@ -260,10 +261,12 @@ public class Table2SupervisedStsTests
         Assert.AreEqual(0, code, stderr + stdout);
         StringAssert.Contains(stdout, "the checkpoint was trained with learning_rate 0.5");
         StringAssert.Contains(stdout, "are discarded and the row starts again");
-        Assert.AreEqual(Figure(straight), Figure(changed), "the row started again from its start, as the uninterrupted run did");
+        Assert.AreEqual(Figure(straight), Figure(changed), "the restarted row ends where the uninterrupted run did");
         var restarted = JsonNode.Parse(File.ReadAllText(Path.Combine(changed, "artifacts", Table2SupervisedSts.RunsFileName)))!
             [Table2SupervisedSts.RunKey("cosent", 1, 1, Train, Eval, Eval, Precision.Float32)]!;
         Assert.IsTrue(restarted["resumed"] is null && restarted["minutes"] is not null, "nothing was resumed: " + restarted.ToJsonString());
+        Assert.IsFalse(Directory.EnumerateDirectories(Path.Combine(changed, "artifacts", Table2SupervisedSts.CheckpointsFolderName)).Any(),
+            "the restarted row's checkpoints outlive its kept figure");
 
         (code, stdout, stderr) = ChildProcess.RunDll(sbert, Args(stopped));
         Assert.AreEqual(0, code, stderr + stdout);

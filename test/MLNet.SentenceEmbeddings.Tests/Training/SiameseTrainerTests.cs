@@ -251,15 +251,19 @@ public class SiameseTrainerTests
         }
         string checkpoint = Path.Combine(dir, "checkpoint-4"), state = Path.Combine(checkpoint, "trainer_state.json");
         using var encoder = Fixtures.Tiny(seed: 9);
-        var longer = Assert.ThrowsExactly<InvalidOperationException>(() => new SiameseTrainer(encoder, new TripletLoss(), Fast(epochs: 3)).Train(Triplets(), checkpoint));
+        float[] before = StateDict.Export(encoder.Model).SelectMany(a => a.Data).ToArray();
+        var longer = Assert.ThrowsExactly<IncompatibleCheckpointException>(() => new SiameseTrainer(encoder, new TripletLoss(), Fast(epochs: 3)).Train(Triplets(), checkpoint));
         StringAssert.Contains(longer.Message, "run of 6 steps, this run has 9");
+        Assert.AreEqual(checkpoint, longer.Checkpoint);
+        // Refused before anything is loaded, so a caller can train the same encoder from the start instead.
+        CollectionAssert.AreEqual(before, StateDict.Export(encoder.Model).SelectMany(a => a.Data).ToArray(), "a refused checkpoint changed the encoder");
         // Same length, another learning rate or objective: the weights were not made by this command line.
         var faster = Fast(epochs: 2);
         faster.LearningRate *= 2;
-        var rate = Assert.ThrowsExactly<InvalidOperationException>(() => new SiameseTrainer(encoder, new TripletLoss(), faster).Train(Triplets(), checkpoint));
+        var rate = Assert.ThrowsExactly<IncompatibleCheckpointException>(() => new SiameseTrainer(encoder, new TripletLoss(), faster).Train(Triplets(), checkpoint));
         StringAssert.Contains(rate.Message, "trained with learning_rate");
         StringAssert.Contains(rate.Message, state);
-        var objective = Assert.ThrowsExactly<InvalidOperationException>(() =>
+        var objective = Assert.ThrowsExactly<IncompatibleCheckpointException>(() =>
             new SiameseTrainer(encoder, new MultipleNegativesRankingLoss(withHardNegative: true), Fast(epochs: 2)).Train(Triplets(), checkpoint));
         StringAssert.Contains(objective.Message, "trained with objective TripletLoss");
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(state))!;
