@@ -48,7 +48,7 @@ internal static class DiskFlush
         else Path(file, unreadableIsFine: false);
     }
 
-    /// <summary>fsync of a file or folder opened read-only (enough for both on Linux and macOS); true when it ran.</summary>
+    /// <summary>fsync of a file or folder opened read-only (enough for both on Linux and macOS); true when it flushed.</summary>
     /// <param name="path">The file or folder.</param>
     /// <param name="unreadableIsFine">An open refused for permission (EACCES, EPERM) returns false instead of throwing.</param>
     /// <exception cref="IOException">The path cannot be opened or the disk reported an error: what was written may not be on it.</exception>
@@ -65,11 +65,12 @@ internal static class DiskFlush
         }
         try
         {
+            if (FSync(fd) == 0) return true;
             // EINVAL / ENOTSUP: the file system has nothing to flush for this kind of file (e.g. some network mounts).
-            if (FSync(fd) != 0 && Marshal.GetLastPInvokeError() is not (22 or 95)) throw Failed("fsync", path);
+            if (Marshal.GetLastPInvokeError() is not (22 or 95)) throw Failed("fsync", path);
+            return false;
         }
         finally { Close(fd); }
-        return true;
     }
 
     private static IOException Failed(string call, string path)
