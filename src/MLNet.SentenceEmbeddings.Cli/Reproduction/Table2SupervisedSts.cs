@@ -70,8 +70,9 @@ public static partial class Table2SupervisedSts
             static string Trainer(TrainingOptions o) => string.Create(CultureInfo.InvariantCulture,
                 $"batch {o.BatchSize}, lr {o.LearningRate:R}, head lr {(o.HeadLearningRate is double h ? h.ToString("R", CultureInfo.InvariantCulture) : "none")}, " +
                 $"warm-up {o.WarmupFraction:R}, weight decay {o.WeightDecay:R}, max grad norm {o.MaxGradNorm:R}, shuffle {o.Shuffle}, keep best {o.KeepBestModel}");
-            return $"{FirstSilver}; {StudentSilver}; bi-encoder: {Trainer(new SiameseTrainingOptions())}; cross-encoder: {Trainer(new CrossEncoderTrainingOptions())}, " +
-                   $"loss {new CrossEncoderTrainingOptions().Loss?.ToString() ?? "default"}";
+            var cross = new CrossEncoderTrainingOptions();
+            return $"{FirstSilver}; {StudentSilver}; bi-encoder: {Trainer(new SiameseTrainingOptions())}; cross-encoder: {Trainer(cross)}, " +
+                   $"loss {cross.Loss?.ToString() ?? "default"}";
         }
     }
 

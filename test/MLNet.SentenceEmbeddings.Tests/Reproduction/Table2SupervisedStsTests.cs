@@ -230,8 +230,9 @@ public class Table2SupervisedStsTests
         string sbert = Path.Combine(AppContext.BaseDirectory, "sbert.dll");
         string[] Args(string dir) => ["reproduce", "--quick", "--tables", "2", "--seeds", "1", "--rows", "cosent",
             "--output", Path.Combine(dir, "reproduction.md"), "--artifacts", Path.Combine(dir, "artifacts")];
-        double Figure(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "artifacts", Table2SupervisedSts.RunsFileName)))!
-            [Table2SupervisedSts.RunKey("cosent", 1, 1, Train, Eval, Eval, Precision.Float32)]!["test"]!.GetValue<double>();
+        JsonNode Run(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "artifacts", Table2SupervisedSts.RunsFileName)))!
+            [Table2SupervisedSts.RunKey("cosent", 1, 1, Train, Eval, Eval, Precision.Float32)]!;
+        double Figure(string dir) => Run(dir)["test"]!.GetValue<double>();
 
         string straight = Fixtures.NewTempDir();
         var (code, stdout, stderr) = ChildProcess.RunDll(sbert, Args(straight));
@@ -262,8 +263,7 @@ public class Table2SupervisedStsTests
         StringAssert.Contains(stdout, "the checkpoint was trained with learning_rate 0.5");
         StringAssert.Contains(stdout, "are discarded and the row starts again");
         Assert.AreEqual(Figure(straight), Figure(changed), "the restarted row ends where the uninterrupted run did");
-        var restarted = JsonNode.Parse(File.ReadAllText(Path.Combine(changed, "artifacts", Table2SupervisedSts.RunsFileName)))!
-            [Table2SupervisedSts.RunKey("cosent", 1, 1, Train, Eval, Eval, Precision.Float32)]!;
+        var restarted = Run(changed);
         Assert.IsTrue(restarted["resumed"] is null && restarted["minutes"] is not null, "nothing was resumed: " + restarted.ToJsonString());
         Assert.IsFalse(Directory.EnumerateDirectories(Path.Combine(changed, "artifacts", Table2SupervisedSts.CheckpointsFolderName)).Any(),
             "the restarted row's checkpoints outlive its kept figure");
@@ -275,8 +275,7 @@ public class Table2SupervisedStsTests
         Assert.IsFalse(stdout.Contains($"step {at}: spearman", StringComparison.Ordinal), "the evaluation of the checkpoint's step ran again:\n" + stdout);
         Assert.AreEqual(Figure(straight), Figure(stopped), "the resumed run must end where the uninterrupted one did");
         Assert.IsFalse(Directory.EnumerateDirectories(checkpoints).Any(), "the row's checkpoints outlive its kept figure");
-        var run = JsonNode.Parse(File.ReadAllText(Path.Combine(stopped, "artifacts", Table2SupervisedSts.RunsFileName)))!
-            [Table2SupervisedSts.RunKey("cosent", 1, 1, Train, Eval, Eval, Precision.Float32)]!;
+        var run = Run(stopped);
         Assert.IsTrue(run["resumed"]!.GetValue<bool>() && run["minutes"] is null, "a resumed run's minutes are not the whole run's: " + run.ToJsonString());
     }
 
