@@ -60,11 +60,6 @@ public static class AtomicDirectory
         !Directory.Exists(parent) ? []
         : Directory.GetDirectories(parent, "." + namePrefix + "*").Where(d => d.EndsWith(".tmp", StringComparison.Ordinal) || d.EndsWith(".old", StringComparison.Ordinal));
 
-    private static long _filesFlushed;
-
-    /// <summary>How many files writes have flushed to disk (tests check that checkpoints are).</summary>
-    internal static long FilesFlushed => Interlocked.Read(ref _filesFlushed);
-
     /// <summary>
     /// Flushes every file of the new folder, then every folder in it deepest first (their entries, the files' names),
     /// before the swap.
@@ -72,10 +67,7 @@ public static class AtomicDirectory
     private static void FlushFiles(string folder)
     {
         foreach (string file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
-        {
             DiskFlush.File(file);
-            Interlocked.Increment(ref _filesFlushed);
-        }
         foreach (string sub in Directory.EnumerateDirectories(folder, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
             DiskFlush.Folder(sub);
         DiskFlush.Folder(folder);

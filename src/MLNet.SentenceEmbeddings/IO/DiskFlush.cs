@@ -17,10 +17,14 @@ internal static class DiskFlush
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     private static extern int Close(int fd);
 
-    [ThreadStatic] private static long _foldersFlushedOnThisThread;
+    [ThreadStatic] private static long _foldersFlushedOnThisThread, _filesFlushedOnThisThread;
 
-    /// <summary>How many folders this thread has fsynced (tests check that a commit flushes its folder; per thread, so tests running beside it do not count).</summary>
+    // Tests check that a commit flushes its folder and a checkpoint its files; per thread, so tests running beside
+    // them do not count.
+    /// <summary>How many folders this thread has fsynced.</summary>
     public static long FoldersFlushedOnThisThread => _foldersFlushedOnThisThread;
+    /// <summary>How many files this thread has flushed to disk.</summary>
+    public static long FilesFlushedOnThisThread => _filesFlushedOnThisThread;
 
     /// <summary>
     /// Makes a folder's entries (a rename inside it) durable: fsync on Unix; Windows has no folder handle to flush. A
@@ -43,9 +47,10 @@ internal static class DiskFlush
         {
             // Flush(true) is a FlushFileBuffers only on a handle that can write.
             try { using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.Read); stream.Flush(flushToDisk: true); }
-            catch (UnauthorizedAccessException) { }
+            catch (UnauthorizedAccessException) { return; }
+            _filesFlushedOnThisThread++;
         }
-        else Path(file, unreadableIsFine: false);
+        else if (Path(file, unreadableIsFine: false)) _filesFlushedOnThisThread++;
     }
 
     /// <summary>fsync of a file or folder opened read-only (enough for both on Linux and macOS); true when it flushed.</summary>

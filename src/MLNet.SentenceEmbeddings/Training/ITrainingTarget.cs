@@ -34,7 +34,7 @@ internal interface ITrainingTarget
     /// <summary>Dev metrics (called in eval mode); only when <see cref="PrimaryMetric"/> is not null.</summary>
     IReadOnlyDictionary<string, double> Evaluate(CancellationToken cancellationToken);
 
-    /// <summary>Writes the model's weights (in its own format) into a checkpoint folder.</summary>
+    /// <summary>Writes the model's weights (in its own format) into a checkpoint folder: the temporary one of the checkpoint's AtomicDirectory, which flushes and swaps it in whole.</summary>
     void SaveCheckpoint(string folder);
 
     /// <summary>Reads back what <see cref="SaveCheckpoint"/> wrote.</summary>

@@ -93,7 +93,8 @@ public sealed class SiameseTrainer
 
         public void SaveCheckpoint(string folder)
         {
-            _t._encoder.Save(Path.Combine(folder, EncoderFolder));
+            // folder is the checkpoint's AtomicDirectory temporary: it is swapped in and flushed whole, once.
+            _t._encoder.Save(new FolderFileSink(Path.Combine(folder, EncoderFolder)));
             if (_t._loss is nn.Module module) SafeTensors.Write(Path.Combine(folder, LossFile), StateDict.Export(module));
         }
 

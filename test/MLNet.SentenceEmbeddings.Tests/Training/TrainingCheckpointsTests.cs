@@ -34,12 +34,12 @@ public class TrainingCheckpointsTests
         {
             BatchSize = 4, Epochs = 1, Seed = 3, LearningRate = 1e-3, CheckpointDirectory = dir, CheckpointSteps = 1, CheckpointsKept = 2,
         };
-        long flushed = AtomicDirectory.FilesFlushed;
+        long flushed = DiskFlush.FilesFlushedOnThisThread;
         new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(Pairs());
         CollectionAssert.AreEqual(new[] { "checkpoint-100", "checkpoint-5", "checkpoint-6" }, Entries(dir), "6 steps, every step written, the newest two kept, nothing half-deleted");
         // Older checkpoints are deleted only after the newer one is on disk: every file of every checkpoint was flushed.
         int files = Directory.GetFiles(Path.Combine(dir, "checkpoint-6"), "*", SearchOption.AllDirectories).Length;
-        Assert.IsTrue(files > 0 && AtomicDirectory.FilesFlushed - flushed >= 6L * files, $"{AtomicDirectory.FilesFlushed - flushed} files flushed for 6 checkpoints of {files}");
+        Assert.AreEqual(6L * files, DiskFlush.FilesFlushedOnThisThread - flushed, $"files flushed for 6 checkpoints of {files} files each");
     }
 
     [TestMethod]
