@@ -36,8 +36,11 @@ public sealed class ReproductionContext
     public IReadOnlyList<int>? Table2Seeds { get; init; }
     /// <summary>The encoder Table 2 trained in this run, which Table 5 then evaluates (the paper's tuned row); null until then.</summary>
     public string? StsbTunedModel { get; set; }
-    /// <summary>Training stages this invocation resumed from a checkpoint (Table 2 marks the runs they belong to).</summary>
-    internal int StagesResumed { get; set; }
+    /// <summary>
+    /// The checkpoints this invocation's training stages resumed from (Table 2 marks the runs they belong to); one
+    /// refused as incompatible is taken out again, since nothing was resumed from it.
+    /// </summary>
+    internal HashSet<string> ResumedCheckpoints { get; } = new(StringComparer.Ordinal);
     /// <summary>Writes the running table's section before it finishes (a long table's progress); null: nowhere to write.</summary>
     public Action<StringBuilder>? WritePartial { get; set; }
     /// <summary>The command line that reproduces a table (with {0} for the table number).</summary>

@@ -27,7 +27,8 @@ public static partial class Table2SupervisedSts
         string? latest = TrainingCheckpoints.Latest(options.CheckpointDirectory);
         if (latest is null) return null;
         s.Ctx.Log.WriteLine($"table 2: {name} seed {seed}: the {stage} stage resumes from {latest}");
-        s.Ctx.StagesResumed++;
+        // Normalised as IncompatibleCheckpointException.Checkpoint is, so a refused one is found and taken out.
+        s.Ctx.ResumedCheckpoints.Add(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(latest)));
         return latest;
     }
 
@@ -49,7 +50,7 @@ public static partial class Table2SupervisedSts
                 string stage = System.IO.Path.GetDirectoryName(e.Checkpoint)!;
                 s.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: {e.Message} Its checkpoints ({stage}) are discarded and the row starts again.");
                 TrainingCheckpoints.Remove(stage);
-                s.Ctx.StagesResumed--; // counted when it was offered; nothing was resumed from it
+                s.Ctx.ResumedCheckpoints.Remove(e.Checkpoint);
             }
         }
     }

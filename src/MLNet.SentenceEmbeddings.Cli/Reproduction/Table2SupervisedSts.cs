@@ -67,9 +67,9 @@ public static partial class Table2SupervisedSts
     {
         get
         {
-            static string Trainer(TrainingOptions o) => string.Create(CultureInfo.InvariantCulture,
-                $"batch {o.BatchSize}, lr {o.LearningRate:R}, head lr {(o.HeadLearningRate is double h ? h.ToString("R", CultureInfo.InvariantCulture) : "none")}, " +
-                $"warm-up {o.WarmupFraction:R}, weight decay {o.WeightDecay:R}, max grad norm {o.MaxGradNorm:R}, shuffle {o.Shuffle}, keep best {o.KeepBestModel}");
+            // The list a checkpoint compares on resume, and keep-best, which picks the weights a run ends with.
+            static string Trainer(TrainingOptions o) =>
+                string.Join(", ", o.StepSettings().Select(s => $"{s.Key} {s.Value}")) + $", keep_best {(o.KeepBestModel ? "true" : "false")}";
             var cross = new CrossEncoderTrainingOptions();
             return $"{FirstSilver}; {StudentSilver}; bi-encoder: {Trainer(new SiameseTrainingOptions())}; cross-encoder: {Trainer(cross)}, " +
                    $"loss {cross.Loss?.ToString() ?? "default"}";
@@ -266,10 +266,10 @@ public static partial class Table2SupervisedSts
     private static double TrainAndKeep(Setup setup, Row row, int seed)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        int resumedBefore = setup.Ctx.StagesResumed;
+        var resumedBefore = setup.Ctx.ResumedCheckpoints.ToHashSet();
         var (test, best) = TrainDiscardingIncompatible(setup, row, seed);
         // A stage resumed from a checkpoint (this row's or a teacher's trained inside it) ran only in part here.
-        bool resumed = setup.Ctx.StagesResumed > resumedBefore;
+        bool resumed = !setup.Ctx.ResumedCheckpoints.IsSubsetOf(resumedBefore);
         double? dev = best is null ? null : 100 * best.PrimaryMetric;
         setup.Ctx.Log.WriteLine($"table 2: {row.Key} seed {seed}: STSb test {test:F2} (best dev {dev:F2} at step {best?.Step}, {clock.Elapsed.TotalMinutes:F1} min)");
         var runs = Runs(setup.Ctx);

@@ -92,19 +92,9 @@ internal static class TrainingCheckpoint
 
     private static string ModuleFile(int m) => $"module-{m}.safetensors";
 
-    /// <summary>The settings besides seed and length that shape a run's steps, as text (compared exactly on resume).</summary>
-    private static IEnumerable<(string Key, string Value)> RunSettings(TrainingOptions o, ITrainingTarget target)
-    {
-        static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        yield return ("objective", target.LossName);
-        yield return ("batch_size", o.BatchSize.ToString(CultureInfo.InvariantCulture));
-        yield return ("learning_rate", N(o.LearningRate));
-        yield return ("head_learning_rate", o.HeadLearningRate is double h ? N(h) : "none");
-        yield return ("warmup_fraction", N(o.WarmupFraction));
-        yield return ("weight_decay", N(o.WeightDecay));
-        yield return ("max_grad_norm", N(o.MaxGradNorm));
-        yield return ("precision", o.Precision.ToString());
-    }
+    /// <summary>The objective and the settings besides seed and length that shape a run's steps (compared exactly on resume).</summary>
+    private static IEnumerable<(string Key, string Value)> RunSettings(TrainingOptions o, ITrainingTarget target) =>
+        o.StepSettings().Prepend(("objective", target.LossName));
 
     private static JsonObject StateJson(TrainingState state, TrainingOptions options, int totalSteps, ITrainingTarget target)
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MLNet.SentenceEmbeddings.Training;
 
 /// <summary>
@@ -52,6 +54,23 @@ public class TrainingOptions
     public IProgress<TrainingProgress>? Progress { get; set; }
     public Action<string>? Log { get; set; }
     public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>
+    /// The settings besides seed, epochs and data that shape a run's steps, as text: a checkpoint records them and
+    /// refuses a resume under others, and Table 2 pins its recipe version to them.
+    /// </summary>
+    internal IEnumerable<(string Key, string Value)> StepSettings()
+    {
+        static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        yield return ("batch_size", BatchSize.ToString(CultureInfo.InvariantCulture));
+        yield return ("learning_rate", N(LearningRate));
+        yield return ("head_learning_rate", HeadLearningRate is double h ? N(h) : "none");
+        yield return ("warmup_fraction", N(WarmupFraction));
+        yield return ("weight_decay", N(WeightDecay));
+        yield return ("max_grad_norm", N(MaxGradNorm));
+        yield return ("precision", Precision.ToString());
+        yield return ("shuffle", Shuffle ? "true" : "false");
+    }
 
     internal void Validate()
     {
