@@ -24,7 +24,7 @@ namespace MLNet.SentenceEmbeddings.Bench.Commands;
 public static class BenchSentEvalCommand
 {
     private static readonly string[] ConfigurationIds =
-        ["minilm-mean", "minilm-mean-wide-c", "minilm-cls", "minilm-max", "minilm-mean+max", "minilm-layers-1-6", "minilm-first-last", "arctic-xs", "arctic-xs-layers-1-6",
+        ["minilm-mean", "minilm-mean-wide-c", "minilm-cls", "minilm-max", "minilm-mean+max", "minilm-layers-1-6", "minilm-first-last", "minilm-each-layer", "arctic-xs", "arctic-xs-layers-1-6",
          "minilm+arctic", "token-average", "featurize-text"];
     private static readonly Option<string[]?> Configs = CliOptions.List("--configs", "comma-separated configuration ids (default: all)", ConfigurationIds);
     private static readonly Option<string[]?> Tuned = CliOptions.List("--tuned", "extra encoder folders (e.g. from sbert train), one configuration each");
@@ -112,6 +112,8 @@ public static class BenchSentEvalCommand
             new("minilm-mean+max", "all-MiniLM-L6-v2, MEAN+MAX concatenated (768)", () => Encoder("default", PoolingMode.Mean | PoolingMode.Max)),
             new("minilm-layers-1-6", "all-MiniLM-L6-v2, MEAN of the mean of layers 1 to 6 (WeightedLayerPooling, equal weights)", () => Encoder("default", null, layers1To6)),
             new("minilm-first-last", "all-MiniLM-L6-v2, MEAN of the mean of layers 1 and 6 (WeightedLayerPooling)", () => Encoder("default", null, firstAndLast)),
+            new("minilm-each-layer", "all-MiniLM-L6-v2, MEAN of each of layers 1 to 6, concatenated (2304; the classifier learns the layer mix)",
+                () => EachLayer("default", 6, threads, cache)),
             new("arctic-xs", "snowflake-arctic-embed-xs, CLS (its own pooling)", () => Encoder("arctic-xs", null)),
             new("arctic-xs-layers-1-6", "snowflake-arctic-embed-xs, CLS of the mean of layers 1 to 6 (WeightedLayerPooling, equal weights)", () => Encoder("arctic-xs", null, layers1To6)),
             new("minilm+arctic", "all-MiniLM-L6-v2 MEAN + arctic-embed-xs CLS, concatenated (768)",
@@ -180,6 +182,19 @@ public static class BenchSentEvalCommand
         }
         return 0;
     }
+
+    /// <summary>
+    /// The model's own pooling of each of its layers 1 to <paramref name="layers"/> alone, side by side: the classifier
+    /// weighs each layer's dimensions itself, a learned layer mix per dimension where WeightedLayerPooling fixes one
+    /// weight per layer. One encoder per layer, since the cache keeps one vector per encoder setting.
+    /// </summary>
+    public static EmbeddingFeatureSource EachLayer(string model, int layers, int? threads, string? cache) =>
+        new ConcatenatedFeatureSource(Enumerable.Range(1, layers).Select(layer => (EmbeddingFeatureSource)EvalSentEvalCommand.Encoder(model,
+            new SentenceEncoderOptions
+            {
+                // One weight per hidden state, the embeddings' output first: only this layer counts.
+                LayerWeights = Enumerable.Range(0, layers + 1).Select(i => i == layer ? 1f : 0f).ToArray(), Threads = threads,
+            }, cache)).ToArray());
 
     /// <summary>
     /// One configuration whose vector is the parts' vectors side by side (each part keeps its own normalisation), as
