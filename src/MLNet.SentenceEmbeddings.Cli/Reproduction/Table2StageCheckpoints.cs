@@ -27,8 +27,8 @@ public static partial class Table2SupervisedSts
         string? latest = TrainingCheckpoints.Latest(options.CheckpointDirectory);
         if (latest is null) return null;
         s.Ctx.Log.WriteLine($"table 2: {name} seed {seed}: the {stage} stage resumes from {latest}");
-        // Normalised as IncompatibleCheckpointException.Checkpoint is, so a refused one is found and taken out.
-        s.Ctx.ResumedCheckpoints.Add(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(latest)));
+        s.Ctx.ResumedCheckpoints.Add(TrainingCheckpoints.FullPath(latest)); // the form IncompatibleCheckpointException names
+
         return latest;
     }
 

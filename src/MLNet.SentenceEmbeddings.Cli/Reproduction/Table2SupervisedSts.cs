@@ -67,9 +67,11 @@ public static partial class Table2SupervisedSts
     {
         get
         {
-            // The list a checkpoint compares on resume, and keep-best, which picks the weights a run ends with.
+            // The list a checkpoint compares on resume, and keep-best, which picks the weights a run ends with. Not
+            // precision: every stage takes --precision, which the run key holds.
             static string Trainer(TrainingOptions o) =>
-                string.Join(", ", o.StepSettings().Select(s => $"{s.Key} {s.Value}")) + $", keep_best {(o.KeepBestModel ? "true" : "false")}";
+                string.Join(", ", o.StepSettings().Where(s => s.Key != "precision").Select(s => $"{s.Key} {s.Value}")) +
+                $", keep_best {(o.KeepBestModel ? "true" : "false")}";
             var cross = new CrossEncoderTrainingOptions();
             return $"{FirstSilver}; {StudentSilver}; bi-encoder: {Trainer(new SiameseTrainingOptions())}; cross-encoder: {Trainer(cross)}, " +
                    $"loss {cross.Loss?.ToString() ?? "default"}";

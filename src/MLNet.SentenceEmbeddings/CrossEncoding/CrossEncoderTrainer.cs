@@ -79,7 +79,6 @@ public sealed class CrossEncoderTrainer
         public IReadOnlyDictionary<string, double> Evaluate(CancellationToken cancellationToken) =>
             _t._options.Evaluator!.Evaluate(_t._model, cancellationToken);
 
-        // folder is the checkpoint's AtomicDirectory temporary: it is swapped in and flushed whole, once.
         public void SaveCheckpoint(string folder) => _t._model.Save(new FolderFileSink(Path.Combine(folder, ModelFolderName)));
 
         public void LoadCheckpoint(string folder)

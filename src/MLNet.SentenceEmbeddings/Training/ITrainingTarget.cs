@@ -34,7 +34,10 @@ internal interface ITrainingTarget
     /// <summary>Dev metrics (called in eval mode); only when <see cref="PrimaryMetric"/> is not null.</summary>
     IReadOnlyDictionary<string, double> Evaluate(CancellationToken cancellationToken);
 
-    /// <summary>Writes the model's weights (in its own format) into a checkpoint folder: the temporary one of the checkpoint's AtomicDirectory, which flushes and swaps it in whole.</summary>
+    /// <summary>
+    /// Writes the model's weights (in its own format) into a checkpoint folder: the checkpoint's AtomicDirectory
+    /// temporary, which flushes and swaps in the whole folder, so files go in plainly, not each through its own.
+    /// </summary>
     void SaveCheckpoint(string folder);
 
     /// <summary>Reads back what <see cref="SaveCheckpoint"/> wrote.</summary>

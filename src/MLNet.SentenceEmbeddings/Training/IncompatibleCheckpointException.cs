@@ -9,7 +9,7 @@ public sealed class IncompatibleCheckpointException : InvalidOperationException
     public IncompatibleCheckpointException(string checkpoint, string message) : base(message)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(checkpoint);
-        Checkpoint = Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpoint));
+        Checkpoint = TrainingCheckpoints.FullPath(checkpoint);
     }
 
     /// <summary>The checkpoint-STEP folder that does not fit this run (full path, no trailing separator).</summary>

@@ -93,9 +93,12 @@ public sealed class SiameseTrainer
 
         public void SaveCheckpoint(string folder)
         {
-            // folder is the checkpoint's AtomicDirectory temporary: it is swapped in and flushed whole, once.
             _t._encoder.Save(new FolderFileSink(Path.Combine(folder, EncoderFolder)));
-            if (_t._loss is nn.Module module) SafeTensors.Write(Path.Combine(folder, LossFile), StateDict.Export(module));
+            if (_t._loss is nn.Module module)
+            {
+                using var file = File.Create(Path.Combine(folder, LossFile));
+                SafeTensors.Write(file, StateDict.Export(module));
+            }
         }
 
         public void LoadCheckpoint(string folder)

@@ -35,7 +35,12 @@ internal static class TrainingCheckpoint
             if (state.Best is { } best)
             {
                 Directory.CreateDirectory(Path.Combine(temp, BestFolder));
-                for (int m = 0; m < best.Weights.Count; m++) SafeTensors.Write(Path.Combine(temp, BestFolder, ModuleFile(m)), best.Weights[m]);
+                for (int m = 0; m < best.Weights.Count; m++)
+                {
+                    // Plainly: the checkpoint's AtomicDirectory flushes every file of temp once before its swap.
+                    using var file = File.Create(Path.Combine(temp, BestFolder, ModuleFile(m)));
+                    SafeTensors.Write(file, best.Weights[m]);
+                }
             }
             File.WriteAllText(Path.Combine(temp, StateFile), StateJson(state, options, totalSteps, target).ToJsonString());
         });

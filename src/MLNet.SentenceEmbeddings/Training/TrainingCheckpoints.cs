@@ -11,6 +11,9 @@ public static class TrainingCheckpoints
 {
     internal const string Prefix = "checkpoint-";
 
+    /// <summary>A checkpoint's path in the one form callers compare: full, no trailing separator.</summary>
+    internal static string FullPath(string checkpoint) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpoint));
+
     /// <summary>The newest complete checkpoint under <paramref name="directory"/> (the highest step), or null when there is none.</summary>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is null, empty or white space.</exception>
     /// <remarks>Checkpoints appear whole or not at all, so a run killed while writing one leaves the one before as the newest.</remarks>

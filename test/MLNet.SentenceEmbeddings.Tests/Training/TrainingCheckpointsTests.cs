@@ -1,3 +1,4 @@
+using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.IO;
 using MLNet.SentenceEmbeddings.Training;
 
@@ -33,13 +34,28 @@ public class TrainingCheckpointsTests
         var options = new SiameseTrainingOptions
         {
             BatchSize = 4, Epochs = 1, Seed = 3, LearningRate = 1e-3, CheckpointDirectory = dir, CheckpointSteps = 1, CheckpointsKept = 2,
+            // An evaluator, so each checkpoint also holds the best weights so far (best/).
+            Evaluator = new Constant(), EvaluationSteps = 1,
         };
-        long flushed = DiskFlush.FilesFlushedOnThisThread;
+        long files0 = DiskFlush.FilesFlushedOnThisThread, folders0 = DiskFlush.FoldersFlushedOnThisThread;
         new SiameseTrainer(encoder, new CosineSimilarityLoss(), options).Train(Pairs());
         CollectionAssert.AreEqual(new[] { "checkpoint-100", "checkpoint-5", "checkpoint-6" }, Entries(dir), "6 steps, every step written, the newest two kept, nothing half-deleted");
-        // Older checkpoints are deleted only after the newer one is on disk: every file of every checkpoint was flushed.
-        int files = Directory.GetFiles(Path.Combine(dir, "checkpoint-6"), "*", SearchOption.AllDirectories).Length;
-        Assert.AreEqual(6L * files, DiskFlush.FilesFlushedOnThisThread - flushed, $"files flushed for 6 checkpoints of {files} files each");
+        // Older checkpoints are deleted only after the newer one is on disk: every file of every checkpoint was flushed,
+        // once. A file written through its own AtomicFile or AtomicDirectory inside the checkpoint would be flushed
+        // twice and flush its folder once more.
+        string last = Path.Combine(dir, "checkpoint-6");
+        Assert.IsTrue(Directory.Exists(Path.Combine(last, "best")), "the best weights are in the checkpoint");
+        int files = Directory.GetFiles(last, "*", SearchOption.AllDirectories).Length;
+        int folders = Directory.GetDirectories(last, "*", SearchOption.AllDirectories).Length + 2; // its own and its parent
+        Assert.AreEqual(6L * files, DiskFlush.FilesFlushedOnThisThread - files0, $"files flushed for 6 checkpoints of {files} files each");
+        Assert.AreEqual(6L * folders, DiskFlush.FoldersFlushedOnThisThread - folders0, $"folders flushed for 6 checkpoints of {folders} each");
+    }
+
+    private sealed class Constant : ISentenceEvaluator
+    {
+        public string PrimaryMetric => "score";
+        public IReadOnlyDictionary<string, double> Evaluate(SentenceEncoder encoder, CancellationToken cancellationToken = default) =>
+            new Dictionary<string, double> { ["score"] = 0.5 };
     }
 
     [TestMethod]
