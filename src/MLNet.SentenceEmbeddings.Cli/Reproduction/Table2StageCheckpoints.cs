@@ -28,7 +28,6 @@ public static partial class Table2SupervisedSts
         if (latest is null) return null;
         s.Ctx.Log.WriteLine($"table 2: {name} seed {seed}: the {stage} stage resumes from {latest}");
         s.Ctx.ResumedCheckpoints.Add(TrainingCheckpoints.FullPath(latest)); // the form IncompatibleCheckpointException names
-
         return latest;
     }
 
