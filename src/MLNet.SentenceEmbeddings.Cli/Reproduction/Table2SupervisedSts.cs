@@ -130,6 +130,8 @@ public static partial class Table2SupervisedSts
             (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, pooling: PoolingMode.Mean), BiEncoder: false),
         new("cross-encoder-mse", "all-MiniLM-L6-v2 as a cross-encoder, mean squared error between sigmoid(score) and score/5 instead of binary cross-entropy (the paper's cross-encoder regressed the score)",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, loss: CrossEncoderLoss.MeanSquaredError), BiEncoder: false),
+        new("cross-encoder-ranking", "all-MiniLM-L6-v2 as a cross-encoder, CoSENT's pair ranking (scale 20) on sigmoid(score) instead of binary cross-entropy (every two pairs of a batch in their gold order, as CoSENT trains the bi-encoder)",
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, loss: CrossEncoderLoss.PairRanking), BiEncoder: false),
         new("nli-cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder, NLI first (3-label head on SNLI dev + SICK-E train, 1 epoch), then a new one-label head on STSb",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: true), BiEncoder: false),
         new("cross-encoder-from-nli-cosent", "a cross-encoder starting from the same seed's nli-cosent bi-encoder (already trained on NLI and STSb, one sentence at a time), new one-label head",

@@ -10,7 +10,7 @@ namespace MLNet.SentenceEmbeddings.CrossEncoding;
 /// <summary>
 /// Fine-tunes a <see cref="CrossEncoder"/> on labelled pairs with the bi-encoder's training loop (AdamW, 10% warm-up,
 /// clipping, seeds, dev evaluation with best weights kept, resumable checkpoints): STSb as regression (label =
-/// score / 5, binary cross-entropy or MSE), NLI as k-class classification (cross-entropy).
+/// score / 5, binary cross-entropy, MSE or pair ranking), NLI as k-class classification (cross-entropy).
 /// </summary>
 public sealed class CrossEncoderTrainer
 {
@@ -27,7 +27,7 @@ public sealed class CrossEncoderTrainer
             throw new ArgumentException("Training needs a cross-encoder loaded with Precision.Float32.", nameof(model));
         _loss = _options.Loss ?? (model.NumLabels == 1 ? CrossEncoderLoss.BinaryCrossEntropy : CrossEncoderLoss.CrossEntropy);
         if ((_loss == CrossEncoderLoss.CrossEntropy) != (model.NumLabels > 1))
-            throw new ArgumentException($"{_loss} does not fit a model with {model.NumLabels} label(s): use CrossEntropy for several labels, BinaryCrossEntropy or MeanSquaredError for one.", nameof(options));
+            throw new ArgumentException($"{_loss} does not fit a model with {model.NumLabels} label(s): use CrossEntropy for several labels, BinaryCrossEntropy, MeanSquaredError or PairRanking for one.", nameof(options));
     }
 
     /// <summary>Runs the configured epochs over pairs (Texts[0], Texts[1]) with their labels.</summary>
@@ -71,9 +71,15 @@ public sealed class CrossEncoderTrainer
                 return nn.functional.cross_entropy(logits, tensor(batch.Select(e => (long)e.Label).ToArray(), device: model.Device));
             var target = tensor(batch.Select(e => (float)e.Label).ToArray(), device: model.Device);
             var logit = logits.squeeze(1);
-            return _t._loss == CrossEncoderLoss.BinaryCrossEntropy
-                ? nn.functional.binary_cross_entropy_with_logits(logit, target)
-                : nn.functional.mse_loss(logit.sigmoid(), target);
+            return _t._loss switch
+            {
+                CrossEncoderLoss.BinaryCrossEntropy => nn.functional.binary_cross_entropy_with_logits(logit, target),
+                CrossEncoderLoss.MeanSquaredError => nn.functional.mse_loss(logit.sigmoid(), target),
+                // The sigmoid bounds the score as the cosine is bounded, so CoSENT's scale means the same here; on the
+                // raw logits the loss stays near its start while the logits grow. In fp32: bf16 logits would tie close
+                // scores.
+                _ => PairRankingLoss.Rank(logit.to_type(ScalarType.Float32).sigmoid() * PairRankingLoss.DefaultScale, target),
+            };
         }
 
         public IReadOnlyDictionary<string, double> Evaluate(CancellationToken cancellationToken) =>

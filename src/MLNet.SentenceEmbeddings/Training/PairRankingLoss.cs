@@ -33,9 +33,20 @@ public abstract class PairRankingLoss : ISentenceLoss
     {
         LossInputs.Check(embeddings, Columns, labels, Labels != LabelKind.None, GetType().Name);
         using var scope = NewDisposeScope();
-        var scaled = PairSimilarity(embeddings[0], embeddings[1]) * Scale;
+        return Rank(PairSimilarity(embeddings[0], embeddings[1]) * Scale, labels!).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The ranking loss of scores already scaled, (B) against gold scores (B): log(1 + Σ_{s_i > s_j} exp(x_j − x_i)).
+    /// Shared with the cross-encoder, which ranks its logits (<c>CrossEncoderLoss.PairRanking</c>).
+    /// </summary>
+    public static Tensor Rank(Tensor scaled, Tensor gold)
+    {
+        ArgumentNullException.ThrowIfNull(scaled);
+        ArgumentNullException.ThrowIfNull(gold);
+        using var scope = NewDisposeScope();
         var diff = scaled.unsqueeze(0) - scaled.unsqueeze(1);      // [i, j] = sim_j − sim_i
-        var gold = labels!.to_type(scaled.dtype);
+        gold = gold.to_type(scaled.dtype);
         var higher = gold.unsqueeze(1) > gold.unsqueeze(0);         // [i, j] = s_i > s_j
         var terms = diff.masked_fill(higher.logical_not(), double.NegativeInfinity).flatten();
         // log(1 + Σ exp(t)) = logsumexp([0, t...]); the 0 also covers a batch with no ordered pair.

@@ -1,5 +1,6 @@
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.CrossEncoding;
+using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.Training;
 
 namespace MLNet.SentenceEmbeddings.Tests.CrossEncoding;
@@ -55,6 +56,27 @@ public class CrossEncoderTrainerTests
         double asymmetry = Asymmetry(ce, data);
         Assert.IsTrue(positives - negatives > 0.25, $"positives {positives:F3}, negatives {negatives:F3}, asymmetry {asymmetry:F4}");
         Assert.IsTrue(asymmetry < 0.15 * (positives - negatives), $"mean |f(a,b) - f(b,a)| = {asymmetry:F4}, class gap {positives - negatives:F3}");
+    }
+
+    /// <summary>
+    /// PairRanking trains the order of the scores: at the start, with near-equal logits, each ordered pair of a batch
+    /// adds exp(0) = 1 inside the log, so the first loss is near log(1 + ordered pairs), far above binary
+    /// cross-entropy's ln 2; after training the scores order three grades of pairs as the labels do.
+    /// </summary>
+    [TestMethod]
+    public void PairRankingOrdersTheScoresAsTheLabels()
+    {
+        using var ce = CrossEncoderTests.Tiny(seed: 4, options: new SentenceEncoderOptions { Threads = 1 });
+        // Label: how many of the two sentences name an animal, over two.
+        var data = SymmetricPairs().Select(e => e with { Label = (Words.Take(2).Any(e.Texts[0]!.Contains) ? 0.5 : 0) + (Words.Take(2).Any(e.Texts[1]!.Contains) ? 0.5 : 0) }).ToList();
+        Assert.AreEqual(3, data.Select(e => e.Label).Distinct().Count(), "three grades");
+        var options = Fast(epochs: 8);
+        options.Loss = CrossEncoderLoss.PairRanking;
+        var result = new CrossEncoderTrainer(ce, options).Train(data);
+        Assert.IsTrue(result.Steps[0].Loss > 1.5, $"first loss {result.Steps[0].Loss:F3}: the ranking loss, not binary cross-entropy");
+        var scores = ce.Predict(data.Select(e => (e.Texts[0], e.Texts[1])).ToList());
+        double spearman = Correlation.Spearman(scores.Select(x => (double)x).ToList(), data.Select(e => e.Label).ToList());
+        Assert.IsTrue(spearman > 0.8, $"Spearman of scores with labels {spearman:F3}");
     }
 
     [TestMethod]
