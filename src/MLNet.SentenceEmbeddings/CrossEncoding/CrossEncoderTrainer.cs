@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Tokenization;
 using MLNet.SentenceEmbeddings.Training;
@@ -10,7 +11,7 @@ namespace MLNet.SentenceEmbeddings.CrossEncoding;
 /// <summary>
 /// Fine-tunes a <see cref="CrossEncoder"/> on labelled pairs with the bi-encoder's training loop (AdamW, 10% warm-up,
 /// clipping, seeds, dev evaluation with best weights kept, resumable checkpoints): STSb as regression (label =
-/// score / 5, binary cross-entropy, MSE or pair ranking), NLI as k-class classification (cross-entropy).
+/// score / 5, binary cross-entropy or MSE) or as a ranking (pair ranking), NLI as k-class classification (cross-entropy).
 /// </summary>
 public sealed class CrossEncoderTrainer
 {
@@ -70,16 +71,7 @@ public sealed class CrossEncoderTrainer
             if (_t._loss == CrossEncoderLoss.CrossEntropy)
                 return nn.functional.cross_entropy(logits, tensor(batch.Select(e => (long)e.Label).ToArray(), device: model.Device));
             var target = tensor(batch.Select(e => (float)e.Label).ToArray(), device: model.Device);
-            var logit = logits.squeeze(1);
-            return _t._loss switch
-            {
-                CrossEncoderLoss.BinaryCrossEntropy => nn.functional.binary_cross_entropy_with_logits(logit, target),
-                CrossEncoderLoss.MeanSquaredError => nn.functional.mse_loss(logit.sigmoid(), target),
-                // The sigmoid bounds the score as the cosine is bounded, so CoSENT's scale means the same here; on the
-                // raw logits the loss stays near its start while the logits grow. In fp32: bf16 logits would tie close
-                // scores.
-                _ => PairRankingLoss.Rank(logit.to_type(ScalarType.Float32).sigmoid() * PairRankingLoss.DefaultScale, target),
-            };
+            return OneLabelLoss(_t._loss, logits.squeeze(1), target);
         }
 
         public IReadOnlyDictionary<string, double> Evaluate(CancellationToken cancellationToken) =>
@@ -95,6 +87,19 @@ public sealed class CrossEncoderTrainer
             StateDict.Load(_t._model.Head, head, path);
         }
     }
+
+    /// <summary>A one-label model's loss of its logits (B) against labels in [0, 1] (B).</summary>
+    internal static Tensor OneLabelLoss(CrossEncoderLoss loss, Tensor logit, Tensor target) => loss switch
+    {
+        CrossEncoderLoss.BinaryCrossEntropy => nn.functional.binary_cross_entropy_with_logits(logit, target),
+        CrossEncoderLoss.MeanSquaredError => nn.functional.mse_loss(logit.sigmoid(), target),
+        // The sigmoid bounds the score, as CoSENT's cosine is bounded: trained cosines of STS pairs lie mostly in
+        // [0, 1], so CoSENT's scale weighs the same differences. On the raw logits the loss stays near its start
+        // while the logits grow. In fp32: the loss compares the labels in the scores' dtype, and bf16 would tie
+        // close labels.
+        CrossEncoderLoss.PairRanking => PairRankingLoss.OfScores(logit.to_type(ScalarType.Float32).sigmoid() * PairRankingLoss.DefaultScale, target),
+        _ => throw new UnreachableException($"{loss} is not a one-label loss."),
+    };
 
     private void CheckData(IReadOnlyList<TrainingExample> examples)
     {

@@ -12,8 +12,8 @@ public enum CrossEncoderLoss
     /// <summary>Cross-entropy over k classes, labels are class indices (NLI).</summary>
     CrossEntropy,
     /// <summary>
-    /// CoSENT's pair ranking on the score p = sigmoid(logit), log(1 + Σ_{y_i > y_j} exp(20 (p_j − p_i))) over every two
-    /// pairs of a batch (labels in [0, 1]): only the order of the scores is trained, as Spearman only reads their
+    /// CoSENT's pair ranking on the score p = sigmoid(logit), log(1 + Σ_{y_i > y_j} exp(s (p_j − p_i))) with CoSENT's
+    /// scale s = <see cref="Training.PairRankingLoss.DefaultScale"/>, over every two pairs of a batch (labels in [0, 1]): only the order of the scores is trained, as Spearman only reads their
     /// order. The scores rank but are not calibrated to the labels, so such a model is no silver labeller.
     /// </summary>
     PairRanking,

@@ -33,19 +33,24 @@ public abstract class PairRankingLoss : ISentenceLoss
     {
         LossInputs.Check(embeddings, Columns, labels, Labels != LabelKind.None, GetType().Name);
         using var scope = NewDisposeScope();
-        return Rank(PairSimilarity(embeddings[0], embeddings[1]) * Scale, labels!).MoveToOuterDisposeScope();
+        return OfScores(PairSimilarity(embeddings[0], embeddings[1]) * Scale, labels!).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// The ranking loss of scores already scaled, (B) against gold scores (B): log(1 + Σ_{s_i > s_j} exp(x_j − x_i)).
-    /// Shared with the cross-encoder, which ranks its logits (<c>CrossEncoderLoss.PairRanking</c>).
+    /// Shared with the cross-encoder, which ranks DefaultScale · sigmoid(logit)
+    /// (<see cref="CrossEncoding.CrossEncoderLoss.PairRanking"/>). The gold scores are compared in the scores' dtype,
+    /// so pass fp32 scores: bf16 would tie close labels.
     /// </summary>
-    public static Tensor Rank(Tensor scaled, Tensor gold)
+    /// <exception cref="ArgumentException">The scores are not one-dimensional, or the gold scores' shape differs.</exception>
+    internal static Tensor OfScores(Tensor scaled, Tensor gold)
     {
         ArgumentNullException.ThrowIfNull(scaled);
         ArgumentNullException.ThrowIfNull(gold);
+        if (scaled.dim() != 1 || !gold.shape.SequenceEqual(scaled.shape))
+            throw new ArgumentException($"Expected scores of shape (B) and gold scores of the same shape, got ({string.Join(", ", scaled.shape)}) and ({string.Join(", ", gold.shape)}).", nameof(gold));
         using var scope = NewDisposeScope();
-        var diff = scaled.unsqueeze(0) - scaled.unsqueeze(1);      // [i, j] = sim_j − sim_i
+        var diff = scaled.unsqueeze(0) - scaled.unsqueeze(1);      // [i, j] = x_j − x_i
         gold = gold.to_type(scaled.dtype);
         var higher = gold.unsqueeze(1) > gold.unsqueeze(0);         // [i, j] = s_i > s_j
         var terms = diff.masked_fill(higher.logical_not(), double.NegativeInfinity).flatten();

@@ -59,12 +59,19 @@ public class CrossEncoderTrainerTests
     }
 
     /// <summary>
-    /// PairRanking trains the order of the scores: at the start, with near-equal logits, each ordered pair of a batch
-    /// adds exp(0) = 1 inside the log, so the first loss is near log(1 + ordered pairs), far above binary
-    /// cross-entropy's ln 2; after training the scores order three grades of pairs as the labels do.
+    /// PairRanking trains the order of the scores: while the logits are near equal, each ordered pair of a batch adds
+    /// about exp(0) = 1 inside the log, so the first epoch's loss is far above binary cross-entropy's ln 2; after
+    /// training the scores order three grades of pairs as the labels do.
     /// </summary>
     [TestMethod]
     public void PairRankingOrdersTheScoresAsTheLabels()
+    {
+        int threads = TorchSharp.torch.get_num_threads();
+        try { TrainWithPairRanking(); }
+        finally { TorchSharp.torch.set_num_threads(threads); }
+    }
+
+    private static void TrainWithPairRanking()
     {
         using var ce = CrossEncoderTests.Tiny(seed: 4, options: new SentenceEncoderOptions { Threads = 1 });
         // Label: how many of the two sentences name an animal, over two.
@@ -73,10 +80,34 @@ public class CrossEncoderTrainerTests
         var options = Fast(epochs: 8);
         options.Loss = CrossEncoderLoss.PairRanking;
         var result = new CrossEncoderTrainer(ce, options).Train(data);
-        Assert.IsTrue(result.Steps[0].Loss > 1.5, $"first loss {result.Steps[0].Loss:F3}: the ranking loss, not binary cross-entropy");
+        double firstEpoch = result.Steps.Take(data.Count / options.BatchSize).Average(s => s.Loss);
+        Assert.IsTrue(firstEpoch > 1.5, $"first epoch's mean loss {firstEpoch:F3}: the ranking loss, not binary cross-entropy");
         var scores = ce.Predict(data.Select(e => (e.Texts[0], e.Texts[1])).ToList());
         double spearman = Correlation.Spearman(scores.Select(x => (double)x).ToList(), data.Select(e => e.Label).ToList());
         Assert.IsTrue(spearman > 0.8, $"Spearman of scores with labels {spearman:F3}");
+    }
+
+    /// <summary>
+    /// Logits 0 and ln 3 score sigmoid 1/2 and 3/4; the first pair's label is the higher, so the one misordered
+    /// term is 20 (3/4 − 1/2) = 5: log(1 + e^5). Binary cross-entropy and MSE on the same tensors for contrast.
+    /// </summary>
+    [TestMethod]
+    public void OneLabelLossesOnHandComputedTensors()
+    {
+        using var logit = TorchSharp.torch.tensor(new[] { 0f, (float)Math.Log(3) });
+        using var target = TorchSharp.torch.tensor(new[] { 1f, 0f });
+        double Loss(CrossEncoderLoss loss)
+        {
+            using var value = CrossEncoderTrainer.OneLabelLoss(loss, logit, target);
+            return value.item<float>();
+        }
+        Assert.AreEqual(Math.Log(1 + Math.Exp(5)), Loss(CrossEncoderLoss.PairRanking), 1e-4);
+        Assert.AreEqual((Math.Log(2) + Math.Log(4)) / 2, Loss(CrossEncoderLoss.BinaryCrossEntropy), 1e-4);
+        Assert.AreEqual((0.25 + 0.5625) / 2, Loss(CrossEncoderLoss.MeanSquaredError), 1e-6);
+        using var wellOrdered = TorchSharp.torch.tensor(new[] { 5f, 0f });
+        using var small = CrossEncoderTrainer.OneLabelLoss(CrossEncoderLoss.PairRanking, wellOrdered, target);
+        Assert.IsTrue(small.item<float>() < 1e-3, "a well-ordered batch costs almost nothing");
+        Assert.ThrowsExactly<ArgumentException>(() => PairRankingLoss.OfScores(logit.unsqueeze(1), target));
     }
 
     [TestMethod]
