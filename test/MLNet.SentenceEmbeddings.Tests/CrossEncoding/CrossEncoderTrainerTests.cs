@@ -35,10 +35,13 @@ public class CrossEncoderTrainerTests
     }
 
     [TestMethod]
-    public void TrainingOnSymmetricDataLearnsTheTaskAndIsSymmetricEnough()
+    public void TrainingOnSymmetricDataLearnsTheTaskAndIsSymmetricEnough() => KeepingLibtorchThreads(TrainOnSymmetricData);
+
+    /// <summary>Runs a test whose model sets libtorch's process-wide thread count to one, then restores the count for the tests after it.</summary>
+    private static void KeepingLibtorchThreads(Action test)
     {
         int threads = TorchSharp.torch.get_num_threads();
-        try { TrainOnSymmetricData(); }
+        try { test(); }
         finally { TorchSharp.torch.set_num_threads(threads); }
     }
 
@@ -64,12 +67,7 @@ public class CrossEncoderTrainerTests
     /// training the scores order three grades of pairs as the labels do.
     /// </summary>
     [TestMethod]
-    public void PairRankingOrdersTheScoresAsTheLabels()
-    {
-        int threads = TorchSharp.torch.get_num_threads();
-        try { TrainWithPairRanking(); }
-        finally { TorchSharp.torch.set_num_threads(threads); }
-    }
+    public void PairRankingOrdersTheScoresAsTheLabels() => KeepingLibtorchThreads(TrainWithPairRanking);
 
     private static void TrainWithPairRanking()
     {
