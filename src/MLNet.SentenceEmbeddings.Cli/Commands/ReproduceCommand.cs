@@ -30,9 +30,9 @@ public static class ReproduceCommand
     public static Command Create(string name, string description, Func<Defaults> defaults)
     {
         var known = Tables.Select(t => t.Number).ToArray();
-        var tables = CliOptions.List("--tables", "comma list (default: all but objectives, which reuses Table 2's encoders): 1 unsupervised STS (STSb, SICK-R; STS12-16 with --sts-years), " +
+        var tables = CliOptions.List("--tables", "comma list (default: all but objectives, which reuses Table 2's encoders, and pairs, which reads Table 2's runs): 1 unsupervised STS (STSb, SICK-R; STS12-16 with --sts-years), " +
             "2 STSb training (every bi-encoder and cross-encoder row; --rows names them), 5 SentEval, 6 pooling/concatenation ablation (NLI softmax), 7 encoding speed, " +
-            "objectives: every training objective scored on the same sets", known);
+            "objectives: every training objective scored on the same sets, pairs: Table 2's cross-encoder and regression bi-encoder on 1/8, 1/4 and 1/2 of STSb train", known);
         tables.Validators.Add(r =>
         {
             foreach (var t in r.GetValueOrDefault<string[]?>() ?? [])
@@ -62,7 +62,7 @@ public static class ReproduceCommand
         return command.SetRun((r, ct) =>
         {
             var d = defaults();
-            return Run(new Settings(r.GetList(tables) ?? known.Where(t => t != ObjectivesCompared.Id).ToArray(), r.GetValue(quick), r.GetValue(stsYears), r.GetValue(threads),
+            return Run(new Settings(r.GetList(tables) ?? known.Where(t => t != ObjectivesCompared.Id && t != Table2SupervisedSts.TrainingPairsId).ToArray(), r.GetValue(quick), r.GetValue(stsYears), r.GetValue(threads),
                 r.GetValue(data), r.GetValue(output) ?? d.Report, r.GetValue(artifacts) ?? d.Artifacts, r.GetValue(kept) ?? d.Kept, r.GetValue(cache), r.GetValue(seeds), r.GetValue(epochs), r.GetList(rows),
                 TrainSeeds(r.GetList(trainSeeds), r.GetValue(seeds)),
                 EncoderOptionSet.ParsePrecision(r.GetValue(precision)!), r.GetValue(json), d.CommandLine), ct, Console.Out);
@@ -85,6 +85,7 @@ public static class ReproduceCommand
         ("5", Table5SentEval.Run, SentEvalTasks.All.Select(EvalSentEvalCommand.DataSetName).ToArray()),
         ("6", Table6Ablation.Run, ["snli", "sick", "stsb"]),
         ("7", Table7Speed.Run, ["stsb"]),
+        (Table2SupervisedSts.TrainingPairsId, Table2SupervisedSts.RunTrainingPairs, ["stsb", "snli", "sick"]),
         (ObjectivesCompared.Id, ObjectivesCompared.Run, ["stsb", "sick", "snli", "quora", .. SentEvalTasks.All.Select(EvalSentEvalCommand.DataSetName)]),
     };
 
