@@ -66,7 +66,7 @@ public static partial class Table2SupervisedSts
         md.AppendLine($"Spearman x100 on the STSb test set ({whole.Test.Count:N0} pairs) after training on every k-th pair of STSb train " +
                       $"(k = {string.Join(", ", TrainingPairsDivisors)}), with the recipe and settings of the Table 2 rows of the same names " +
                       $"({whole.Epochs} epoch(s), batch 16, evaluated on STSb dev twice per epoch, the best weights kept); the last column is Table 2's own runs " +
-                      $"on all {whole.Train.Count:N0} pairs, read from {DisplayPath(Runs(ctx).Path)}. {Seeds(ctx.Seeds)} " +
+                      $"on all {whole.Train.Count:N0} pairs, read from {DisplayPath(Runs(ctx).Path)}, where each cut's run is kept too, with its minutes, and reused by a later invocation; {Seeds(ctx.Seeds)} " +
                       "The gap is the bi-encoder's mean minus the cross-encoder's over the seeds both have.");
         md.AppendLine();
         md.AppendLine("| row | " + string.Join(" | ", setups.Select(s => $"{s.Train.Count:N0} pairs")) + " |");
@@ -74,6 +74,7 @@ public static partial class Table2SupervisedSts
         foreach (var row in rows)
             md.AppendLine($"| {row.Key} | " + string.Join(" | ", setups.Select(s => RowFigure(figures[(row.Key, s.Train.Count)], ctx.Seeds))) + " |");
         md.AppendLine("| gap | " + string.Join(" | ", setups.Select(s => Gap(rows.Select(r => figures[(r.Key, s.Train.Count)]).ToList()))) + " |");
+        if (ctx.Seeds == 1) return md; // the table is the one seed's figures
         md.AppendLine();
         md.AppendLine("Per seed: " + string.Join("; ", from row in rows from s in setups
             let tests = figures[(row.Key, s.Train.Count)] where tests.Count > 0
