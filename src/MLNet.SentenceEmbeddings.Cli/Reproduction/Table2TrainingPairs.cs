@@ -35,13 +35,14 @@ public static partial class Table2SupervisedSts
         for (int seed = 1; seed <= ctx.Seeds; seed++)
         {
             bool trained = false;
+            var kept = runs.Read(); // each (cut, row) has its own key, so training one does not change another's
             foreach (var setup in setups)
                 foreach (var row in rows)
                 {
                     bool isWhole = ReferenceEquals(setup, whole);
                     // A cut's model and checkpoints must not land in the whole-set row's folder (soups and teachers read it).
                     var sized = isWhole ? row : row with { Key = $"{row.Key}-{setup.Train.Count}-pairs" };
-                    if (Kept(runs.Read(), RunKey(setup, sized.Key, seed)) is double test) figures[(row.Key, setup.Train.Count)][seed] = test;
+                    if (Kept(kept, RunKey(setup, sized.Key, seed)) is double test) figures[(row.Key, setup.Train.Count)][seed] = test;
                     else if (isWhole)
                         ctx.Log.WriteLine($"pairs: {row.Key} seed {seed} on all {setup.Train.Count:N0} pairs: not kept; Table 2 trains it (--tables 2 --rows {row.Key})");
                     else if (ctx.Table2Seeds is { } only && !only.Contains(seed))
