@@ -136,6 +136,10 @@ public static partial class Table2SupervisedSts
             (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: true), BiEncoder: false),
         new("cross-encoder-from-nli-cosent", "a cross-encoder starting from the same seed's nli-cosent bi-encoder (already trained on NLI and STSb, one sentence at a time), new one-label head",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, start: TrainedEncoder(s.Ctx, "nli-cosent", seed)), BiEncoder: false),
+        // Snowflake trained arctic-xs from all-MiniLM-L6-v2 for retrieval with CLS pooling: nearly the same weights, but
+        // the [CLS] vector the head reads was trained (the checkpoint has no pooler, so the head reads it directly).
+        new("cross-encoder-arctic", "snowflake-arctic-embed-xs as a cross-encoder (the cross-encoder row's recipe; arctic-xs is all-MiniLM-L6-v2 trained further for retrieval with CLS pooling, so the [CLS] vector the head reads was trained)",
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, start: "arctic-xs"), BiEncoder: false),
         new(FirstSilver.Row, $"all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on silver pairs of STSb train sentences (each with its {FirstSilver.Neighbours} nearest others and {FirstSilver.Random} random one, drawn and labelled by the cosine of the same seed's {FirstSilver.Teacher} bi-encoder; no train, dev or test pair among them), then STSb",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, silver: FirstSilver), BiEncoder: false),
         new("augmented-cosent", $"Augmented SBERT: all-MiniLM-L6-v2 bi-encoder, first 1 epoch of CoSENT on the same silver pairs labelled by the same seed's {FirstSilver.Row}, then the CoSENT objective on STSb",
