@@ -134,10 +134,11 @@ public static partial class Table2SupervisedSts
             (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, loss: CrossEncoderLoss.PairRanking), BiEncoder: false),
         new("nli-cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder, NLI first (3-label head on SNLI dev + SICK-E train, 1 epoch), then a new one-label head on STSb",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: true), BiEncoder: false),
+        new("cross-encoder-sick-first", "all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on SICK-R train's gold relatedness (4,500 pairs, 1 to 5 scaled to [0, 1]; the pairs whose entailment labels the NLI rows read), then STSb",
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, sickFirst: true), BiEncoder: false),
         new("cross-encoder-from-nli-cosent", "a cross-encoder starting from the same seed's nli-cosent bi-encoder (already trained on NLI and STSb, one sentence at a time), new one-label head",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, start: TrainedEncoder(s.Ctx, "nli-cosent", seed)), BiEncoder: false),
-        // Snowflake trained arctic-xs from all-MiniLM-L6-v2 for retrieval with CLS pooling: nearly the same weights, but
-        // the [CLS] vector the head reads was trained (the checkpoint has no pooler, so the head reads it directly).
+        // The checkpoint has no pooler, so the head reads the trained [CLS] vector directly.
         new("cross-encoder-arctic", "snowflake-arctic-embed-xs as a cross-encoder (the cross-encoder row's recipe; arctic-xs is all-MiniLM-L6-v2 trained further for retrieval with CLS pooling, so the [CLS] vector the head reads was trained)",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, start: "arctic-xs"), BiEncoder: false),
         new(FirstSilver.Row, $"all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on silver pairs of STSb train sentences (each with its {FirstSilver.Neighbours} nearest others and {FirstSilver.Random} random one, drawn and labelled by the cosine of the same seed's {FirstSilver.Teacher} bi-encoder; no train, dev or test pair among them), then STSb",
@@ -322,6 +323,8 @@ public static partial class Table2SupervisedSts
     internal const string NliStage = "nli-softmax";
     /// <summary>The NLI-trained cross-encoder (3 labels) of the nli-cross-encoder row, before STSb.</summary>
     private const string CrossEncoderNliStage = "nli-cross-encoder-3-labels";
+    /// <summary>The SICK-R-trained cross-encoder (1 label) of the cross-encoder-sick-first row, before STSb.</summary>
+    private const string CrossEncoderSickStage = "cross-encoder-sick-stage";
 
     private static string ModelFolder(ReproductionContext ctx, string name, int seed) =>
         ModelFolder(ctx.Artifacts, ModelsFolderName, name, seed, Epochs(ctx.Epochs, ctx.Quick), ctx.TrainingPrecision, ctx.Quick);
@@ -467,43 +470,30 @@ public static partial class Table2SupervisedSts
     }
 
     private static (double, TrainingEvaluation?) TrainCrossEncoder(Setup s, int seed, string row, bool nliFirst, bool bothOrders = false, PoolingMode pooling = PoolingMode.Cls,
-        CrossEncoderLoss? loss = null, string start = Model, SilverRecipe? silver = null)
+        CrossEncoderLoss? loss = null, string start = Model, SilverRecipe? silver = null, bool sickFirst = false)
     {
-        var encoderOptions = new EncoderOptions { Threads = s.Ctx.Threads };
         if (silver is not null)
         {
             // Our starting encoder never read two sentences in one input, and the NLI we have is 14k pairs where the
             // paper's cross-encoder saw about 1M (Table 2: 88.33 with NLI first, 84.30 without). Many more pairs come
             // from STSb train's own sentences, labelled by a bi-encoder: the cross-encoder learns to read a pair on
             // them, then gold decides.
-            start = ModelFolder(s.Ctx, silver.Row + "-stage", seed);
-            if (!ReproductionContext.IsKept(start))
-            {
-                var pairs = SilverFromBiEncoder(s, seed, silver);
-                using var stage = CrossEncoder.Load(Model, numLabels: 1, encoderOptions, seed);
-                var stageOptions = new CrossEncoderTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine };
-                string? stageResume = ResumableStage(s, silver.Row + "-stage", seed, "silver", stageOptions);
-                new CrossEncoderTrainer(stage, stageOptions).Train(pairs, stageResume);
-                stage.Save(start);
-                ForgetCheckpoints(s, silver.Row + "-stage", seed);
-            }
+            start = CrossEncoderStage(s, seed, silver.Row + "-stage", "silver", numLabels: 1, () => SilverFromBiEncoder(s, seed, silver));
+        }
+        if (sickFirst)
+        {
+            // Gold relatedness on pairs of another source: SICK-R train (4,500 pairs, 1 to 5 scaled to [0, 1]), the
+            // pairs whose entailment labels the NLI stage reads, as one more epoch of reading two sentences at once.
+            start = CrossEncoderStage(s, seed, CrossEncoderSickStage, "sick", numLabels: 1, () => ReproductionContext.Subsample(
+                TrainingData.Examples(s.Ctx.Data.File("sick", "SICK_train.txt"), "sick", TrainingObjective.Regression).Examples, s.Ctx.Quick ? QuickTrainPairs : null));
         }
         if (nliFirst)
         {
             // The paper's BERT-NLI-STSb cross-encoder (Table 2, 88.33 against 84.30 without NLI): a 3-label classifier
             // on the pair first, then its encoder and pooler go on to STSb under a new one-output classifier.
-            start = ModelFolder(s.Ctx, CrossEncoderNliStage, seed);
-            if (!ReproductionContext.IsKept(start))
-            {
-                using var nli = CrossEncoder.Load(Model, numLabels: 3, encoderOptions, seed);
-                var nliOptions = new CrossEncoderTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine };
-                string? nliResume = ResumableStage(s, CrossEncoderNliStage, seed, "nli", nliOptions);
-                new CrossEncoderTrainer(nli, nliOptions).Train(s.Nli, nliResume);
-                nli.Save(start);
-                ForgetCheckpoints(s, CrossEncoderNliStage, seed);
-            }
+            start = CrossEncoderStage(s, seed, CrossEncoderNliStage, "nli", numLabels: 3, () => s.Nli);
         }
-        using var model = CrossEncoder.Load(start, numLabels: 1, encoderOptions, seed, replaceHead: nliFirst, pooling: pooling);
+        using var model = CrossEncoder.Load(start, numLabels: 1, new EncoderOptions { Threads = s.Ctx.Threads }, seed, replaceHead: nliFirst, pooling: pooling);
         var options = new CrossEncoderTrainingOptions
         {
             Epochs = s.Epochs, Seed = seed, Evaluator = new CrossEncoderCorrelationEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,
@@ -514,6 +504,26 @@ public static partial class Table2SupervisedSts
         // Kept as the augmented rows' teacher, and to be scored on both orders (SymmetricScores).
         model.Save(ModelFolder(s.Ctx, row, seed));
         return (100 * new CrossEncoderCorrelationEvaluator(s.Test).Evaluate(model)["spearman"], result.BestEvaluation);
+    }
+
+    /// <summary>
+    /// A cross-encoder's first stage: all-MiniLM-L6-v2 under a new <paramref name="numLabels"/>-output head, one epoch
+    /// on the pairs; kept as <paramref name="stageRow"/>'s model of the seed, so later rows and runs start from it.
+    /// </summary>
+    private static string CrossEncoderStage(Setup s, int seed, string stageRow, string stage, int numLabels, Func<List<TrainingExample>> pairs)
+    {
+        string folder = ModelFolder(s.Ctx, stageRow, seed);
+        if (ReproductionContext.IsKept(folder))
+        {
+            return folder;
+        }
+        using var model = CrossEncoder.Load(Model, numLabels, new EncoderOptions { Threads = s.Ctx.Threads }, seed);
+        var options = new CrossEncoderTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine };
+        string? resume = ResumableStage(s, stageRow, seed, stage, options);
+        new CrossEncoderTrainer(model, options).Train(pairs(), resume);
+        model.Save(folder);
+        ForgetCheckpoints(s, stageRow, seed);
+        return folder;
     }
 
     /// <summary>
