@@ -12,7 +12,8 @@ namespace MLNet.SentenceEmbeddings.CrossEncoding;
 /// <summary>
 /// A BERT cross-encoder (SBERT Table 2's upper bound, Section 1's slow baseline): both sentences go through the
 /// encoder together as "[CLS] a [SEP] b [SEP]" (token types 0 then 1) and a head on [CLS] (or on a pooling of the
-/// pair's tokens, <see cref="CrossEncoderHead.Pooling"/>) outputs a score
+/// pair's tokens, <see cref="CrossEncoderHead.Pooling"/>, or the cosine of each sentence's pooled tokens,
+/// <see cref="CrossEncoderHead.CompareSegments"/>) outputs a score
 /// (1 label, sigmoid) or class logits. Accurate, but n sentences need n(n-1)/2 forward passes to compare all pairs,
 /// where the bi-encoder (<see cref="SentenceEncoder"/>) needs n.
 /// </summary>
@@ -68,18 +69,23 @@ public sealed class CrossEncoder : IDisposable
     /// What a new head reads (<see cref="CrossEncoderHead.Pooling"/>); null: [CLS] for a new head, the folder's own for
     /// a cross-encoder folder. Another pooling than a folder's own needs <paramref name="replaceHead"/>.
     /// </param>
+    /// <param name="compareSegments">
+    /// A new head that scores the cosine of the two sentences' vectors (<see cref="CrossEncoderHead.CompareSegments"/>;
+    /// <paramref name="pooling"/> defaults to mean for it); null: false for a new head, the folder's own for a
+    /// cross-encoder folder. Another choice than a folder's own needs <paramref name="replaceHead"/>.
+    /// </param>
     /// <exception cref="InvalidDataException">A file of the folder is missing or does not match; the message names it.</exception>
     public static CrossEncoder Load(string modelNameOrPath, int? numLabels = null, EncoderOptions? options = null, long seed = 42, bool replaceHead = false,
-        PoolingMode? pooling = null)
+        PoolingMode? pooling = null, bool? compareSegments = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelNameOrPath);
         options = CheckedOptions(options);
-        return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), numLabels, options, seed, replaceHead, pooling);
+        return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), numLabels, options, seed, replaceHead, pooling, compareSegments);
     }
 
-    /// <summary>Loads from a model's files (see <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?)"/>).</summary>
+    /// <summary>Loads from a model's files (see <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?, bool?)"/>).</summary>
     public static CrossEncoder Load(IModelFileSource source, int? numLabels = null, EncoderOptions? options = null, long seed = 42, bool replaceHead = false,
-        PoolingMode? pooling = null)
+        PoolingMode? pooling = null, bool? compareSegments = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         options = CheckedOptions(options);
@@ -87,22 +93,24 @@ public sealed class CrossEncoder : IDisposable
         string config = source.Describe(ModelPath.Join(folder, TransformerModule.ConfigFile));
         int? saved = CrossEncoderFolder.ReadNumLabels(source, folder);
         var savedPooling = saved is null ? PoolingMode.Cls : CrossEncoderFolder.ReadPooling(source, folder);
-        if (saved is int s && ((numLabels is int n && n != s) || (pooling is { } p && p != savedPooling)))
+        bool savedCompare = saved is not null && CrossEncoderFolder.ReadCompareSegments(source, folder);
+        if (saved is int s && ((numLabels is int n && n != s) || (pooling is { } p && p != savedPooling) || (compareSegments is bool c && c != savedCompare)))
         {
             if (!replaceHead)
-                throw new ArgumentException($"{config}: the cross-encoder has {s} label(s) and {PoolingModes.ToName(savedPooling)} pooling, not " +
-                                            $"{numLabels ?? s} and {PoolingModes.ToName(pooling ?? savedPooling)} (replaceHead: true starts a new classifier on its encoder).",
-                                            numLabels is int m && m != s ? nameof(numLabels) : nameof(pooling));
+                throw new ArgumentException($"{config}: the cross-encoder has {s} label(s), {PoolingModes.ToName(savedPooling)} pooling and compareSegments {savedCompare}, not " +
+                                            $"{numLabels ?? s}, {PoolingModes.ToName(pooling ?? savedPooling)} and {compareSegments ?? savedCompare} (replaceHead: true starts a new classifier on its encoder).",
+                                            numLabels is int m && m != s ? nameof(numLabels) : pooling is { } q && q != savedPooling ? nameof(pooling) : nameof(compareSegments));
             saved = null;
         }
-        var headPooling = saved is null ? pooling ?? PoolingMode.Cls : savedPooling;
+        bool headCompare = saved is null ? compareSegments ?? false : savedCompare;
+        var headPooling = saved is null ? pooling ?? (headCompare ? PoolingMode.Mean : PoolingMode.Cls) : savedPooling;
         var weights = WeightFiles.Read(source, folder);
         var (encoderWeights, headWeights) = CrossEncoderFolder.Split(weights);
         torch.manual_seed(seed);
         var transformer = TransformerModule.Load(source, folder, options.MaxSequenceLength, encoderWeights);
         // BERT's pooler reads [CLS]: a head of another pooling leaves the checkpoint's pooler out.
         bool pooler = headPooling == PoolingMode.Cls && CrossEncoderFolder.HasPooler(weights);
-        var head = new CrossEncoderHead(transformer.Model.HiddenSize, saved ?? numLabels ?? 1, pooler, transformer.Model.HiddenDropout, headPooling);
+        var head = new CrossEncoderHead(transformer.Model.HiddenSize, saved ?? numLabels ?? 1, pooler, transformer.Model.HiddenDropout, headPooling, headCompare);
         try
         {
             if (saved is null) // a new head: take the checkpoint's pooler (if it reads [CLS]), keep the fresh classifier
@@ -118,7 +126,7 @@ public sealed class CrossEncoder : IDisposable
 
     /// <summary>A randomly initialised cross-encoder (tests, training from scratch); <paramref name="seed"/> fixes the weights.</summary>
     public static CrossEncoder CreateRandom(BertConfig config, string vocabText, int numLabels = 1, bool pooler = true, int maxSequenceLength = 128,
-        bool doLowerCase = true, long seed = 42, EncoderOptions? options = null, PoolingMode pooling = PoolingMode.Cls)
+        bool doLowerCase = true, long seed = 42, EncoderOptions? options = null, PoolingMode pooling = PoolingMode.Cls, bool compareSegments = false)
     {
         options = CheckedOptions(options);
         config.Validate("config");
@@ -127,7 +135,7 @@ public sealed class CrossEncoder : IDisposable
         var model = new BertModel(config with { VocabSize = wordPiece.VocabSize });
         int max = options.MaxSequenceLength ?? maxSequenceLength;
         var transformer = new TransformerModule(model, TokenizerFolder.ForWordPiece(wordPiece, max), max);
-        var head = new CrossEncoderHead(config.HiddenSize, numLabels, pooler, config.HiddenDropoutProb, pooling);
+        var head = new CrossEncoderHead(config.HiddenSize, numLabels, pooler, config.HiddenDropoutProb, pooling, compareSegments);
         return new CrossEncoder(transformer, head, options, "random");
     }
 
@@ -209,13 +217,14 @@ public sealed class CrossEncoder : IDisposable
     {
         Interlocked.Increment(ref _forwardPasses);
         using var hidden = Model.forward(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask);
-        return Head.forward(hidden, batch.AttentionMask);
+        return Head.forward(hidden, batch.AttentionMask, batch.TokenTypeIds);
     }
 
     /// <summary>
-    /// Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?)"/>
-    /// and, for a [CLS] head, sentence-transformers' CrossEncoder; a head of another pooling is named in config.json,
-    /// which Hugging Face's loaders do not read: they would find no pooler weights and start one at random), whole or not at all.
+    /// Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?, bool?)"/>
+    /// and, for a [CLS] head, sentence-transformers' CrossEncoder; a head of another pooling, or one comparing the two
+    /// sentences, is named in config.json, which Hugging Face's loaders do not read: they would find no pooler weights
+    /// and start one at random), whole or not at all.
     /// </summary>
     public void Save(string folder)
     {
@@ -229,7 +238,7 @@ public sealed class CrossEncoder : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            CrossEncoderFolder.Write(sink, Transformer, StateDict.Export(Head), NumLabels, Head.Pooling);
+            CrossEncoderFolder.Write(sink, Transformer, StateDict.Export(Head), NumLabels, Head.Pooling, Head.CompareSegments);
         }
     }
 

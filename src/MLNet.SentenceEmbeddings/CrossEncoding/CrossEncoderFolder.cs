@@ -19,6 +19,8 @@ internal static class CrossEncoderFolder
     private const string Identity = "torch.nn.modules.linear.Identity";
     /// <summary>config.json key naming a head that does not read [CLS] (ours; absent for Hugging Face's head).</summary>
     public const string PoolingKey = "mlnet_cross_encoder_pooling";
+    /// <summary>config.json key marking a head that scores the cosine of the two sentences' vectors (ours; absent: false).</summary>
+    public const string CompareSegmentsKey = "mlnet_cross_encoder_compare_segments";
 
     /// <summary>
     /// The folder holding the transformer: the root of a cross-encoder or Hugging Face folder, or the Transformer
@@ -53,6 +55,10 @@ internal static class CrossEncoderFolder
         catch (ArgumentException e) { throw json.Error(PoolingKey, $"is not a pooling: {e.Message}"); }
     }
 
+    /// <summary>Whether the saved head compares the two sentences: <see cref="CompareSegmentsKey"/> in config.json, false when absent.</summary>
+    public static bool ReadCompareSegments(IModelFileSource source, string folder) =>
+        JsonConfigFile.Read(source, ModelPath.Join(folder, TransformerModule.ConfigFile)).GetBoolean(CompareSegmentsKey) ?? false;
+
     /// <summary>Splits a sequence classifier's weights into the encoder's and the head's (keys dense.*, classifier.*).</summary>
     public static (Dictionary<string, NamedArray> Encoder, Dictionary<string, NamedArray> Head) Split(IReadOnlyDictionary<string, NamedArray> weights)
     {
@@ -73,7 +79,7 @@ internal static class CrossEncoderFolder
         weights.ContainsKey(PoolerPrefix + "weight") || weights.ContainsKey("pooler.dense.weight");
 
     /// <summary>Writes the Hugging Face sequence-classification layout through <paramref name="sink"/>.</summary>
-    public static void Write(IModelFileSink sink, TransformerModule transformer, List<NamedArray> head, int numLabels, PoolingMode pooling)
+    public static void Write(IModelFileSink sink, TransformerModule transformer, List<NamedArray> head, int numLabels, PoolingMode pooling, bool compareSegments)
     {
         string prefix = transformer.Model.CheckpointPrefix;
         var weights = StateDict.Export(transformer.Model).Select(a => a with { Name = prefix + a.Name })
@@ -93,6 +99,7 @@ internal static class CrossEncoderFolder
             ["sentence_transformers"] = new JsonObject { ["activation_fn"] = activation },
         };
         if (pooling != PoolingMode.Cls) extra[PoolingKey] = PoolingModes.ToName(pooling);
+        if (compareSegments) extra[CompareSegmentsKey] = true;
         transformer.SaveWith(sink, "", weights, extra, sentenceBertConfig: false);
     }
 }

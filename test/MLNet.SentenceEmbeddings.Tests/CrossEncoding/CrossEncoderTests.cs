@@ -5,7 +5,9 @@ using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.Pooling;
+using MLNet.SentenceEmbeddings.Tokenization;
 using MLNet.SentenceEmbeddings.Training;
+using TorchSharp;
 
 namespace MLNet.SentenceEmbeddings.Tests.CrossEncoding;
 
@@ -94,11 +96,6 @@ public class CrossEncoderTests
     }
 
     /// <summary>
-    /// A head on the mean (or mean and max) of the pair's tokens: padding takes no part (batched scores equal
-    /// one-by-one scores), config.json names the pooling so a saved folder loads back to the same scores, no pooler
-    /// weights are written, and asking a saved folder for another pooling fails unless its head is replaced.
-    /// </summary>
-    /// <summary>
     /// The symmetric score is the mean of the two orders' scores, the same whichever order a pair comes in, and not
     /// the one-order score: a cross-encoder reads (a, b) and (b, a) as different inputs.
     /// </summary>
@@ -135,6 +132,11 @@ public class CrossEncoderTests
         Assert.AreEqual(Spearman(ce.PredictSymmetric(asPairs)), new CrossEncoderCorrelationEvaluator(pairs, symmetric: true).Evaluate(ce)["spearman"], 1e-9);
     }
 
+    /// <summary>
+    /// A head on the mean (or mean and max) of the pair's tokens: padding takes no part (batched scores equal
+    /// one-by-one scores), config.json names the pooling so a saved folder loads back to the same scores, no pooler
+    /// weights are written, and asking a saved folder for another pooling fails unless its head is replaced.
+    /// </summary>
     [TestMethod]
     [DataRow(PoolingMode.Mean)]
     [DataRow(PoolingMode.Mean | PoolingMode.Max)]
@@ -168,6 +170,57 @@ public class CrossEncoderTests
         var bad = Assert.ThrowsExactly<InvalidDataException>(() => CrossEncoder.Load(dir));
         StringAssert.Contains(bad.Message, CrossEncoderFolder.PoolingKey);
         StringAssert.Contains(bad.Message, "config.json");
+    }
+
+    /// <summary>
+    /// A head comparing the two sentences starts at sigmoid(5 (cos − 1/2)), the cosine taken here by hand between the
+    /// means of each sentence's token vectors of the one joint pass (split by the tokenizer's token types), unbatched;
+    /// batched scores must match it, so padding takes no part. The choice round-trips through config.json.
+    /// </summary>
+    [TestMethod]
+    public void ACosineHeadComparesEachSentencesMeanTokenVectorFromTheJointPass()
+    {
+        using var ce = CrossEncoder.CreateRandom(Fixtures.TinyConfig, Fixtures.Vocab, 1, pooler: false, maxSequenceLength: 64, seed: 1,
+            options: new SentenceEncoderOptions { BatchSize = 4 }, pooling: PoolingMode.Mean, compareSegments: true);
+        Assert.IsTrue(ce.Head.CompareSegments);
+        var pairs = SomePairs();
+        var scores = ce.Predict(pairs);
+        ce.Model.eval();
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var input = ce.Transformer.TokenizePair(pairs[i].Item1, pairs[i].Item2);
+            using var batch = TokenBatch.Pad(new[] { input }, ce.Tokenizer.PadTokenId);
+            var hidden = ce.Model.forward(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask)[0].to_type(torch.ScalarType.Float64);
+            double[] Mean(int type)
+            {
+                var rows = Enumerable.Range(0, input.InputIds.Length).Where(t => input.TokenTypeIds[t] == type).ToArray();
+                Assert.IsTrue(rows.Length > 0, $"pair {i} has tokens of type {type}");
+                var m = new double[hidden.shape[1]];
+                foreach (int t in rows) { var v = hidden[t].data<double>().ToArray(); for (int d = 0; d < m.Length; d++) m[d] += v[d] / rows.Length; }
+                return m;
+            }
+            double[] u = Mean(0), w = Mean(1);
+            double cos = u.Zip(w).Sum(x => x.First * x.Second) / Math.Sqrt(u.Sum(x => x * x) * w.Sum(x => x * x));
+            double expected = 1 / (1 + Math.Exp(-CrossEncoderHead.CosineScale * (cos - 0.5)));
+            Assert.AreEqual(expected, scores[i], 1e-4, $"pair {i}");
+        }
+
+        string dir = Fixtures.NewTempDir();
+        ce.Save(dir);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json")))!;
+        Assert.IsTrue(config[CrossEncoderFolder.CompareSegmentsKey]!.GetValue<bool>());
+        using (var loaded = CrossEncoder.Load(dir, options: new SentenceEncoderOptions { BatchSize = 4 }))
+        {
+            Assert.IsTrue(loaded.Head.CompareSegments);
+            CollectionAssert.AreEqual(scores, loaded.Predict(pairs));
+        }
+        var e = Assert.ThrowsExactly<ArgumentException>(() => CrossEncoder.Load(dir, compareSegments: false));
+        StringAssert.Contains(e.Message, "compareSegments");
+        Assert.ThrowsExactly<InvalidOperationException>(() => ce.Head.forward(torch.zeros(1, 3, 8), torch.ones(1, 3)));
+        Assert.ThrowsExactly<ArgumentException>(() => new CrossEncoderHead(8, 3, pooler: false, 0.1, PoolingMode.Mean, compareSegments: true));
+        Assert.ThrowsExactly<ArgumentException>(() => new CrossEncoderHead(8, 1, pooler: false, 0.1, PoolingMode.Cls, compareSegments: true));
     }
 
     [TestMethod]
