@@ -27,13 +27,20 @@ public sealed class CrossEncoder : IDisposable
 {
     private readonly object _gate = new();
     private readonly EncoderOptions _options;
+    private readonly SentenceTokenizer _pairTokenizer;
     private long _forwardPasses;
     private bool _disposed;
 
     static CrossEncoder() => TorchNativeLoader.EnsureLoaded();
 
-    private CrossEncoder(TransformerModule transformer, CrossEncoderHead head, EncoderOptions options, string source)
+    private CrossEncoder(TransformerModule transformer, CrossEncoderHead head, EncoderOptions options, string source, int separateLayers)
     {
+        if (separateLayers != 0 && transformer.Model is not BertModel)
+            throw new ArgumentException($"{source}: separateLayers needs a BERT encoder, not {transformer.Model.ModelType}.", nameof(separateLayers));
+        if (separateLayers < 0 || separateLayers > transformer.Model.LayerCount)
+            throw new ArgumentOutOfRangeException(nameof(separateLayers), separateLayers, $"expected 0 to the model's {transformer.Model.LayerCount} layers.");
+        SeparateLayers = separateLayers;
+        _pairTokenizer = separateLayers == 0 ? transformer.Tokenizer : transformer.Tokenizer.WithTemplate(transformer.Tokenizer.Template.WithPairAsTwoSingles());
         Transformer = transformer;
         Head = head;
         _options = options;
@@ -74,18 +81,22 @@ public sealed class CrossEncoder : IDisposable
     /// <paramref name="pooling"/> defaults to mean for it); null: false for a new head, the folder's own for a
     /// cross-encoder folder. Another choice than a folder's own needs <paramref name="replaceHead"/>.
     /// </param>
+    /// <param name="separateLayers">
+    /// How many lower layers read each sentence alone (<see cref="SeparateLayers"/>); null: 0 for an encoder, the
+    /// folder's own for a cross-encoder folder.
+    /// </param>
     /// <exception cref="InvalidDataException">A file of the folder is missing or does not match; the message names it.</exception>
     public static CrossEncoder Load(string modelNameOrPath, int? numLabels = null, EncoderOptions? options = null, long seed = 42, bool replaceHead = false,
-        PoolingMode? pooling = null, bool? compareSegments = null)
+        PoolingMode? pooling = null, bool? compareSegments = null, int? separateLayers = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelNameOrPath);
         options = CheckedOptions(options);
-        return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), numLabels, options, seed, replaceHead, pooling, compareSegments);
+        return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), numLabels, options, seed, replaceHead, pooling, compareSegments, separateLayers);
     }
 
-    /// <summary>Loads from a model's files (see <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?, bool?)"/>).</summary>
+    /// <summary>Loads from a model's files (see <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?, bool?, int?)"/>).</summary>
     public static CrossEncoder Load(IModelFileSource source, int? numLabels = null, EncoderOptions? options = null, long seed = 42, bool replaceHead = false,
-        PoolingMode? pooling = null, bool? compareSegments = null)
+        PoolingMode? pooling = null, bool? compareSegments = null, int? separateLayers = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         options = CheckedOptions(options);
@@ -121,12 +132,18 @@ public sealed class CrossEncoder : IDisposable
             StateDict.Load(head, headWeights, source.Describe(folder.Length == 0 ? "." : folder));
         }
         catch { transformer.Dispose(); head.Dispose(); throw; }
-        return new CrossEncoder(transformer, head, options, source.Describe(""));
+        try
+        {
+            int separate = separateLayers ?? (saved is null ? 0 : CrossEncoderFolder.ReadSeparateLayers(source, folder, transformer.Model.LayerCount));
+            return new CrossEncoder(transformer, head, options, source.Describe(""), separate);
+        }
+        catch { transformer.Dispose(); head.Dispose(); throw; }
     }
 
     /// <summary>A randomly initialised cross-encoder (tests, training from scratch); <paramref name="seed"/> fixes the weights.</summary>
     public static CrossEncoder CreateRandom(BertConfig config, string vocabText, int numLabels = 1, bool pooler = true, int maxSequenceLength = 128,
-        bool doLowerCase = true, long seed = 42, EncoderOptions? options = null, PoolingMode pooling = PoolingMode.Cls, bool compareSegments = false)
+        bool doLowerCase = true, long seed = 42, EncoderOptions? options = null, PoolingMode pooling = PoolingMode.Cls, bool compareSegments = false,
+        int separateLayers = 0)
     {
         options = CheckedOptions(options);
         config.Validate("config");
@@ -136,7 +153,7 @@ public sealed class CrossEncoder : IDisposable
         int max = options.MaxSequenceLength ?? maxSequenceLength;
         var transformer = new TransformerModule(model, TokenizerFolder.ForWordPiece(wordPiece, max), max);
         var head = new CrossEncoderHead(config.HiddenSize, numLabels, pooler, config.HiddenDropoutProb, pooling, compareSegments);
-        return new CrossEncoder(transformer, head, options, "random");
+        return new CrossEncoder(transformer, head, options, "random", separateLayers);
     }
 
     /// <summary>The transformer body and its tokenizer.</summary>
@@ -147,6 +164,20 @@ public sealed class CrossEncoder : IDisposable
     public Device Device { get; }
     public string Source { get; }
     public EncoderOptions Options => _options.Clone();
+
+    /// <summary>
+    /// How many lower layers read each sentence of the pair alone before the layers above read both (late interaction,
+    /// <see cref="BertModel.EncodeSentencesApart"/>); 0: every layer reads the pair, as BERT's cross-encoder does.
+    /// </summary>
+    public int SeparateLayers { get; }
+
+    /// <summary>
+    /// A pair as this model reads it: BERT's "[CLS] a [SEP] b [SEP]", or with <see cref="SeparateLayers"/> each sentence
+    /// as it is alone, "[CLS] a [SEP] [CLS] b [SEP]" (<see cref="SpecialTokenTemplate.WithPairAsTwoSingles"/>).
+    /// </summary>
+    public TokenizedInput TokenizePair(string? first, string? second) => Transformer.LowercaseInput
+        ? _pairTokenizer.EncodePair(first?.ToLowerInvariant(), second?.ToLowerInvariant())
+        : _pairTokenizer.EncodePair(first, second);
 
     /// <summary>1: <see cref="Predict"/> returns a score in [0, 1]; k &gt; 1: <see cref="PredictProbabilities"/> returns k class probabilities.</summary>
     public int NumLabels => Head.NumLabels;
@@ -198,7 +229,7 @@ public sealed class CrossEncoder : IDisposable
     public float[][] PredictLogits(IReadOnlyList<(string? First, string? Second)> pairs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pairs);
-        var inputs = pairs.Select(p => Transformer.TokenizePair(p.First, p.Second)).ToList();
+        var inputs = pairs.Select(p => TokenizePair(p.First, p.Second)).ToList();
         int truncated = inputs.Count(i => i.Truncated);
         if (truncated > 0) _options.Log?.Invoke($"{truncated} of {inputs.Count} pair(s) truncated to {Tokenizer.MaxSequenceLength} tokens");
         var flat = new float[(long)pairs.Count * NumLabels];
@@ -216,14 +247,16 @@ public sealed class CrossEncoder : IDisposable
     public Tensor Forward(TokenBatch batch)
     {
         Interlocked.Increment(ref _forwardPasses);
-        using var hidden = Model.forward(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask);
+        using var hidden = SeparateLayers == 0
+            ? Model.forward(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask)
+            : ((BertModel)Model).EncodeSentencesApart(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask, SeparateLayers);
         return Head.forward(hidden, batch.AttentionMask, batch.TokenTypeIds);
     }
 
     /// <summary>
-    /// Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?, bool?)"/>
+    /// Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?, bool?, int?)"/>
     /// and, for a [CLS] head, sentence-transformers' CrossEncoder; a head of another pooling, or one comparing the two
-    /// sentences, is named in config.json, which Hugging Face's loaders do not read: they would find no pooler weights
+    /// sentences, or lower layers reading each sentence alone, is named in config.json, which Hugging Face's loaders do not read: they would find no pooler weights
     /// and start one at random), whole or not at all.
     /// </summary>
     public void Save(string folder)
@@ -238,7 +271,7 @@ public sealed class CrossEncoder : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            CrossEncoderFolder.Write(sink, Transformer, StateDict.Export(Head), NumLabels, Head.Pooling, Head.CompareSegments);
+            CrossEncoderFolder.Write(sink, Transformer, StateDict.Export(Head), NumLabels, Head.Pooling, Head.CompareSegments, SeparateLayers);
         }
     }
 

@@ -21,6 +21,8 @@ internal static class CrossEncoderFolder
     public const string PoolingKey = "mlnet_cross_encoder_pooling";
     /// <summary>config.json key marking a head that scores the cosine of the two sentences' vectors (ours; absent: false).</summary>
     public const string CompareSegmentsKey = "mlnet_cross_encoder_compare_segments";
+    /// <summary>config.json key: how many lower layers read each sentence alone (ours; absent: 0, every layer reads the pair).</summary>
+    public const string SeparateLayersKey = "mlnet_cross_encoder_separate_layers";
 
     /// <summary>
     /// The folder holding the transformer: the root of a cross-encoder or Hugging Face folder, or the Transformer
@@ -59,6 +61,15 @@ internal static class CrossEncoderFolder
     public static bool ReadCompareSegments(IModelFileSource source, string folder) =>
         JsonConfigFile.Read(source, ModelPath.Join(folder, TransformerModule.ConfigFile)).GetBoolean(CompareSegmentsKey) ?? false;
 
+    /// <summary><see cref="SeparateLayersKey"/> in config.json, 0 when absent; more than the model's <paramref name="layers"/> fails naming the key.</summary>
+    public static int ReadSeparateLayers(IModelFileSource source, string folder, int layers)
+    {
+        var json = JsonConfigFile.Read(source, ModelPath.Join(folder, TransformerModule.ConfigFile));
+        int separate = json.GetInt32(SeparateLayersKey) ?? 0;
+        if (separate < 0 || separate > layers) throw json.Error(SeparateLayersKey, $"is {separate}; expected 0 to the model's {layers} layers");
+        return separate;
+    }
+
     /// <summary>Splits a sequence classifier's weights into the encoder's and the head's (keys dense.*, classifier.*).</summary>
     public static (Dictionary<string, NamedArray> Encoder, Dictionary<string, NamedArray> Head) Split(IReadOnlyDictionary<string, NamedArray> weights)
     {
@@ -79,7 +90,8 @@ internal static class CrossEncoderFolder
         weights.ContainsKey(PoolerPrefix + "weight") || weights.ContainsKey("pooler.dense.weight");
 
     /// <summary>Writes the Hugging Face sequence-classification layout through <paramref name="sink"/>.</summary>
-    public static void Write(IModelFileSink sink, TransformerModule transformer, List<NamedArray> head, int numLabels, PoolingMode pooling, bool compareSegments)
+    public static void Write(IModelFileSink sink, TransformerModule transformer, List<NamedArray> head, int numLabels, PoolingMode pooling, bool compareSegments,
+        int separateLayers)
     {
         string prefix = transformer.Model.CheckpointPrefix;
         var weights = StateDict.Export(transformer.Model).Select(a => a with { Name = prefix + a.Name })
@@ -100,6 +112,7 @@ internal static class CrossEncoderFolder
         };
         if (pooling != PoolingMode.Cls) extra[PoolingKey] = PoolingModes.ToName(pooling);
         if (compareSegments) extra[CompareSegmentsKey] = true;
+        if (separateLayers > 0) extra[SeparateLayersKey] = separateLayers;
         transformer.SaveWith(sink, "", weights, extra, sentenceBertConfig: false);
     }
 }

@@ -65,7 +65,7 @@ public sealed class CrossEncoderTrainer
         public Tensor ComputeLoss(IReadOnlyList<TrainingExample> batch)
         {
             var model = _t._model;
-            var inputs = batch.Select(e => model.Transformer.TokenizePair(e.Texts[0], e.Texts[1])).ToList();
+            var inputs = batch.Select(e => model.TokenizePair(e.Texts[0], e.Texts[1])).ToList();
             using var tokens = TokenBatch.Pad(inputs, model.Tokenizer.PadTokenId, model.Device);
             var logits = model.Forward(tokens); // (B, labels)
             if (_t._loss == CrossEncoderLoss.CrossEntropy)

@@ -31,11 +31,16 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="inputIds">(B, T) int64 token ids.</param>
     /// <param name="tokenTypeIds">(B, T) int64 segment ids (0 for the first sentence, 1 for the second).</param>
     /// <returns>(B, T, H).</returns>
-    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds)
+    public override Tensor forward(Tensor inputIds, Tensor tokenTypeIds) =>
+        forward(inputIds, tokenTypeIds, arange(inputIds.shape[1], dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0));
+
+    /// <param name="inputIds">(B, T) int64 token ids.</param>
+    /// <param name="tokenTypeIds">(B, T) int64 segment ids.</param>
+    /// <param name="positions">(B, T) or (1, T) int64 position ids.</param>
+    /// <returns>(B, T, H).</returns>
+    public Tensor forward(Tensor inputIds, Tensor tokenTypeIds, Tensor positions)
     {
         using var scope = NewDisposeScope();
-        long t = inputIds.shape[1];
-        var positions = arange(t, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0); // (1, T)
         var x = word_embeddings.forward(inputIds) + position_embeddings.forward(positions) + token_type_embeddings.forward(tokenTypeIds);
         return dropout.forward(LayerNorm.forward(x)).MoveToOuterDisposeScope();
     }
@@ -179,6 +184,9 @@ public sealed class BertLayerStack : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>The same, also listing <paramref name="x"/> and each layer's output in <paramref name="hiddenStates"/>.</summary>
     public Tensor Run(Tensor x, Tensor mask, List<Tensor>? hiddenStates) => LayerStack.Run(x, layer, mask, hiddenStates);
 
+    /// <summary>The same, each layer with the mask <paramref name="maskOfLayer"/> gives its index.</summary>
+    public Tensor Run(Tensor x, Func<int, Tensor> maskOfLayer) => LayerStack.Run(x, layer, maskOfLayer);
+
     public int Count => layer.Count;
 }
 
@@ -235,5 +243,33 @@ public sealed class BertModel : TransformerModel
         var keyMask = MultiHeadAttention.KeyMask(attentionMask); // (B, 1, 1, T)
         var h = embeddings.forward(inputIds, tokenTypeIds);
         return KeepOutside(encoder.Run(h, keyMask, hiddenStates), hiddenStates);
+    }
+
+    /// <summary>
+    /// Encodes a pair "[CLS] a [SEP] b [SEP]" with its first <paramref name="separateLayers"/> layers reading each
+    /// sentence alone (a token attends only to tokens of its own token type) and the layers after them the whole pair:
+    /// a cross-encoder whose lower layers work as a bi-encoder's do, and whose upper layers compare (late interaction).
+    /// The second sentence's positions restart at 0: with each sentence carrying its own special tokens ("[CLS] a [SEP]
+    /// [CLS] b [SEP]", <see cref="Tokenization.SpecialTokenTemplate.WithPairAsTwoSingles"/>), every layer apart gives
+    /// each sentence's token vectors as the encoder gives them alone (the second's token type aside).
+    /// </summary>
+    /// <param name="inputIds">(B, T) int64.</param>
+    /// <param name="tokenTypeIds">(B, T) int64: 0 for the first sentence, 1 for the second.</param>
+    /// <param name="attentionMask">(B, T), 1 for real tokens and 0 for padding.</param>
+    /// <param name="separateLayers">0 to <see cref="LayerCount"/> (0: every layer reads the pair, the positions still restart).</param>
+    /// <returns>(B, T, H) the last layer's token vectors.</returns>
+    public Tensor EncodeSentencesApart(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, int separateLayers)
+    {
+        if (separateLayers < 0 || separateLayers > LayerCount)
+            throw new ArgumentOutOfRangeException(nameof(separateLayers), separateLayers, $"expected 0 to the model's {LayerCount} layers.");
+        using var scope = NewDisposeScope();
+        var keyMask = MultiHeadAttention.KeyMask(attentionMask); // (B, 1, 1, T)
+        // (B, 1, T, T): padding is type 0, so every query row keeps the first sentence's keys and none is empty.
+        var apart = keyMask.logical_and(tokenTypeIds.unsqueeze(2).eq(tokenTypeIds.unsqueeze(1)).unsqueeze(1));
+        // The first sentence's tokens number n; the second's first token sits at n, now 0.
+        var first = (attentionMask.to_type(ScalarType.Int64) * (1 - tokenTypeIds)).sum(1, keepdim: true); // (B, 1)
+        var positions = arange(inputIds.shape[1], dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0) - tokenTypeIds * first;
+        var h = embeddings.forward(inputIds, tokenTypeIds, positions);
+        return encoder.Run(h, layer => layer < separateLayers ? apart : keyMask).MoveToOuterDisposeScope();
     }
 }

@@ -16,13 +16,18 @@ internal static class LayerStack
     /// caller owns), as Hugging Face's output_hidden_states lists them; null keeps only the running layer.</param>
     /// <returns>(B, T, H); a new tensor even when there are no layers (the caller owns it, not <paramref name="x"/>).</returns>
     public static Tensor Run<TLayer>(Tensor x, IEnumerable<TLayer> layers, Tensor mask, List<Tensor>? hiddenStates = null)
+        where TLayer : nn.Module<Tensor, Tensor, Tensor> => Run(x, layers, _ => mask, hiddenStates);
+
+    /// <summary>The same, each layer with its own mask: <paramref name="maskOfLayer"/> of its index, from 0.</summary>
+    public static Tensor Run<TLayer>(Tensor x, IEnumerable<TLayer> layers, Func<int, Tensor> maskOfLayer, List<Tensor>? hiddenStates = null)
         where TLayer : nn.Module<Tensor, Tensor, Tensor>
     {
         hiddenStates?.Add(x.alias());
         var h = x;
+        int index = 0;
         foreach (var layer in layers)
         {
-            var next = layer.forward(h, mask);
+            var next = layer.forward(h, maskOfLayer(index++));
             hiddenStates?.Add(next.alias());
             if (!ReferenceEquals(h, x)) h.Dispose();
             h = next;

@@ -65,6 +65,9 @@ public sealed class SentenceTokenizer
     /// <summary>The same tokenizer with another maximum length (truncation counts start again).</summary>
     public SentenceTokenizer WithMaxSequenceLength(int maxSequenceLength) => new(Subwords, Template, PadTokenId, maxSequenceLength);
 
+    /// <summary>The same tokenizer with other special tokens (truncation counts start again).</summary>
+    public SentenceTokenizer WithTemplate(SpecialTokenTemplate template) => new(Subwords, template, PadTokenId, MaxSequenceLength);
+
     /// <summary>How many inputs this tokenizer has truncated since it was created (thread-safe).</summary>
     public long TruncatedCount => Interlocked.Read(ref _truncated);
 

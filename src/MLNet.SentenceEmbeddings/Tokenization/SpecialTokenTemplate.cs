@@ -31,6 +31,16 @@ public sealed record SpecialTokenTemplate(IReadOnlyList<TemplatePiece> Single, I
         new[] { TemplatePiece.Special(bos), TemplatePiece.Of(0, 0), TemplatePiece.Special(eos) },
         new[] { TemplatePiece.Special(bos), TemplatePiece.Of(0, 0), TemplatePiece.Special(eos), TemplatePiece.Special(eos), TemplatePiece.Of(1, 0), TemplatePiece.Special(eos) });
 
+    /// <summary>
+    /// This template's pair replaced by each sentence laid out as it is alone, one after the other, the second's token
+    /// types 1: BERT's "[CLS] A [SEP] [CLS] B [SEP]". For a cross-encoder whose lower layers read each sentence alone
+    /// (<see cref="Modeling.BertModel.EncodeSentencesApart"/>), so that each starts as an encoder of single sentences saw it.
+    /// </summary>
+    public SpecialTokenTemplate WithPairAsTwoSingles() => this with
+    {
+        Pair = Single.Concat(Single.Select(p => p.IsSequence ? TemplatePiece.Of(1, 1) : p with { TypeId = 1 })).ToArray(),
+    };
+
     /// <summary>Lays out <paramref name="a"/> (and <paramref name="b"/> for a pair) with the special tokens.</summary>
     public TokenizedInput Apply(IReadOnlyList<int> a, IReadOnlyList<int>? b, bool truncated)
     {

@@ -4,6 +4,7 @@ using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
+using MLNet.SentenceEmbeddings.Modeling;
 using MLNet.SentenceEmbeddings.Pooling;
 using MLNet.SentenceEmbeddings.Tokenization;
 using MLNet.SentenceEmbeddings.Training;
@@ -221,6 +222,61 @@ public class CrossEncoderTests
         Assert.ThrowsExactly<InvalidOperationException>(() => ce.Head.forward(torch.zeros(1, 3, 8), torch.ones(1, 3)));
         Assert.ThrowsExactly<ArgumentException>(() => new CrossEncoderHead(8, 3, pooler: false, 0.1, PoolingMode.Mean, compareSegments: true));
         Assert.ThrowsExactly<ArgumentException>(() => new CrossEncoderHead(8, 1, pooler: false, 0.1, PoolingMode.Cls, compareSegments: true));
+    }
+
+    /// <summary>
+    /// With separate lower layers the pair is read as "[CLS] a [SEP] [CLS] b [SEP]". With every layer apart, each
+    /// sentence's token vectors in the pair are those the encoder gives the sentence alone (the second under token
+    /// type 1, positions from 0); with the top layer reading the pair they are not.
+    /// The setting round-trips through config.json and a value beyond the layers fails naming the key.
+    /// </summary>
+    [TestMethod]
+    public void SeparateLayersReadEachSentenceAloneUntilTheLayersThatReadThePair()
+    {
+        CrossEncoder Make(int apart) => CrossEncoder.CreateRandom(Fixtures.TinyConfig, Fixtures.Vocab, 1, pooler: false, maxSequenceLength: 64, seed: 1,
+            pooling: PoolingMode.Mean, compareSegments: true, separateLayers: apart);
+        int layers = Fixtures.TinyConfig.NumHiddenLayers;
+        using var apart = Make(layers);
+        using var late = Make(layers - 1);
+        var (a, b) = ("the cat is by the river", "a dog!");
+        var pair = apart.TokenizePair(a, b);
+        var first = apart.Transformer.Tokenize(a);
+        var second = apart.Transformer.Tokenize(b);
+        CollectionAssert.AreEqual(first.InputIds.Concat(second.InputIds).ToArray(), pair.InputIds, "each sentence with its own [CLS] and [SEP]");
+        CollectionAssert.AreEqual(first.InputIds.Select(_ => 0).Concat(second.InputIds.Select(_ => 1)).ToArray(), pair.TokenTypeIds);
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        torch.Tensor Ids(int[] x) => torch.tensor(x.Select(v => (long)v).ToArray()).unsqueeze(0);
+        var ids = Ids(pair.InputIds);
+        var types = Ids(pair.TokenTypeIds);
+        var mask = torch.ones_like(ids);
+        torch.Tensor Alone(CrossEncoder ce, TokenizedInput input, int type) =>
+            ce.Model.forward(Ids(input.InputIds), torch.full_like(Ids(input.InputIds), type), torch.ones_like(Ids(input.InputIds)))[0];
+        var bert = (BertModel)apart.Model;
+        var together = bert.EncodeSentencesApart(ids, types, mask, layers)[0];
+        int n = first.Length;
+        Assert.IsTrue(together.slice(0, 0, n, 1).allclose(Alone(apart, first, 0), atol: 1e-5), "the first sentence as alone");
+        Assert.IsTrue(together.slice(0, n, pair.Length, 1).allclose(Alone(apart, second, 1), atol: 1e-5), "the second sentence as alone, under type 1");
+        var lateTogether = ((BertModel)late.Model).EncodeSentencesApart(ids, types, mask, layers - 1)[0];
+        Assert.IsFalse(lateTogether.slice(0, 0, n, 1).allclose(Alone(late, first, 0), atol: 1e-3), "the top layer reads the pair");
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => bert.EncodeSentencesApart(ids, types, mask, layers + 1));
+
+        string dir = Fixtures.NewTempDir();
+        late.Save(dir);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json")))!;
+        Assert.AreEqual(layers - 1, config[CrossEncoderFolder.SeparateLayersKey]!.GetValue<int>());
+        var pairs = SomePairs();
+        using (var loaded = CrossEncoder.Load(dir))
+        {
+            Assert.AreEqual(layers - 1, loaded.SeparateLayers);
+            CollectionAssert.AreEqual(late.Predict(pairs), loaded.Predict(pairs));
+        }
+        config[CrossEncoderFolder.SeparateLayersKey] = layers + 1;
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
+        var bad = Assert.ThrowsExactly<InvalidDataException>(() => CrossEncoder.Load(dir));
+        StringAssert.Contains(bad.Message, CrossEncoderFolder.SeparateLayersKey);
+        StringAssert.Contains(bad.Message, "config.json");
     }
 
     [TestMethod]
