@@ -16,7 +16,8 @@ namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 /// best of the dev evaluations kept), each of our rows as mean ± standard deviation over seeds 1..n, as the paper
 /// reports over 10: the bi-encoder with the regression, CoSENT or AnglE objective, with NLI first (the paper's
 /// SBERT-NLI-STSb recipe on the NLI data we have), the cross-encoder as the paper trains it and with each change tried
-/// to lift it (NLI first, both orders, a mean-pooled head, MSE, another start, silver pairs first), and Augmented SBERT
+/// to lift it (NLI first, both orders, a mean-pooled head, MSE, ranking, other learning rates, a cosine head, lower
+/// layers reading each sentence alone, another start, gold or silver pairs first), and Augmented SBERT
 /// (the bi-encoder on the cross-encoder's silver labels, then gold). <see cref="Rows"/> lists them.
 /// </summary>
 public static partial class Table2SupervisedSts
@@ -102,6 +103,14 @@ public static partial class Table2SupervisedSts
     /// </summary>
     private sealed record SilverRecipe(string Row, string Teacher, int Neighbours, int Random);
 
+    /// <summary>
+    /// A cross-encoder's first stage: all-MiniLM-L6-v2 under a new head of <paramref name="NumLabels"/> outputs, one
+    /// epoch on the seed's <paramref name="Pairs"/>, kept as <paramref name="StageRow"/>'s model; STSb goes on from it,
+    /// under a new one-label classifier when the stage's had another label count.
+    /// </summary>
+    /// <param name="Stage">The stage's name among the row's resumable checkpoints.</param>
+    private sealed record CrossEncoderFirstStage(string StageRow, string Stage, int NumLabels, Func<Setup, int, List<TrainingExample>> Pairs);
+
     // The recipes stay above Rows: static fields initialise in order, and the row labels read them.
 
     /// <summary>
@@ -116,6 +125,34 @@ public static partial class Table2SupervisedSts
     /// </summary>
     private static readonly SilverRecipe StudentSilver = new("cross-encoder-silver-from-augmented", "augmented-cosent", Neighbours: 5, Random: 2);
 
+    /// <summary>
+    /// The paper's BERT-NLI-STSb cross-encoder (Table 2, 88.33 against 84.30 without NLI): a 3-label classifier on the
+    /// pair first, then its encoder and pooler go on to STSb under a new one-output classifier.
+    /// </summary>
+    private static readonly CrossEncoderFirstStage NliFirst = new(CrossEncoderNliStage, "nli", NumLabels: 3, (s, _) => s.Nli);
+
+    /// <summary>
+    /// Gold relatedness on pairs of another source: SICK-R train (4,500 pairs, 1 to 5 scaled to [0, 1]), the pairs
+    /// whose entailment labels the NLI stage reads, as one more epoch of reading two sentences at once.
+    /// </summary>
+    private static readonly CrossEncoderFirstStage SickFirst = new(CrossEncoderSickStage, "sick", NumLabels: 1, (s, _) => ReproductionContext.Subsample(
+        TrainingData.Examples(s.Ctx.Data.File("sick", "SICK_train.txt"), "sick", TrainingObjective.Regression).Examples, s.Ctx.Quick ? QuickTrainPairs : null));
+
+    /// <summary>
+    /// Our starting encoder never read two sentences in one input, and the NLI we have is 14k pairs where the paper's
+    /// cross-encoder saw about 1M (Table 2: 88.33 with NLI first, 84.30 without). Many more pairs come from STSb
+    /// train's own sentences, labelled by a bi-encoder: the cross-encoder learns to read a pair on them, then gold decides.
+    /// </summary>
+    private static CrossEncoderFirstStage SilverFirst(SilverRecipe recipe) =>
+        new(recipe.Row + "-stage", "silver", NumLabels: 1, (s, seed) => SilverFromBiEncoder(s, seed, recipe));
+
+    /// <summary>A cross-encoder row whose first <paramref name="apart"/> of all-MiniLM-L6-v2's 6 layers read each sentence alone.</summary>
+    private static Row ApartRow(int apart) => new($"cross-encoder-apart-{apart}",
+        $"all-MiniLM-L6-v2 as a cross-encoder whose first {apart} of 6 layers read each sentence alone (\"[CLS] a [SEP] [CLS] b [SEP]\", each sentence's positions from 0)" +
+        (apart == 6 ? ", no layer reading the pair: the bi-encoder under the cross-encoder's head and loss" : $" and whose top {6 - apart} read the pair") +
+        ", scored as the cross-encoder-cosine row scores",
+        (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true, separateLayers: apart), BiEncoder: false);
+
     private static readonly Row[] Rows =
     {
         new("regression", "all-MiniLM-L6-v2 bi-encoder + regression objective (cosine vs score/5, MSE)", (s, key, seed) => TrainBiEncoder(s, seed, key, new CosineSimilarityLoss(), nliFirst: false)),
@@ -123,30 +160,41 @@ public static partial class Table2SupervisedSts
         new("angle", "all-MiniLM-L6-v2 bi-encoder + AnglE objective (CoSENT's ranking on an angle similarity, scale 20)", (s, key, seed) => TrainBiEncoder(s, seed, key, new AngleLoss(), nliFirst: false)),
         new("nli-regression", "all-MiniLM-L6-v2 bi-encoder, NLI first (softmax on SNLI dev + SICK-E train, 1 epoch), then the regression objective", (s, key, seed) => TrainBiEncoder(s, seed, key, new CosineSimilarityLoss(), nliFirst: true)),
         new("nli-cosent", "all-MiniLM-L6-v2 bi-encoder, NLI first (the same NLI stage as the row above), then the CoSENT objective", (s, key, seed) => TrainBiEncoder(s, seed, key, new CoSentLoss(), nliFirst: true)),
-        new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false), BiEncoder: false),
+        new("cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder (new one-label head, binary cross-entropy on score/5)", (s, key, seed) => TrainCrossEncoder(s, seed, key), BiEncoder: false),
         new("cross-encoder-both-orders", "all-MiniLM-L6-v2 as a cross-encoder trained on each pair in both orders (as sentence-transformers' Augmented SBERT examples train their STSb cross-encoders)",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, bothOrders: true), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, bothOrders: true), BiEncoder: false),
         new("cross-encoder-mean", "all-MiniLM-L6-v2 as a cross-encoder, the new one-label head on the mean of the pair's token vectors (the encoder was trained with mean pooling; its [CLS] vector and pooler never were)",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, pooling: PoolingMode.Mean), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean), BiEncoder: false),
+        new("cross-encoder-cosine", "all-MiniLM-L6-v2 as a cross-encoder scoring the cosine of its two sentences' mean token vectors from the joint pass (times a learnt weight, plus a learnt bias; the bi-encoder's similarity on tokens that attended to both sentences), binary cross-entropy on score/5",
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true), BiEncoder: false),
+        // Late interaction: the lower layers read each sentence alone, the top ones the pair. All 6 apart is the
+        // bi-encoder under the cross-encoder's head and loss, the control that 4 and 5 are read against.
+        ApartRow(4), ApartRow(5), ApartRow(6),
         new("cross-encoder-mse", "all-MiniLM-L6-v2 as a cross-encoder, mean squared error between sigmoid(score) and score/5 instead of binary cross-entropy (the paper's cross-encoder regressed the score)",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, loss: CrossEncoderLoss.MeanSquaredError), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, loss: CrossEncoderLoss.MeanSquaredError), BiEncoder: false),
         new("cross-encoder-ranking", "all-MiniLM-L6-v2 as a cross-encoder, CoSENT's pair ranking (scale 20) on sigmoid(score) instead of binary cross-entropy (every two pairs of a batch in their gold order, as CoSENT trains the bi-encoder)",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, loss: CrossEncoderLoss.PairRanking), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, loss: CrossEncoderLoss.PairRanking), BiEncoder: false),
+        // The default rate was chosen on one-epoch runs on a train subset (docs/efficiency.md); these two check it on
+        // the full four epochs, read on dev.
+        new("cross-encoder-lr-5e-5", "all-MiniLM-L6-v2 as a cross-encoder at half the default peak learning rate (5e-5)",
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, learningRate: 5e-5), BiEncoder: false),
+        new("cross-encoder-lr-2e-4", "all-MiniLM-L6-v2 as a cross-encoder at twice the default peak learning rate (2e-4)",
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, learningRate: 2e-4), BiEncoder: false),
         new("nli-cross-encoder", "all-MiniLM-L6-v2 as a cross-encoder, NLI first (3-label head on SNLI dev + SICK-E train, 1 epoch), then a new one-label head on STSb",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: true), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, first: NliFirst), BiEncoder: false),
         new("cross-encoder-sick-first", "all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on SICK-R train's gold relatedness (4,500 pairs, 1 to 5 scaled to [0, 1]; the pairs whose entailment labels the NLI rows read), then STSb",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, sickFirst: true), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, first: SickFirst), BiEncoder: false),
         new("cross-encoder-from-nli-cosent", "a cross-encoder starting from the same seed's nli-cosent bi-encoder (already trained on NLI and STSb, one sentence at a time), new one-label head",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, start: TrainedEncoder(s.Ctx, "nli-cosent", seed)), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, start: TrainedEncoder(s.Ctx, "nli-cosent", seed)), BiEncoder: false),
         // The checkpoint has no pooler, so the head reads the trained [CLS] vector directly.
         new("cross-encoder-arctic", "snowflake-arctic-embed-xs as a cross-encoder (the cross-encoder row's recipe; arctic-xs is all-MiniLM-L6-v2 trained further for retrieval with CLS pooling, so the [CLS] vector the head reads was trained)",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, start: "arctic-xs"), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, start: "arctic-xs"), BiEncoder: false),
         new(FirstSilver.Row, $"all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on silver pairs of STSb train sentences (each with its {FirstSilver.Neighbours} nearest others and {FirstSilver.Random} random one, drawn and labelled by the cosine of the same seed's {FirstSilver.Teacher} bi-encoder; no train, dev or test pair among them), then STSb",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, silver: FirstSilver), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, first: SilverFirst(FirstSilver)), BiEncoder: false),
         new("augmented-cosent", $"Augmented SBERT: all-MiniLM-L6-v2 bi-encoder, first 1 epoch of CoSENT on the same silver pairs labelled by the same seed's {FirstSilver.Row}, then the CoSENT objective on STSb",
             (s, key, seed) => TrainBiEncoder(s, seed, key, new CoSentLoss(), nliFirst: false, silverFirst: true)),
         new(StudentSilver.Row, $"Augmented SBERT's student teaching back: all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on more silver pairs of STSb train sentences (each with its {StudentSilver.Neighbours} nearest others and {StudentSilver.Random} random ones), drawn and labelled by the cosine of the same seed's {StudentSilver.Teacher} bi-encoder, then STSb",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, nliFirst: false, silver: StudentSilver), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, first: SilverFirst(StudentSilver)), BiEncoder: false),
     };
 
     public static StringBuilder Run(ReproductionContext ctx)
@@ -469,35 +517,23 @@ public static partial class Table2SupervisedSts
         return (test, result.BestEvaluation);
     }
 
-    private static (double, TrainingEvaluation?) TrainCrossEncoder(Setup s, int seed, string row, bool nliFirst, bool bothOrders = false, PoolingMode pooling = PoolingMode.Cls,
-        CrossEncoderLoss? loss = null, string start = Model, SilverRecipe? silver = null, bool sickFirst = false)
+    /// <param name="first">A first stage from all-MiniLM-L6-v2 (<see cref="CrossEncoderFirstStage"/>); STSb starts from its model.</param>
+    /// <param name="start">Where STSb starts without a first stage: an embedded model's name or a folder.</param>
+    private static (double, TrainingEvaluation?) TrainCrossEncoder(Setup s, int seed, string row, CrossEncoderFirstStage? first = null, bool bothOrders = false,
+        PoolingMode pooling = PoolingMode.Cls, CrossEncoderLoss? loss = null, string start = Model, double learningRate = CrossEncoderTrainingOptions.DefaultLearningRate,
+        bool compareSegments = false, int separateLayers = 0)
     {
-        if (silver is not null)
+        if (first is not null)
         {
-            // Our starting encoder never read two sentences in one input, and the NLI we have is 14k pairs where the
-            // paper's cross-encoder saw about 1M (Table 2: 88.33 with NLI first, 84.30 without). Many more pairs come
-            // from STSb train's own sentences, labelled by a bi-encoder: the cross-encoder learns to read a pair on
-            // them, then gold decides.
-            start = CrossEncoderStage(s, seed, silver.Row + "-stage", "silver", numLabels: 1, () => SilverFromBiEncoder(s, seed, silver));
+            if (start != Model) throw new ArgumentException($"row {row}: a first stage starts from {Model}, so it cannot also start from {start}.", nameof(start));
+            start = CrossEncoderStage(s, seed, first);
         }
-        if (sickFirst)
-        {
-            // Gold relatedness on pairs of another source: SICK-R train (4,500 pairs, 1 to 5 scaled to [0, 1]), the
-            // pairs whose entailment labels the NLI stage reads, as one more epoch of reading two sentences at once.
-            start = CrossEncoderStage(s, seed, CrossEncoderSickStage, "sick", numLabels: 1, () => ReproductionContext.Subsample(
-                TrainingData.Examples(s.Ctx.Data.File("sick", "SICK_train.txt"), "sick", TrainingObjective.Regression).Examples, s.Ctx.Quick ? QuickTrainPairs : null));
-        }
-        if (nliFirst)
-        {
-            // The paper's BERT-NLI-STSb cross-encoder (Table 2, 88.33 against 84.30 without NLI): a 3-label classifier
-            // on the pair first, then its encoder and pooler go on to STSb under a new one-output classifier.
-            start = CrossEncoderStage(s, seed, CrossEncoderNliStage, "nli", numLabels: 3, () => s.Nli);
-        }
-        using var model = CrossEncoder.Load(start, numLabels: 1, new EncoderOptions { Threads = s.Ctx.Threads }, seed, replaceHead: nliFirst, pooling: pooling);
+        using var model = CrossEncoder.Load(start, numLabels: 1, new EncoderOptions { Threads = s.Ctx.Threads }, seed, replaceHead: first is { NumLabels: not 1 },
+            pooling: pooling, compareSegments: compareSegments, separateLayers: separateLayers);
         var options = new CrossEncoderTrainingOptions
         {
             Epochs = s.Epochs, Seed = seed, Evaluator = new CrossEncoderCorrelationEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,
-            Precision = s.Ctx.TrainingPrecision, Loss = loss,
+            Precision = s.Ctx.TrainingPrecision, Loss = loss, LearningRate = learningRate,
         };
         string? goldResume = ResumableStage(s, row, seed, "gold", options);
         var result = new CrossEncoderTrainer(model, options).Train(bothOrders ? BothOrders(s.Train) : s.Train, goldResume);
@@ -506,23 +542,20 @@ public static partial class Table2SupervisedSts
         return (100 * new CrossEncoderCorrelationEvaluator(s.Test).Evaluate(model)["spearman"], result.BestEvaluation);
     }
 
-    /// <summary>
-    /// A cross-encoder's first stage: all-MiniLM-L6-v2 under a new <paramref name="numLabels"/>-output head, one epoch
-    /// on the pairs; kept as <paramref name="stageRow"/>'s model of the seed, so later rows and runs start from it.
-    /// </summary>
-    private static string CrossEncoderStage(Setup s, int seed, string stageRow, string stage, int numLabels, Func<List<TrainingExample>> pairs)
+    /// <summary>Trains <paramref name="stage"/> for the seed, or finds it kept; returns its model's folder.</summary>
+    private static string CrossEncoderStage(Setup s, int seed, CrossEncoderFirstStage stage)
     {
-        string folder = ModelFolder(s.Ctx, stageRow, seed);
+        string folder = ModelFolder(s.Ctx, stage.StageRow, seed);
         if (ReproductionContext.IsKept(folder))
         {
             return folder;
         }
-        using var model = CrossEncoder.Load(Model, numLabels, new EncoderOptions { Threads = s.Ctx.Threads }, seed);
+        using var model = CrossEncoder.Load(Model, stage.NumLabels, new EncoderOptions { Threads = s.Ctx.Threads }, seed);
         var options = new CrossEncoderTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine };
-        string? resume = ResumableStage(s, stageRow, seed, stage, options);
-        new CrossEncoderTrainer(model, options).Train(pairs(), resume);
+        string? resume = ResumableStage(s, stage.StageRow, seed, stage.Stage, options);
+        new CrossEncoderTrainer(model, options).Train(stage.Pairs(s, seed), resume);
         model.Save(folder);
-        ForgetCheckpoints(s, stageRow, seed);
+        ForgetCheckpoints(s, stage.StageRow, seed);
         return folder;
     }
 
