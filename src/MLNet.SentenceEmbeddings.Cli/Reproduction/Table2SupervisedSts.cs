@@ -148,8 +148,8 @@ public static partial class Table2SupervisedSts
 
     /// <summary>A cross-encoder row whose first <paramref name="apart"/> of all-MiniLM-L6-v2's 6 layers read each sentence alone.</summary>
     private static Row ApartRow(int apart) => new($"cross-encoder-apart-{apart}",
-        $"all-MiniLM-L6-v2 as a cross-encoder whose first {apart} of 6 layers read each sentence alone (\"[CLS] a [SEP] [CLS] b [SEP]\", each sentence's positions from 0)" +
-        (apart == 6 ? ", no layer reading the pair: the bi-encoder under the cross-encoder's head and loss" : $" and whose top {6 - apart} read the pair") +
+        $"all-MiniLM-L6-v2 as a cross-encoder whose {(apart == 6 ? "6 layers all" : $"first {apart} of 6 layers")} read each sentence alone (\"[CLS] a [SEP] [CLS] b [SEP]\", each sentence's positions from 0)" +
+        apart switch { 6 => ", no layer reading the pair: the bi-encoder under the cross-encoder's head and loss", 5 => " and whose top layer reads the pair", _ => $" and whose top {6 - apart} read the pair" } +
         ", scored as the cross-encoder-cosine row scores",
         (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true, separateLayers: apart), BiEncoder: false);
 
@@ -280,10 +280,17 @@ public static partial class Table2SupervisedSts
             + string.Join("; ", Rows.Where(r => figures[r.Key].Count > 0).Select(r => $"{r.Key} {PerSeed(figures[r.Key])}")) + ".");
         if (symmetric.Count > 0)
             md.AppendLine("Per seed, both orders: " + string.Join("; ", symmetric.Select(r => $"{r.Row.Key} {PerSeed(r.Tests)}")) + ".");
+        var kept = Runs(ctx).Read();
+        // Choices between rows are made on dev, never on test, so dev is published beside test.
+        var devs = Rows.Select(r => (r.Key, Dev: new SortedDictionary<int, double>(figures[r.Key].Keys
+                .Select(k => (Seed: k, Dev: BestDev(kept, RunKey(setup, r.Key, k)))).Where(x => x.Dev is not null).ToDictionary(x => x.Seed, x => x.Dev!.Value))))
+            .Where(r => r.Dev.Count > 0).ToList();
+        if (devs.Count > 0)
+            md.AppendLine("Per seed, STSb dev Spearman x100 of the weights kept (runs that recorded it; a dash: not recorded): " +
+                          string.Join("; ", devs.Select(r => $"{r.Key} {PerSeed(r.Dev)}")) + ".");
         var noSoup = Rows.Where(r => r.BiEncoder && figures[r.Key].Count >= 2 && soups.All(x => x.Row != r)).Select(r => r.Key).ToList();
         if (noSoup.Count > 0)
             md.AppendLine($"No soup for {string.Join(", ", noSoup)}: fewer than two of {(noSoup.Count == 1 ? "its" : "their")} seeds' encoders are on this machine, and none was kept from another.");
-        var kept = Runs(ctx).Read();
         PrecisionComparison(md, kept, setup);
         OtherEpochs(md, kept, setup);
         return md;
@@ -415,6 +422,9 @@ public static partial class Table2SupervisedSts
         double sd = Math.Sqrt(values.Sum(x => (x - mean) * (x - mean)) / (values.Count - 1));
         return string.Create(CultureInfo.InvariantCulture, $"{mean:F2} ± {sd:F2}");
     }
+
+    private static double? BestDev(JsonObject runs, string key) =>
+        runs[key] is JsonObject kept && kept["best_dev"] is JsonValue v && v.TryGetValue<double>(out double dev) ? dev : null;
 
     private static double? Kept(JsonObject runs, string key) =>
         runs[key] is JsonObject kept && kept["test"] is JsonValue v && v.TryGetValue<double>(out double test) ? test : null;
