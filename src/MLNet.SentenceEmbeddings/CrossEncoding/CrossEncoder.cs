@@ -41,6 +41,10 @@ public sealed class CrossEncoder : IDisposable
             throw new ArgumentOutOfRangeException(nameof(separateLayers), separateLayers, $"expected 0 to the model's {transformer.Model.LayerCount} layers.");
         SeparateLayers = separateLayers;
         _pairTokenizer = separateLayers == 0 ? transformer.Tokenizer : transformer.Tokenizer.WithTemplate(transformer.Tokenizer.Template.WithPairAsTwoSingles());
+        // The head finds the second sentence by its token type; RoBERTa's pair template gives both sentences type 0.
+        if (head.CompareSegments && _pairTokenizer.Template.Pair.Where(p => p.IsSequence).Select(p => p.TypeId).Distinct().Count() < 2)
+            throw new ArgumentException($"{source}: compareSegments tells the pair's sentences apart by token type, and this tokenizer's pair template gives both the same " +
+                                        "type; expected a BERT-style template (second sentence type 1) or separateLayers > 0.", "compareSegments");
         Transformer = transformer;
         Head = head;
         _options = options;
@@ -153,7 +157,8 @@ public sealed class CrossEncoder : IDisposable
         int max = options.MaxSequenceLength ?? maxSequenceLength;
         var transformer = new TransformerModule(model, TokenizerFolder.ForWordPiece(wordPiece, max), max);
         var head = new CrossEncoderHead(config.HiddenSize, numLabels, pooler, config.HiddenDropoutProb, pooling, compareSegments);
-        return new CrossEncoder(transformer, head, options, "random", separateLayers);
+        try { return new CrossEncoder(transformer, head, options, "random", separateLayers); }
+        catch { transformer.Dispose(); head.Dispose(); throw; }
     }
 
     /// <summary>The transformer body and its tokenizer.</summary>
