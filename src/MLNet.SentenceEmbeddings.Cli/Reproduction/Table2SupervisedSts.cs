@@ -153,6 +153,8 @@ public static partial class Table2SupervisedSts
         ", scored as the cross-encoder-cosine row scores",
         (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true, separateLayers: apart), BiEncoder: false);
 
+    private const double GateStart = -4, GateLearningRate = 1e-2;
+
     private static readonly Row[] Rows =
     {
         new("regression", "all-MiniLM-L6-v2 bi-encoder + regression objective (cosine vs score/5, MSE)", (s, key, seed) => TrainBiEncoder(s, seed, key, new CosineSimilarityLoss(), nliFirst: false)),
@@ -170,6 +172,11 @@ public static partial class Table2SupervisedSts
         // Late interaction: the lower layers read each sentence alone, the top ones the pair. All 6 apart is the
         // bi-encoder under the cross-encoder's head and loss, the control that 4 and 5 are read against.
         ApartRow(4), ApartRow(5), ApartRow(6),
+        // The apart-6 control with a way across: each head of each layer learns how far to read the other sentence,
+        // from nearly not at all. The gate's rate is the head's, so it can travel several units in one run.
+        new("cross-encoder-gate", "all-MiniLM-L6-v2 as a cross-encoder laid out as the apart rows, every layer's attention reading the other sentence through a learnt bias per head " +
+            $"on its scores, started at {GateStart} (about 2% of a token's attention across) and trained with the head at {GateLearningRate:0.###} (the head's weight and bias with it), scored as the cross-encoder-cosine row scores",
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true, crossSentenceGate: GateStart, headLearningRate: GateLearningRate), BiEncoder: false),
         new("cross-encoder-mse", "all-MiniLM-L6-v2 as a cross-encoder, mean squared error between sigmoid(score) and score/5 instead of binary cross-entropy (the paper's cross-encoder regressed the score)",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, loss: CrossEncoderLoss.MeanSquaredError), BiEncoder: false),
         new("cross-encoder-ranking", "all-MiniLM-L6-v2 as a cross-encoder, CoSENT's pair ranking (scale 20) on sigmoid(score) instead of binary cross-entropy (every two pairs of a batch in their gold order, as CoSENT trains the bi-encoder)",
@@ -531,7 +538,7 @@ public static partial class Table2SupervisedSts
     /// <param name="start">Where STSb starts without a first stage: an embedded model's name or a folder.</param>
     private static (double, TrainingEvaluation?) TrainCrossEncoder(Setup s, int seed, string row, CrossEncoderFirstStage? first = null, bool bothOrders = false,
         PoolingMode pooling = PoolingMode.Cls, CrossEncoderLoss? loss = null, string start = Model, double learningRate = CrossEncoderTrainingOptions.DefaultLearningRate,
-        bool compareSegments = false, int separateLayers = 0)
+        bool compareSegments = false, int separateLayers = 0, double? crossSentenceGate = null, double? headLearningRate = null)
     {
         if (first is not null)
         {
@@ -539,14 +546,21 @@ public static partial class Table2SupervisedSts
             start = CrossEncoderStage(s, seed, first);
         }
         using var model = CrossEncoder.Load(start, numLabels: 1, new EncoderOptions { Threads = s.Ctx.Threads }, seed, replaceHead: first is { NumLabels: not 1 },
-            pooling: pooling, compareSegments: compareSegments, separateLayers: separateLayers);
+            pooling: pooling, compareSegments: compareSegments, separateLayers: separateLayers, crossSentenceGate: crossSentenceGate);
         var options = new CrossEncoderTrainingOptions
         {
             Epochs = s.Epochs, Seed = seed, Evaluator = new CrossEncoderCorrelationEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,
-            Precision = s.Ctx.TrainingPrecision, Loss = loss, LearningRate = learningRate,
+            Precision = s.Ctx.TrainingPrecision, Loss = loss, LearningRate = learningRate, HeadLearningRate = headLearningRate,
         };
         string? goldResume = ResumableStage(s, row, seed, "gold", options);
         var result = new CrossEncoderTrainer(model, options).Train(bothOrders ? BothOrders(s.Train) : s.Train, goldResume);
+        if (model.Head.CrossSentenceGate is { } gate)
+        {
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var bias = gate.Bias;
+            s.Ctx.Log.WriteLine($"{row} seed {seed}: cross-sentence gate per layer (mean, max over heads): " +
+                                string.Join("; ", Enumerable.Range(0, gate.Layers).Select(l => $"{bias[l].mean().item<float>():F2}, {bias[l].max().item<float>():F2}")));
+        }
         // Kept as the augmented rows' teacher, and to be scored on both orders (SymmetricScores).
         model.Save(ModelFolder(s.Ctx, row, seed));
         return (100 * new CrossEncoderCorrelationEvaluator(s.Test).Evaluate(model)["spearman"], result.BestEvaluation);

@@ -39,8 +39,14 @@ public sealed class CrossEncoder : IDisposable
             throw new ArgumentException($"{source}: separateLayers needs a BERT encoder, not {transformer.Model.ModelType}.", nameof(separateLayers));
         if (separateLayers < 0 || separateLayers > transformer.Model.LayerCount)
             throw new ArgumentOutOfRangeException(nameof(separateLayers), separateLayers, $"expected 0 to the model's {transformer.Model.LayerCount} layers.");
+        if (head.CrossSentenceGate is { } gate && (transformer.Model is not BertModel bert || gate.Layers != bert.LayerCount || gate.Heads != bert.Config.NumAttentionHeads))
+            throw new ArgumentException($"{source}: a cross-sentence gate needs a BERT encoder and one bias per layer and head; got {transformer.Model.ModelType} " +
+                                        $"with {transformer.Model.LayerCount} layers and a gate of {gate.Layers} x {gate.Heads}.", "crossSentenceGate");
         SeparateLayers = separateLayers;
-        _pairTokenizer = separateLayers == 0 ? transformer.Tokenizer : transformer.Tokenizer.WithTemplate(transformer.Tokenizer.Template.WithPairAsTwoSingles());
+        // Each sentence with its own special tokens and positions, as it is alone: what a gate closed or layers apart need.
+        _pairTokenizer = separateLayers == 0 && head.CrossSentenceGate is null
+            ? transformer.Tokenizer
+            : transformer.Tokenizer.WithTemplate(transformer.Tokenizer.Template.WithPairAsTwoSingles());
         // The head finds the second sentence by its token type; RoBERTa's pair template gives both sentences type 0.
         if (head.CompareSegments && _pairTokenizer.Template.Pair.Where(p => p.IsSequence).Select(p => p.TypeId).Distinct().Count() < 2)
             throw new ArgumentException($"{source}: compareSegments tells the pair's sentences apart by token type, and this tokenizer's pair template gives both the same " +
@@ -89,18 +95,24 @@ public sealed class CrossEncoder : IDisposable
     /// How many lower layers read each sentence alone (<see cref="SeparateLayers"/>); null: 0 for an encoder, the
     /// folder's own for a cross-encoder folder.
     /// </param>
+    /// <param name="crossSentenceGate">
+    /// Gives the model a <see cref="CrossSentenceGate"/> started at this bias (very negative: each sentence read alone;
+    /// the pair laid out as with <paramref name="separateLayers"/>), kept by a folder that has one; null: none, or the
+    /// folder's own. A BERT encoder only; a cross-encoder folder without a gate needs <paramref name="replaceHead"/>.
+    /// </param>
     /// <exception cref="InvalidDataException">A file of the folder is missing or does not match; the message names it.</exception>
     public static CrossEncoder Load(string modelNameOrPath, int? numLabels = null, EncoderOptions? options = null, long seed = 42, bool replaceHead = false,
-        PoolingMode? pooling = null, bool? compareSegments = null, int? separateLayers = null)
+        PoolingMode? pooling = null, bool? compareSegments = null, int? separateLayers = null, double? crossSentenceGate = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelNameOrPath);
         options = CheckedOptions(options);
-        return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), numLabels, options, seed, replaceHead, pooling, compareSegments, separateLayers);
+        return Load(new FolderFileSource(ModelLocator.Resolve(modelNameOrPath, options)), numLabels, options, seed, replaceHead, pooling, compareSegments, separateLayers,
+            crossSentenceGate);
     }
 
-    /// <summary>Loads from a model's files (see <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?, bool?, int?)"/>).</summary>
+    /// <summary>Loads from a model's files (see <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?, bool?, int?, double?)"/>).</summary>
     public static CrossEncoder Load(IModelFileSource source, int? numLabels = null, EncoderOptions? options = null, long seed = 42, bool replaceHead = false,
-        PoolingMode? pooling = null, bool? compareSegments = null, int? separateLayers = null)
+        PoolingMode? pooling = null, bool? compareSegments = null, int? separateLayers = null, double? crossSentenceGate = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         options = CheckedOptions(options);
@@ -109,29 +121,47 @@ public sealed class CrossEncoder : IDisposable
         int? saved = CrossEncoderFolder.ReadNumLabels(source, folder);
         var savedPooling = saved is null ? PoolingMode.Cls : CrossEncoderFolder.ReadPooling(source, folder);
         bool savedCompare = saved is not null && CrossEncoderFolder.ReadCompareSegments(source, folder);
-        if (saved is int s && ((numLabels is int n && n != s) || (pooling is { } p && p != savedPooling) || (compareSegments is bool c && c != savedCompare)))
+        var weights = WeightFiles.Read(source, folder);
+        var (encoderWeights, headWeights) = CrossEncoderFolder.Split(weights);
+        bool savedGate = headWeights.ContainsKey(CrossEncoderFolder.GateBiasKey);
+        if (saved is int s && ((numLabels is int n && n != s) || (pooling is { } p && p != savedPooling) || (compareSegments is bool c && c != savedCompare)
+                               || (crossSentenceGate is not null && !savedGate)))
         {
             if (!replaceHead)
-                throw new ArgumentException($"{config}: the cross-encoder has {s} label(s), {PoolingModes.ToName(savedPooling)} pooling and compareSegments {savedCompare}, not " +
-                                            $"{numLabels ?? s}, {PoolingModes.ToName(pooling ?? savedPooling)} and {compareSegments ?? savedCompare} (replaceHead: true starts a new classifier on its encoder).",
-                                            numLabels is int m && m != s ? nameof(numLabels) : pooling is { } q && q != savedPooling ? nameof(pooling) : nameof(compareSegments));
+                throw new ArgumentException($"{config}: the cross-encoder has {s} label(s), {PoolingModes.ToName(savedPooling)} pooling, compareSegments {savedCompare} and " +
+                                            $"{(savedGate ? "a" : "no")} cross-sentence gate, not {numLabels ?? s}, {PoolingModes.ToName(pooling ?? savedPooling)}, " +
+                                            $"{compareSegments ?? savedCompare} and {(savedGate || crossSentenceGate is not null ? "a" : "no")} gate (replaceHead: true starts a new classifier on its encoder).",
+                                            numLabels is int m && m != s ? nameof(numLabels) : pooling is { } q && q != savedPooling ? nameof(pooling)
+                                            : compareSegments is bool d && d != savedCompare ? nameof(compareSegments) : nameof(crossSentenceGate));
             saved = null;
         }
         bool headCompare = saved is null ? compareSegments ?? false : savedCompare;
         var headPooling = saved is null ? pooling ?? (headCompare ? PoolingMode.Mean : PoolingMode.Cls) : savedPooling;
-        var weights = WeightFiles.Read(source, folder);
-        var (encoderWeights, headWeights) = CrossEncoderFolder.Split(weights);
+        // A folder's gate is kept (its values load below); the start value only fills a gate the folder lacks.
+        double? gateStart = crossSentenceGate ?? (savedGate ? 0 : null);
         torch.manual_seed(seed);
         var transformer = TransformerModule.Load(source, folder, options.MaxSequenceLength, encoderWeights);
         // BERT's pooler reads [CLS]: a head of another pooling leaves the checkpoint's pooler out.
         bool pooler = headPooling == PoolingMode.Cls && CrossEncoderFolder.HasPooler(weights);
-        var head = new CrossEncoderHead(transformer.Model.HiddenSize, saved ?? numLabels ?? 1, pooler, transformer.Model.HiddenDropout, headPooling, headCompare);
+        CrossEncoderHead head;
         try
         {
-            if (saved is null) // a new head: take the checkpoint's pooler (if it reads [CLS]), keep the fresh classifier
+            var gate = gateStart is double g && transformer.Model is BertModel bert ? new CrossSentenceGate(bert.LayerCount, bert.Config.NumAttentionHeads, g) : null;
+            head = new CrossEncoderHead(transformer.Model.HiddenSize, saved ?? numLabels ?? 1, pooler, transformer.Model.HiddenDropout, headPooling, headCompare, gate);
+        }
+        catch { transformer.Dispose(); throw; }
+        if (gateStart is not null && head.CrossSentenceGate is null)
+        {
+            transformer.Dispose(); head.Dispose();
+            throw new ArgumentException($"{config}: a cross-sentence gate needs a BERT encoder, not {transformer.Model.ModelType}.", nameof(crossSentenceGate));
+        }
+        try
+        {
+            if (saved is null) // a new head: take the checkpoint's pooler (if it reads [CLS]) and gate (if the head has one), keep the fresh classifier
             {
                 if (!pooler) foreach (var key in headWeights.Keys.Where(k => k.StartsWith("dense.", StringComparison.Ordinal)).ToList()) headWeights.Remove(key);
-                foreach (var a in StateDict.Export(head).Where(a => a.Name.StartsWith("classifier.", StringComparison.Ordinal))) headWeights[a.Name] = a;
+                if (head.CrossSentenceGate is null) headWeights.Remove(CrossEncoderFolder.GateBiasKey);
+                foreach (var a in StateDict.Export(head).Where(a => a.Name.StartsWith("classifier.", StringComparison.Ordinal) || !headWeights.ContainsKey(a.Name))) headWeights[a.Name] = a;
             }
             StateDict.Load(head, headWeights, source.Describe(folder.Length == 0 ? "." : folder));
         }
@@ -147,7 +177,7 @@ public sealed class CrossEncoder : IDisposable
     /// <summary>A randomly initialised cross-encoder (tests, training from scratch); <paramref name="seed"/> fixes the weights.</summary>
     public static CrossEncoder CreateRandom(BertConfig config, string vocabText, int numLabels = 1, bool pooler = true, int maxSequenceLength = 128,
         bool doLowerCase = true, long seed = 42, EncoderOptions? options = null, PoolingMode pooling = PoolingMode.Cls, bool compareSegments = false,
-        int separateLayers = 0)
+        int separateLayers = 0, double? crossSentenceGate = null)
     {
         options = CheckedOptions(options);
         config.Validate("config");
@@ -156,7 +186,13 @@ public sealed class CrossEncoder : IDisposable
         var model = new BertModel(config with { VocabSize = wordPiece.VocabSize });
         int max = options.MaxSequenceLength ?? maxSequenceLength;
         var transformer = new TransformerModule(model, TokenizerFolder.ForWordPiece(wordPiece, max), max);
-        var head = new CrossEncoderHead(config.HiddenSize, numLabels, pooler, config.HiddenDropoutProb, pooling, compareSegments);
+        CrossEncoderHead head;
+        try
+        {
+            var gate = crossSentenceGate is double g ? new CrossSentenceGate(config.NumHiddenLayers, config.NumAttentionHeads, g) : null;
+            head = new CrossEncoderHead(config.HiddenSize, numLabels, pooler, config.HiddenDropoutProb, pooling, compareSegments, gate);
+        }
+        catch { transformer.Dispose(); throw; }
         try { return new CrossEncoder(transformer, head, options, "random", separateLayers); }
         catch { transformer.Dispose(); head.Dispose(); throw; }
     }
@@ -252,14 +288,15 @@ public sealed class CrossEncoder : IDisposable
     public Tensor Forward(TokenBatch batch)
     {
         Interlocked.Increment(ref _forwardPasses);
-        using var hidden = SeparateLayers == 0
+        using var gate = Head.CrossSentenceGate?.Bias;
+        using var hidden = SeparateLayers == 0 && gate is null
             ? Model.forward(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask)
-            : ((BertModel)Model).EncodeSentencesApart(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask, SeparateLayers);
+            : ((BertModel)Model).EncodeSentencesApart(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask, SeparateLayers, gate);
         return Head.forward(hidden, batch.AttentionMask, batch.TokenTypeIds);
     }
 
     /// <summary>
-    /// Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?, bool?, int?)"/>
+    /// Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?, bool?, int?, double?)"/>
     /// and, for a [CLS] head, sentence-transformers' CrossEncoder; a head of another pooling, or one comparing the two
     /// sentences, or lower layers reading each sentence alone, is named in config.json, which Hugging Face's loaders do not read: they would find no pooler weights
     /// and start one at random), whole or not at all.

@@ -15,6 +15,8 @@ internal static class CrossEncoderFolder
     public const string Architecture = "BertForSequenceClassification";
     private const string PoolerPrefix = "bert.pooler.dense.";
     private const string ClassifierPrefix = "classifier.";
+    /// <summary>The head's <see cref="CrossSentenceGate"/> biases (ours; Hugging Face's loaders skip the key).</summary>
+    public const string GateBiasKey = "cross_sentence_gate.bias";
     private const string Sigmoid = "torch.nn.modules.activation.Sigmoid";
     private const string Identity = "torch.nn.modules.linear.Identity";
     /// <summary>config.json key naming a head that does not read [CLS] (ours; absent for Hugging Face's head).</summary>
@@ -78,7 +80,7 @@ internal static class CrossEncoderFolder
         foreach (var (key, value) in weights)
         {
             string k = key.StartsWith("bert.", StringComparison.Ordinal) ? key : "bert." + key;
-            if (key.StartsWith(ClassifierPrefix, StringComparison.Ordinal)) head[key] = value;
+            if (key.StartsWith(ClassifierPrefix, StringComparison.Ordinal) || key == GateBiasKey) head[key] = value;
             else if (k.StartsWith(PoolerPrefix, StringComparison.Ordinal)) head["dense." + k[PoolerPrefix.Length..]] = value;
             else encoder[key] = value;
         }

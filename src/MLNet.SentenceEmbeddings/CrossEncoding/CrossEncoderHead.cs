@@ -28,6 +28,7 @@ public sealed class CrossEncoderHead : nn.Module<Tensor, Tensor, Tensor>
     private readonly Dropout dropout;
     private readonly Linear classifier;
     private readonly PoolingModule? _pooling;
+    private readonly CrossSentenceGate? cross_sentence_gate;
 
     /// <param name="hiddenSize">H, the encoder width.</param>
     /// <param name="numLabels">1 for a score (sigmoid), k for k classes (softmax).</param>
@@ -43,8 +44,12 @@ public sealed class CrossEncoderHead : nn.Module<Tensor, Tensor, Tensor>
     /// tokens of the joint pass (token type 0, then 1), times a learnt weight plus a learnt bias: the bi-encoder's
     /// similarity (SBERT Section 3) on token vectors that attended to both sentences. One label, no pooler, not [CLS].
     /// </param>
+    /// <param name="crossSentenceGate">
+    /// Learnt per-head biases on attention across the pair's two sentences (<see cref="CrossEncoding.CrossSentenceGate"/>), which
+    /// the head owns because they are what the cross-encoder adds to its encoder; null: none.
+    /// </param>
     public CrossEncoderHead(int hiddenSize, int numLabels, bool pooler, double dropoutProbability, PoolingMode pooling = PoolingMode.Cls,
-        bool compareSegments = false) : base(nameof(CrossEncoderHead))
+        bool compareSegments = false, CrossSentenceGate? crossSentenceGate = null) : base(nameof(CrossEncoderHead))
     {
         if (numLabels < 1) throw new ArgumentOutOfRangeException(nameof(numLabels), numLabels, "numLabels must be at least 1.");
         if (pooler && pooling != PoolingMode.Cls)
@@ -55,6 +60,7 @@ public sealed class CrossEncoderHead : nn.Module<Tensor, Tensor, Tensor>
         NumLabels = numLabels;
         Pooling = pooling;
         CompareSegments = compareSegments;
+        cross_sentence_gate = crossSentenceGate;
         if (pooling != PoolingMode.Cls) _pooling = new PoolingModule(hiddenSize, pooling);
         if (pooler) dense = nn.Linear(hiddenSize, hiddenSize);
         dropout = nn.Dropout(dropoutProbability);
@@ -81,6 +87,8 @@ public sealed class CrossEncoderHead : nn.Module<Tensor, Tensor, Tensor>
     public PoolingMode Pooling { get; }
     /// <summary>Whether the score is the cosine of the two sentences' vectors (see the constructor), not a classifier on the pair's.</summary>
     public bool CompareSegments { get; }
+    /// <summary>The biases on attention across the pair's sentences, or null (the encoder reads the pair as it was trained to).</summary>
+    public CrossSentenceGate? CrossSentenceGate => cross_sentence_gate;
 
     /// <param name="hidden">(B, T, H) last hidden states.</param>
     /// <param name="attentionMask">(B, T), 1 for real tokens.</param>

@@ -257,8 +257,13 @@ public sealed class BertModel : TransformerModel
     /// <param name="tokenTypeIds">(B, T) int64: 0 for the first sentence, 1 for the second.</param>
     /// <param name="attentionMask">(B, T), 1 for real tokens and 0 for padding.</param>
     /// <param name="separateLayers">0 to <see cref="LayerCount"/> (0: every layer reads the pair, the positions still restart).</param>
+    /// <param name="crossSentenceBias">
+    /// (<see cref="LayerCount"/>, heads) float, or null: in each layer that reads the pair, added to the scaled attention
+    /// scores of a token for the other sentence's tokens, per head. Very negative: that head reads its own sentence
+    /// only; 0: the pair as BERT reads it. Gradients reach it, so a cross-encoder can learn how much to read across.
+    /// </param>
     /// <returns>(B, T, H) the last layer's token vectors.</returns>
-    public Tensor EncodeSentencesApart(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, int separateLayers)
+    public Tensor EncodeSentencesApart(Tensor inputIds, Tensor tokenTypeIds, Tensor attentionMask, int separateLayers, Tensor? crossSentenceBias = null)
     {
         if (separateLayers < 0 || separateLayers > LayerCount)
             throw new ArgumentOutOfRangeException(nameof(separateLayers), separateLayers, $"expected 0 to the model's {LayerCount} layers.");
@@ -270,6 +275,13 @@ public sealed class BertModel : TransformerModel
         var first = (attentionMask.to_type(ScalarType.Int64) * (1 - tokenTypeIds)).sum(1, keepdim: true); // (B, 1)
         var positions = arange(inputIds.shape[1], dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0) - tokenTypeIds * first;
         var h = embeddings.forward(inputIds, tokenTypeIds, positions);
-        return encoder.Run(h, layer => layer < separateLayers ? apart : keyMask).MoveToOuterDisposeScope();
+        if (crossSentenceBias is null) return encoder.Run(h, layer => layer < separateLayers ? apart : keyMask).MoveToOuterDisposeScope();
+        if (crossSentenceBias.dim() != 2 || crossSentenceBias.shape[0] != LayerCount || crossSentenceBias.shape[1] != Config.NumAttentionHeads)
+            throw new ArgumentException($"expected ({LayerCount}, {Config.NumAttentionHeads}): one bias per layer and head, got ({string.Join(", ", crossSentenceBias.shape)}).", nameof(crossSentenceBias));
+        var across = keyMask.logical_and(apart.logical_not()).to_type(crossSentenceBias.dtype); // (B, 1, T, T): 1 at the other sentence's keys
+        var padded = keyMask.logical_not();
+        // Replaced, not added, at padded keys, as MPNet's score bias is: bfloat16 stays free of inf arithmetic.
+        Tensor Biased(int layer) => (across * crossSentenceBias[layer].view(1, -1, 1, 1)).masked_fill(padded, finfo(crossSentenceBias.dtype).min); // (B, nh, T, T)
+        return encoder.Run(h, layer => layer < separateLayers ? apart : Biased(layer)).MoveToOuterDisposeScope();
     }
 }

@@ -5,6 +5,7 @@ using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Data;
 using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.Modeling;
+using MLNet.SentenceEmbeddings.Native;
 using MLNet.SentenceEmbeddings.Pooling;
 using MLNet.SentenceEmbeddings.Tokenization;
 using MLNet.SentenceEmbeddings.Training;
@@ -277,6 +278,84 @@ public class CrossEncoderTests
         var bad = Assert.ThrowsExactly<InvalidDataException>(() => CrossEncoder.Load(dir));
         StringAssert.Contains(bad.Message, CrossEncoderFolder.SeparateLayersKey);
         StringAssert.Contains(bad.Message, "config.json");
+    }
+
+    /// <summary>
+    /// A cross-sentence gate closed (a very negative bias) reads each sentence alone, as every layer apart does; open
+    /// (0) it reads the pair as every layer reading it does. Gradients reach its biases, in fp32 and under bf16
+    /// autocast, so training can open it. It round-trips through the weights file, and a folder's gate is kept when
+    /// its head is replaced.
+    /// </summary>
+    [TestMethod]
+    public void ACrossSentenceGateGoesFromEachSentenceAloneToThePairAndLearns()
+    {
+        int layers = Fixtures.TinyConfig.NumHiddenLayers;
+        CrossEncoder Make(int apart, double? gate) => CrossEncoder.CreateRandom(Fixtures.TinyConfig, Fixtures.Vocab, 1, pooler: false, maxSequenceLength: 64, seed: 1,
+            pooling: PoolingMode.Mean, compareSegments: true, separateLayers: apart, crossSentenceGate: gate);
+        using var closed = Make(0, -1e4);
+        using var open = Make(0, 0);
+        using var apart = Make(layers, null);
+        using var together = Make(0, null);
+        var pairs = SomePairs();
+        CollectionAssert.AreEqual(apart.TokenizePair("a cat", "a dog").InputIds, closed.TokenizePair("a cat", "a dog").InputIds, "each sentence with its own [CLS] and [SEP]");
+        float[] Scores(CrossEncoder ce) => ce.Predict(pairs);
+        float[] Apart(CrossEncoder ce) // every layer apart but with the gated model's layout: the reference for both gates
+        {
+            using var s = torch.NewDisposeScope();
+            using var g = torch.no_grad();
+            var batch = TokenBatch.Pad(pairs.Select(p => ce.TokenizePair(p.Item1, p.Item2)).ToList(), ce.Tokenizer.PadTokenId, ce.Device);
+            return ce.Head.forward(((BertModel)ce.Model).EncodeSentencesApart(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask, layers), batch.AttentionMask, batch.TokenTypeIds)
+                .squeeze(1).sigmoid().data<float>().ToArray();
+        }
+        var alone = Apart(closed);
+        var closedScores = Scores(closed);
+        for (int i = 0; i < pairs.Count; i++) Assert.AreEqual(alone[i], closedScores[i], 1e-5, $"pair {i}: a closed gate reads each sentence alone");
+        var openScores = Scores(open);
+        Assert.IsTrue(openScores.Zip(alone).Any(x => Math.Abs(x.First - x.Second) > 1e-3), "an open gate reads across");
+        using (var s = torch.NewDisposeScope())
+        using (torch.no_grad())
+        {
+            var batch = TokenBatch.Pad(pairs.Select(p => open.TokenizePair(p.Item1, p.Item2)).ToList(), open.Tokenizer.PadTokenId, open.Device);
+            var bert = (BertModel)open.Model;
+            var gated = bert.EncodeSentencesApart(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask, 0, open.Head.CrossSentenceGate!.Bias);
+            var plain = bert.EncodeSentencesApart(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask, 0);
+            Assert.IsTrue(gated.allclose(plain, atol: 1e-5), "a gate at 0 reads the pair as BERT does");
+            Assert.ThrowsExactly<ArgumentException>(() => bert.EncodeSentencesApart(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask, 0, torch.zeros(layers + 1, 2)));
+        }
+
+        using var learning = Make(0, -4);
+        foreach (bool bf16 in new[] { false, true })
+        {
+            using var s = torch.NewDisposeScope();
+            var batch = TokenBatch.Pad(pairs.Select(p => learning.TokenizePair(p.Item1, p.Item2)).ToList(), learning.Tokenizer.PadTokenId, learning.Device);
+            var bias = learning.Head.CrossSentenceGate!.parameters().Single();
+            bias.grad?.zero_();
+            using (bf16 ? Autocast.BFloat16() : null)
+            {
+                var logits = learning.Forward(batch);
+                logits.to_type(torch.ScalarType.Float32).square().mean().backward();
+            }
+            Assert.IsNotNull(bias.grad, $"bf16 {bf16}: the gate's biases get a gradient");
+            Assert.IsTrue(bias.grad!.abs().sum().item<float>() > 0, $"bf16 {bf16}: a gradient that is not zero");
+        }
+
+        string dir = Fixtures.NewTempDir();
+        learning.Save(dir);
+        using (torch.no_grad()) { var bias = learning.Head.CrossSentenceGate!.Bias; bias.add_(torch.arange(bias.numel()).view(bias.shape).to_type(torch.ScalarType.Float32) / 10); }
+        learning.Save(dir + "-moved");
+        Assert.IsTrue(SafeTensors.Read(Path.Combine(dir, WeightFiles.SafeTensorsFile)).ContainsKey(CrossEncoderFolder.GateBiasKey));
+        var expected = learning.Predict(pairs);
+        using (var loaded = CrossEncoder.Load(dir + "-moved"))
+        {
+            Assert.IsNotNull(loaded.Head.CrossSentenceGate);
+            CollectionAssert.AreEqual(expected, loaded.Predict(pairs));
+        }
+        using (var relabelled = CrossEncoder.Load(dir + "-moved", numLabels: 2, replaceHead: true, pooling: PoolingMode.Mean, compareSegments: false))
+            Assert.IsTrue(relabelled.Head.CrossSentenceGate!.Bias.allclose(learning.Head.CrossSentenceGate!.Bias, rtol: 0, atol: 0), "a replaced head keeps the folder's gate");
+        string plainDir = Fixtures.NewTempDir();
+        together.Save(plainDir);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => CrossEncoder.Load(plainDir, crossSentenceGate: -4));
+        StringAssert.Contains(e.Message, "gate");
     }
 
     [TestMethod]

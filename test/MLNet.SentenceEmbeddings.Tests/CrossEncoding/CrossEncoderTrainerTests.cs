@@ -34,6 +34,23 @@ public class CrossEncoderTrainerTests
         return ab.Zip(ba, (x, y) => Math.Abs(x - y)).Average();
     }
 
+    /// <summary>
+    /// The trainer moves a cross-sentence gate at the head's learning rate and leaves it out of weight decay, which would
+    /// pull every bias toward 0 (reading across) whether the loss asks for it or not.
+    /// </summary>
+    [TestMethod]
+    public void ACrossSentenceGateTrainsAtTheHeadsRateWithoutDecay()
+    {
+        using var ce = CrossEncoder.CreateRandom(Fixtures.TinyConfig, Fixtures.Vocab, 1, pooler: false, maxSequenceLength: 64, seed: 2,
+            pooling: Pooling.PoolingMode.Mean, compareSegments: true, crossSentenceGate: -4);
+        var gate = ce.Head.CrossSentenceGate!.parameters().Single();
+        var options = new CrossEncoderTrainingOptions { BatchSize = 8, Epochs = 2, Seed = 3, LearningRate = 1e-5, HeadLearningRate = 1e-1 };
+        Assert.AreEqual(1L, gate.dim(), "AdamW decays the parameters of two or more dimensions only");
+        new CrossEncoderTrainer(ce, options).Train(SymmetricPairs());
+        using var moved = (gate + 4).abs();
+        Assert.IsTrue(moved.max().item<float>() > 0.1, $"the gate moved at most {moved.max().item<float>():F4} at the head's rate");
+    }
+
     [TestMethod]
     public void TrainingOnSymmetricDataLearnsTheTaskAndIsSymmetricEnough() => KeepingLibtorchThreads(TrainOnSymmetricData);
 
