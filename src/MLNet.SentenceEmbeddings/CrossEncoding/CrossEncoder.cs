@@ -118,9 +118,10 @@ public sealed class CrossEncoder : IDisposable
         options = CheckedOptions(options);
         string folder = CrossEncoderFolder.TransformerFolder(source);
         string config = source.Describe(ModelPath.Join(folder, TransformerModule.ConfigFile));
-        int? saved = CrossEncoderFolder.ReadNumLabels(source, folder);
-        var savedPooling = saved is null ? PoolingMode.Cls : CrossEncoderFolder.ReadPooling(source, folder);
-        bool savedCompare = saved is not null && CrossEncoderFolder.ReadCompareSegments(source, folder);
+        var savedHead = CrossEncoderFolder.ReadHead(source, folder);
+        int? saved = savedHead?.NumLabels;
+        var savedPooling = savedHead?.Pooling ?? PoolingMode.Cls;
+        bool savedCompare = savedHead?.CompareSegments ?? false;
         var weights = WeightFiles.Read(source, folder);
         var (encoderWeights, headWeights) = CrossEncoderFolder.Split(weights);
         bool savedGate = headWeights.ContainsKey(CrossEncoderFolder.GateBiasKey);
@@ -168,7 +169,9 @@ public sealed class CrossEncoder : IDisposable
         catch { transformer.Dispose(); head.Dispose(); throw; }
         try
         {
-            int separate = separateLayers ?? (saved is null ? 0 : CrossEncoderFolder.ReadSeparateLayers(source, folder, transformer.Model.LayerCount));
+            int separate = separateLayers ?? (saved is null ? 0 : savedHead!.SeparateLayers);
+            if (separateLayers is null && separate > transformer.Model.LayerCount)
+                throw new InvalidDataException($"{config}: '{CrossEncoderFolder.SeparateLayersKey}' is {separate}; expected 0 to the model's {transformer.Model.LayerCount} layers");
             return new CrossEncoder(transformer, head, options, source.Describe(""), separate);
         }
         catch { transformer.Dispose(); head.Dispose(); throw; }

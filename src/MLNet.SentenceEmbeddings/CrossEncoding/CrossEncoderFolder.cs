@@ -39,38 +39,34 @@ internal static class CrossEncoderFolder
         return ModelPath.CheckRelative(path, modules.Path);
     }
 
-    /// <summary>The number of labels config.json declares, or null when it is not a sequence classifier.</summary>
-    public static int? ReadNumLabels(IModelFileSource source, string folder)
+    /// <summary>
+    /// What config.json says of a saved head, read once: its label count, what it reads (<see cref="PoolingKey"/>,
+    /// [CLS] when absent), whether it compares the two sentences (<see cref="CompareSegmentsKey"/>) and how many lower
+    /// layers read each sentence alone (<see cref="SeparateLayersKey"/>, 0 when absent; the caller checks it against
+    /// the model's layers). Null when config.json does not declare a sequence classifier.
+    /// </summary>
+    public static SavedHead? ReadHead(IModelFileSource source, string folder)
     {
         var json = JsonConfigFile.Read(source, ModelPath.Join(folder, TransformerModule.ConfigFile));
         bool classifier = json.Object["architectures"] is JsonArray a
                           && a.Any(x => x is JsonValue v && v.TryGetValue<string>(out var s) && s.EndsWith("ForSequenceClassification", StringComparison.Ordinal));
         if (!classifier) return null;
-        if (json.Object["id2label"] is JsonObject labels && labels.Count > 0) return labels.Count;
-        return json.GetInt32("num_labels", 1, 1 << 16) ?? 2; // Hugging Face's PretrainedConfig default
-    }
-
-    /// <summary>What the saved head reads: <see cref="PoolingKey"/> in config.json, [CLS] when absent.</summary>
-    public static PoolingMode ReadPooling(IModelFileSource source, string folder)
-    {
-        var json = JsonConfigFile.Read(source, ModelPath.Join(folder, TransformerModule.ConfigFile));
-        if (json.GetString(PoolingKey) is not { } name) return PoolingMode.Cls;
-        try { return PoolingModes.Parse(name, PoolingKey); }
-        catch (ArgumentException e) { throw json.Error(PoolingKey, $"is not a pooling: {e.Message}"); }
-    }
-
-    /// <summary>Whether the saved head compares the two sentences: <see cref="CompareSegmentsKey"/> in config.json, false when absent.</summary>
-    public static bool ReadCompareSegments(IModelFileSource source, string folder) =>
-        JsonConfigFile.Read(source, ModelPath.Join(folder, TransformerModule.ConfigFile)).GetBoolean(CompareSegmentsKey) ?? false;
-
-    /// <summary><see cref="SeparateLayersKey"/> in config.json, 0 when absent; more than the model's <paramref name="layers"/> fails naming the key.</summary>
-    public static int ReadSeparateLayers(IModelFileSource source, string folder, int layers)
-    {
-        var json = JsonConfigFile.Read(source, ModelPath.Join(folder, TransformerModule.ConfigFile));
+        int labels = json.Object["id2label"] is JsonObject id2label && id2label.Count > 0
+            ? id2label.Count
+            : json.GetInt32("num_labels", 1, 1 << 16) ?? 2; // Hugging Face's PretrainedConfig default
+        var pooling = PoolingMode.Cls;
+        if (json.GetString(PoolingKey) is { } name)
+        {
+            try { pooling = PoolingModes.Parse(name, PoolingKey); }
+            catch (ArgumentException e) { throw json.Error(PoolingKey, $"is not a pooling: {e.Message}"); }
+        }
         int separate = json.GetInt32(SeparateLayersKey) ?? 0;
-        if (separate < 0 || separate > layers) throw json.Error(SeparateLayersKey, $"is {separate}; expected 0 to the model's {layers} layers");
-        return separate;
+        if (separate < 0) throw json.Error(SeparateLayersKey, $"is {separate}; expected 0 or more layers");
+        return new SavedHead(labels, pooling, json.GetBoolean(CompareSegmentsKey) ?? false, separate);
     }
+
+    /// <summary>A saved head's settings (<see cref="ReadHead"/>).</summary>
+    public sealed record SavedHead(int NumLabels, PoolingMode Pooling, bool CompareSegments, int SeparateLayers);
 
     /// <summary>Splits a sequence classifier's weights into the encoder's and the head's (keys dense.*, classifier.*).</summary>
     public static (Dictionary<string, NamedArray> Encoder, Dictionary<string, NamedArray> Head) Split(IReadOnlyDictionary<string, NamedArray> weights)
