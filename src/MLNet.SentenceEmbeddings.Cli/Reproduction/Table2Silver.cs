@@ -15,15 +15,15 @@ public static partial class Table2SupervisedSts
     }
 
     /// <summary>
-    /// The same silver pairs as the cross-encoder-silver row's, labelled instead by that row's same-seed model
-    /// (Augmented SBERT's teacher), trained first when no earlier run left it.
+    /// The same silver pairs as the cross-encoder-silver row's, labelled instead by the same-seed model of the
+    /// cross-encoder row <paramref name="teacherRow"/> (Augmented SBERT's teacher), trained first when no earlier run left it.
     /// </summary>
-    private static List<TrainingExample> SilverFromCrossEncoder(Setup s, int seed)
+    private static List<TrainingExample> SilverFromCrossEncoder(Setup s, int seed, string teacherRow)
     {
-        string folder = ModelFolder(s.Ctx, FirstSilver.Row, seed);
-        if (!ReproductionContext.IsKept(folder)) TrainAndKeep(s, Rows.Single(r => r.Key == FirstSilver.Row), seed);
+        string folder = ModelFolder(s.Ctx, teacherRow, seed);
+        if (!ReproductionContext.IsKept(folder)) TrainAndKeep(s, Rows.Single(r => r.Key == teacherRow), seed);
         using var teacher = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = s.Ctx.Threads });
-        return Silver(s, SilverSample(s, seed, FirstSilver), p => teacher.Predict(p), FirstSilver.Row);
+        return Silver(s, SilverSample(s, seed, FirstSilver), p => teacher.Predict(p), teacherRow);
     }
 
     /// <summary>

@@ -202,7 +202,10 @@ public static partial class Table2SupervisedSts
         new(FirstSilver.Row, $"all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on silver pairs of STSb train sentences (each with its {FirstSilver.Neighbours} nearest others and {FirstSilver.Random} random one, drawn and labelled by the cosine of the same seed's {FirstSilver.Teacher} bi-encoder; no train, dev or test pair among them), then STSb",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, first: SilverFirst(FirstSilver)), BiEncoder: false),
         new("augmented-cosent", $"Augmented SBERT: all-MiniLM-L6-v2 bi-encoder, first 1 epoch of CoSENT on the same silver pairs labelled by the same seed's {FirstSilver.Row}, then the CoSENT objective on STSb",
-            (s, key, seed) => TrainBiEncoder(s, seed, key, new CoSentLoss(), nliFirst: false, silverFirst: true)),
+            (s, key, seed) => TrainBiEncoder(s, seed, key, new CoSentLoss(), nliFirst: false, silverTeacher: FirstSilver.Row)),
+        // A teacher that reads the pair better than cross-encoder-silver does (cross-encoder-gate), on the same pairs.
+        new("augmented-cosent-gate", $"Augmented SBERT with the cross-encoder-gate row's same-seed model as the teacher: the augmented-cosent row's silver pairs (drawn by {FirstSilver.Teacher}) labelled by it, 1 epoch of CoSENT on them, then the CoSENT objective on STSb",
+            (s, key, seed) => TrainBiEncoder(s, seed, key, new CoSentLoss(), nliFirst: false, silverTeacher: "cross-encoder-gate")),
         new(StudentSilver.Row, $"Augmented SBERT's student teaching back: all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on more silver pairs of STSb train sentences (each with its {StudentSilver.Neighbours} nearest others and {StudentSilver.Random} random ones), drawn and labelled by the cosine of the same seed's {StudentSilver.Teacher} bi-encoder, then STSb",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, first: SilverFirst(StudentSilver)), BiEncoder: false),
     };
@@ -490,7 +493,8 @@ public static partial class Table2SupervisedSts
     /// <summary>The most epochs <see cref="OtherEpochs"/> looks for.</summary>
     private const int MaxListedEpochs = 20;
 
-    private static (double, TrainingEvaluation?) TrainBiEncoder(Setup s, int seed, string row, ISentenceLoss loss, bool nliFirst, bool silverFirst = false)
+    /// <param name="silverTeacher">A cross-encoder row whose same-seed model labels the silver pairs trained on before gold (Augmented SBERT); null: none.</param>
+    private static (double, TrainingEvaluation?) TrainBiEncoder(Setup s, int seed, string row, ISentenceLoss loss, bool nliFirst, string? silverTeacher = null)
     {
         // The NLI stage is one recipe for every NLI-first row, so a seed's stage left by another row is read back
         // instead of trained again (the STSb stage seeds itself per step, so it does not depend on how it got here).
@@ -510,12 +514,12 @@ public static partial class Table2SupervisedSts
             ForgetCheckpoints(s, NliStage, seed);
         }
         // A gold stage under way holds the weights the silver stage led to (its checkpoint is loaded whole).
-        if (silverFirst && !StageStarted(s, row, seed, "gold"))
+        if (silverTeacher is not null && !StageStarted(s, row, seed, "gold"))
         {
             // Augmented SBERT: the cross-encoder's labels on new pairs of STSb train sentences, one epoch before gold
             // (in stages, as the NLI rows do, so that the best step is still chosen on dev during the gold epochs).
             var silverOptions = new SiameseTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine };
-            var silverPairs = SilverFromCrossEncoder(s, seed);
+            var silverPairs = SilverFromCrossEncoder(s, seed, silverTeacher);
             string? silverResume = ResumableStage(s, row, seed, "silver", silverOptions);
             new SiameseTrainer(encoder, loss, silverOptions).Train(silverPairs, silverResume);
         }
