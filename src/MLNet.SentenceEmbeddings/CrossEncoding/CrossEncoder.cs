@@ -147,15 +147,16 @@ public sealed class CrossEncoder : IDisposable
         CrossEncoderHead head;
         try
         {
-            var gate = gateStart is double g && transformer.Model is BertModel bert ? new CrossSentenceGate(bert.LayerCount, bert.Config.NumAttentionHeads, g) : null;
+            CrossSentenceGate? gate = null;
+            if (gateStart is double g)
+            {
+                if (transformer.Model is not BertModel bert)
+                    throw new ArgumentException($"{config}: a cross-sentence gate needs a BERT encoder, not {transformer.Model.ModelType}.", nameof(crossSentenceGate));
+                gate = new CrossSentenceGate(bert.LayerCount, bert.Config.NumAttentionHeads, g);
+            }
             head = new CrossEncoderHead(transformer.Model.HiddenSize, saved ?? numLabels ?? 1, pooler, transformer.Model.HiddenDropout, headPooling, headCompare, gate);
         }
         catch { transformer.Dispose(); throw; }
-        if (gateStart is not null && head.CrossSentenceGate is null)
-        {
-            transformer.Dispose(); head.Dispose();
-            throw new ArgumentException($"{config}: a cross-sentence gate needs a BERT encoder, not {transformer.Model.ModelType}.", nameof(crossSentenceGate));
-        }
         try
         {
             if (saved is null) // a new head: take the checkpoint's pooler (if it reads [CLS]) and gate (if the head has one), keep the fresh classifier
@@ -301,8 +302,9 @@ public sealed class CrossEncoder : IDisposable
     /// <summary>
     /// Writes a Hugging Face BertForSequenceClassification folder (loadable by <see cref="Load(string, int?, EncoderOptions?, long, bool, PoolingMode?, bool?, int?, double?)"/>
     /// and, for a [CLS] head, sentence-transformers' CrossEncoder; a head of another pooling, or one comparing the two
-    /// sentences, or lower layers reading each sentence alone, is named in config.json, which Hugging Face's loaders do not read: they would find no pooler weights
-    /// and start one at random), whole or not at all.
+    /// sentences, or lower layers reading each sentence alone, is named in config.json, and a cross-sentence gate's biases
+    /// sit in the weights file under their own key; Hugging Face's loaders read neither: they would find no pooler weights
+    /// and start one at random, or read the pair without the gate), whole or not at all.
     /// </summary>
     public void Save(string folder)
     {
