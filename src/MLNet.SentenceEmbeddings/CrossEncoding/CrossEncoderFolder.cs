@@ -68,7 +68,7 @@ internal static class CrossEncoderFolder
     /// <summary>A saved head's settings (<see cref="ReadHead"/>).</summary>
     public sealed record SavedHead(int NumLabels, PoolingMode Pooling, bool CompareSegments, int SeparateLayers);
 
-    /// <summary>Splits a sequence classifier's weights into the encoder's and the head's (keys dense.*, classifier.*).</summary>
+    /// <summary>Splits a sequence classifier's weights into the encoder's and the head's (keys dense.*, classifier.*, <see cref="GateBiasKey"/>).</summary>
     public static (Dictionary<string, NamedArray> Encoder, Dictionary<string, NamedArray> Head) Split(IReadOnlyDictionary<string, NamedArray> weights)
     {
         var encoder = new Dictionary<string, NamedArray>(StringComparer.Ordinal);
