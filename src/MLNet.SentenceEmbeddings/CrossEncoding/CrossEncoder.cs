@@ -125,16 +125,21 @@ public sealed class CrossEncoder : IDisposable
         var weights = WeightFiles.Read(source, folder);
         var (encoderWeights, headWeights) = CrossEncoderFolder.Split(weights);
         bool savedGate = headWeights.ContainsKey(CrossEncoderFolder.GateBiasKey);
-        if (saved is int s && ((numLabels is int n && n != s) || (pooling is { } p && p != savedPooling) || (compareSegments is bool c && c != savedCompare)
-                               || (crossSentenceGate is not null && !savedGate)))
+        if (saved is int s)
         {
-            if (!replaceHead)
-                throw new ArgumentException($"{config}: the cross-encoder has {s} label(s), {PoolingModes.ToName(savedPooling)} pooling, compareSegments {savedCompare} and " +
-                                            $"{(savedGate ? "a" : "no")} cross-sentence gate, not {numLabels ?? s}, {PoolingModes.ToName(pooling ?? savedPooling)}, " +
-                                            $"{compareSegments ?? savedCompare} and {(savedGate || crossSentenceGate is not null ? "a" : "no")} gate (replaceHead: true starts a new classifier on its encoder).",
-                                            numLabels is int m && m != s ? nameof(numLabels) : pooling is { } q && q != savedPooling ? nameof(pooling)
-                                            : compareSegments is bool d && d != savedCompare ? nameof(compareSegments) : nameof(crossSentenceGate));
-            saved = null;
+            // Each setting asked for that the saved head does not have, named as the parameter that asked for it.
+            var differs = new List<(string Parameter, string Saved, string Asked)>();
+            if (numLabels is int n && n != s) differs.Add((nameof(numLabels), $"{s}", $"{n}"));
+            if (pooling is { } p && p != savedPooling) differs.Add((nameof(pooling), PoolingModes.ToName(savedPooling), PoolingModes.ToName(p)));
+            if (compareSegments is bool c && c != savedCompare) differs.Add((nameof(compareSegments), $"{savedCompare}", $"{c}"));
+            if (crossSentenceGate is double g && !savedGate) differs.Add((nameof(crossSentenceGate), "none", $"{g}"));
+            if (differs.Count > 0)
+            {
+                if (!replaceHead)
+                    throw new ArgumentException($"{config}: the saved cross-encoder has " + string.Join("; ", differs.Select(d => $"{d.Parameter} {d.Saved}, not {d.Asked}")) +
+                                                " (replaceHead: true starts a new classifier on its encoder).", differs[0].Parameter);
+                saved = null;
+            }
         }
         bool headCompare = saved is null ? compareSegments ?? false : savedCompare;
         var headPooling = saved is null ? pooling ?? (headCompare ? PoolingMode.Mean : PoolingMode.Cls) : savedPooling;

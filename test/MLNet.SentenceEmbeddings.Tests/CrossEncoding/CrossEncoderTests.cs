@@ -163,6 +163,8 @@ public class CrossEncoderTests
 
         var e = Assert.ThrowsExactly<ArgumentException>(() => CrossEncoder.Load(dir, pooling: PoolingMode.Cls));
         StringAssert.Contains(e.Message, "config.json");
+        StringAssert.Contains(e.Message, $"pooling {PoolingModes.ToName(pooling)}, not {PoolingModes.ToName(PoolingMode.Cls)}");
+        Assert.AreEqual("pooling", e.ParamName);
         using var replaced = CrossEncoder.Load(dir, pooling: PoolingMode.Cls, replaceHead: true);
         Assert.AreEqual(PoolingMode.Cls, replaced.Head.Pooling);
         Assert.IsFalse(replaced.Head.HasPooler, "the folder has no pooler to start one from");
@@ -355,7 +357,8 @@ public class CrossEncoderTests
         string plainDir = Fixtures.NewTempDir();
         together.Save(plainDir);
         var e = Assert.ThrowsExactly<ArgumentException>(() => CrossEncoder.Load(plainDir, crossSentenceGate: -4));
-        StringAssert.Contains(e.Message, "gate");
+        StringAssert.Contains(e.Message, "crossSentenceGate none, not -4");
+        Assert.AreEqual("crossSentenceGate", e.ParamName);
     }
 
     [TestMethod]
