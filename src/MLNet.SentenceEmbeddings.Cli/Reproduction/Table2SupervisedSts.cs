@@ -177,6 +177,11 @@ public static partial class Table2SupervisedSts
         new("cross-encoder-gate", "all-MiniLM-L6-v2 as a cross-encoder laid out as the apart rows, every layer's attention reading the other sentence through a learnt bias per head " +
             $"on its scores, started at {GateStart} (about 2% of a token's attention across) and trained with the head at {GateLearningRate:0.###} (the head's weight and bias with it), scored as the cross-encoder-cosine row scores",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true, crossSentenceGate: GateStart, headLearningRate: GateLearningRate), BiEncoder: false),
+        // Shut, the gate leaves the bi-encoder it starts from; started from our best plain bi-encoder, the cross-encoder
+        // begins where that one ends and learns only what reading the other sentence adds.
+        new("cross-encoder-gate-from-cosent", "the cross-encoder-gate row starting from the same seed's cosent bi-encoder (already trained on STSb one sentence at a time) instead of all-MiniLM-L6-v2",
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, start: TrainedEncoder(s.Ctx, "cosent", seed), pooling: PoolingMode.Mean, compareSegments: true,
+                crossSentenceGate: GateStart, headLearningRate: GateLearningRate), BiEncoder: false),
         // The gate row's control: no way across, the head at the gate row's rate.
         new("cross-encoder-apart-6-head-rate", $"the cross-encoder-apart-6 row with its head trained at {GateLearningRate:0.###}, as the cross-encoder-gate row's head and gate are: that row's control",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true, separateLayers: 6, headLearningRate: GateLearningRate), BiEncoder: false),
