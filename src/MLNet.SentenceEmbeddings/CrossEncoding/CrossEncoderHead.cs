@@ -90,6 +90,13 @@ public sealed class CrossEncoderHead : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>The biases on attention across the pair's sentences, or null (the encoder reads the pair as it was trained to).</summary>
     public CrossSentenceGate? CrossSentenceGate => cross_sentence_gate;
 
+    /// <summary>
+    /// The classifier and the gate: what starts new on a loaded encoder, so what a head learning rate trains. BERT's
+    /// pooler is left out: it comes with the checkpoint and trains with the encoder.
+    /// </summary>
+    internal IEnumerable<Parameter> ClassifierAndGateParameters() =>
+        classifier.parameters().Concat(cross_sentence_gate?.parameters() ?? Enumerable.Empty<Parameter>());
+
     /// <param name="hidden">(B, T, H) last hidden states.</param>
     /// <param name="attentionMask">(B, T), 1 for real tokens.</param>
     /// <param name="tokenTypeIds">(B, T), 0 for the first sentence's tokens and 1 for the second's.</param>

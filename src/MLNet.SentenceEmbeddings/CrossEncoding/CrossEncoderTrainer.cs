@@ -52,7 +52,7 @@ public sealed class CrossEncoderTrainer
             _t = trainer;
             Modules = new nn.Module[] { _t._model.Model, _t._model.Head };
             Parameters = _t._model.Model.parameters().Concat(_t._model.Head.parameters()).ToList();
-            HeadParameters = _t._model.Head.parameters().ToList();
+            HeadParameters = _t._model.Head.ClassifierAndGateParameters().ToList();
         }
 
         public IReadOnlyList<Parameter> HeadParameters { get; }
