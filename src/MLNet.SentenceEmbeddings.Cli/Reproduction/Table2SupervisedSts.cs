@@ -185,6 +185,10 @@ public static partial class Table2SupervisedSts
         // The gate row's control: no way across, the head at the gate row's rate.
         new("cross-encoder-apart-6-head-rate", $"the cross-encoder-apart-6 row with its head trained at {GateLearningRate:0.###}, as the cross-encoder-gate row's head and gate are: that row's control",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true, separateLayers: 6, headLearningRate: GateLearningRate), BiEncoder: false),
+        // The control's lesson taken back to BERT's pair layout: does the [CLS] classifier, new as the cosine head is,
+        // also want a faster rate than the encoder it reads?
+        new("cross-encoder-head-rate", $"the cross-encoder row with its new classifier trained at {GateLearningRate:0.###}, as the cross-encoder-gate row's head is (BERT's pooler, from the checkpoint, at the encoder's rate)",
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, headLearningRate: GateLearningRate), BiEncoder: false),
         new("cross-encoder-mse", "all-MiniLM-L6-v2 as a cross-encoder, mean squared error between sigmoid(score) and score/5 instead of binary cross-entropy (the paper's cross-encoder regressed the score)",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, loss: CrossEncoderLoss.MeanSquaredError), BiEncoder: false),
         new("cross-encoder-ranking", "all-MiniLM-L6-v2 as a cross-encoder, CoSENT's pair ranking (scale 20) on sigmoid(score) instead of binary cross-entropy (every two pairs of a batch in their gold order, as CoSENT trains the bi-encoder)",
