@@ -155,6 +155,10 @@ public static partial class Table2SupervisedSts
 
     private const double GateStart = -4, GateLearningRate = 1e-2;
 
+    /// <summary>The cross-encoder-gate row's recipe (the apart layout's cosine head, the gate at <see cref="GateStart"/>, both at <see cref="GateLearningRate"/>) from <paramref name="start"/>.</summary>
+    private static (double, TrainingEvaluation?) TrainGated(Setup s, int seed, string row, string start) =>
+        TrainCrossEncoder(s, seed, row, start: start, pooling: PoolingMode.Mean, compareSegments: true, crossSentenceGate: GateStart, headLearningRate: GateLearningRate);
+
     private static readonly Row[] Rows =
     {
         new("regression", "all-MiniLM-L6-v2 bi-encoder + regression objective (cosine vs score/5, MSE)", (s, key, seed) => TrainBiEncoder(s, seed, key, new CosineSimilarityLoss(), nliFirst: false)),
@@ -176,12 +180,11 @@ public static partial class Table2SupervisedSts
         // from nearly not at all. The gate's rate is the head's, so it can travel several units in one run.
         new("cross-encoder-gate", "all-MiniLM-L6-v2 as a cross-encoder laid out as the apart rows, every layer's attention reading the other sentence through a learnt bias per head " +
             $"on its scores, started at {GateStart} (about 2% of a token's attention across) and trained with the head at {GateLearningRate:0.###} (the head's weight and bias with it), scored as the cross-encoder-cosine row scores",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true, crossSentenceGate: GateStart, headLearningRate: GateLearningRate), BiEncoder: false),
+            (s, key, seed) => TrainGated(s, seed, key, Model), BiEncoder: false),
         // Shut, the gate leaves the bi-encoder it starts from; started from our best plain bi-encoder, the cross-encoder
         // begins where that one ends and learns only what reading the other sentence adds.
         new("cross-encoder-gate-from-cosent", "the cross-encoder-gate row starting from the same seed's cosent bi-encoder (already trained on STSb one sentence at a time) instead of all-MiniLM-L6-v2",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, start: TrainedEncoder(s.Ctx, "cosent", seed), pooling: PoolingMode.Mean, compareSegments: true,
-                crossSentenceGate: GateStart, headLearningRate: GateLearningRate), BiEncoder: false),
+            (s, key, seed) => TrainGated(s, seed, key, TrainedEncoder(s.Ctx, "cosent", seed)), BiEncoder: false),
         // The gate row's control: no way across, the head at the gate row's rate.
         new("cross-encoder-apart-6-head-rate", $"the cross-encoder-apart-6 row with its head trained at {GateLearningRate:0.###}, as the cross-encoder-gate row's head and gate are: that row's control",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true, separateLayers: 6, headLearningRate: GateLearningRate), BiEncoder: false),
