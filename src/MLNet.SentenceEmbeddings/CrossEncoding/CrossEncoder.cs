@@ -132,7 +132,7 @@ public sealed class CrossEncoder : IDisposable
             if (numLabels is int n && n != s) differs.Add((nameof(numLabels), $"{s}", $"{n}"));
             if (pooling is { } p && p != savedPooling) differs.Add((nameof(pooling), PoolingModes.ToName(savedPooling), PoolingModes.ToName(p)));
             if (compareSegments is bool c && c != savedCompare) differs.Add((nameof(compareSegments), $"{savedCompare}", $"{c}"));
-            if (crossSentenceGate is double g && !savedGate) differs.Add((nameof(crossSentenceGate), "none", $"{g}"));
+            if (crossSentenceGate is double g && !savedGate) differs.Add((nameof(crossSentenceGate), "none", g.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             if (differs.Count > 0)
             {
                 if (!replaceHead)

@@ -356,8 +356,16 @@ public class CrossEncoderTests
             Assert.IsTrue(relabelled.Head.CrossSentenceGate!.Bias.allclose(learning.Head.CrossSentenceGate!.Bias, rtol: 0, atol: 0), "a replaced head keeps the folder's gate");
         string plainDir = Fixtures.NewTempDir();
         together.Save(plainDir);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => CrossEncoder.Load(plainDir, crossSentenceGate: -4));
-        StringAssert.Contains(e.Message, "crossSentenceGate none, not -4");
+        // Under a culture with a decimal comma the start must still read as the code writes it.
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        ArgumentException e;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            e = Assert.ThrowsExactly<ArgumentException>(() => CrossEncoder.Load(plainDir, crossSentenceGate: -4.5));
+        }
+        finally { System.Globalization.CultureInfo.CurrentCulture = culture; }
+        StringAssert.Contains(e.Message, "crossSentenceGate none, not -4.5");
         Assert.AreEqual("crossSentenceGate", e.ParamName);
     }
 
