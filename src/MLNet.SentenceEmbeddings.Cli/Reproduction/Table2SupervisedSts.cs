@@ -109,7 +109,8 @@ public static partial class Table2SupervisedSts
     /// under a new one-label classifier when the stage's had another label count.
     /// </summary>
     /// <param name="Stage">The stage's name among the row's resumable checkpoints.</param>
-    private sealed record CrossEncoderFirstStage(string StageRow, string Stage, int NumLabels, Func<Setup, int, List<TrainingExample>> Pairs);
+    /// <param name="Gated">Train the stage under the cross-encoder-gate row's layout, head and gate (<see cref="TrainGated"/>), so that STSb goes on under them.</param>
+    private sealed record CrossEncoderFirstStage(string StageRow, string Stage, int NumLabels, Func<Setup, int, List<TrainingExample>> Pairs, bool Gated = false);
 
     // The recipes stay above Rows: static fields initialise in order, and the row labels read them.
 
@@ -143,8 +144,14 @@ public static partial class Table2SupervisedSts
     /// cross-encoder saw about 1M (Table 2: 88.33 with NLI first, 84.30 without). Many more pairs come from STSb
     /// train's own sentences, labelled by a bi-encoder: the cross-encoder learns to read a pair on them, then gold decides.
     /// </summary>
-    private static CrossEncoderFirstStage SilverFirst(SilverRecipe recipe) =>
-        new(recipe.Row + "-stage", "silver", NumLabels: 1, (s, seed) => SilverFromBiEncoder(s, seed, recipe));
+    private static CrossEncoderFirstStage SilverFirst(SilverRecipe recipe, bool gated = false) =>
+        new(recipe.Row + "-stage", "silver", NumLabels: 1, (s, seed) => SilverFromBiEncoder(s, seed, recipe), gated);
+
+    /// <summary>
+    /// The silver pairs that lift the [CLS] cross-encoder by half a point to a point (cross-encoder-silver), given to
+    /// the gated one: the same teacher and draw, its own stage model.
+    /// </summary>
+    private static readonly SilverRecipe GateSilver = FirstSilver with { Row = "cross-encoder-gate-silver" };
 
     /// <summary>A cross-encoder row whose first <paramref name="apart"/> of all-MiniLM-L6-v2's 6 layers read each sentence alone.</summary>
     private static Row ApartRow(int apart) => new($"cross-encoder-apart-{apart}",
@@ -156,8 +163,10 @@ public static partial class Table2SupervisedSts
     private const double GateStart = -4, GateLearningRate = 1e-2;
 
     /// <summary>The cross-encoder-gate row's recipe (the apart layout's cosine head, the gate at <see cref="GateStart"/>, both at <see cref="GateLearningRate"/>) from <paramref name="start"/>.</summary>
-    private static (double, TrainingEvaluation?) TrainGated(Setup s, int seed, string row, string start, CrossEncoderLoss? loss = null) =>
-        TrainCrossEncoder(s, seed, row, start: start, pooling: PoolingMode.Mean, compareSegments: true, crossSentenceGate: GateStart, headLearningRate: GateLearningRate, loss: loss);
+    private static (double, TrainingEvaluation?) TrainGated(Setup s, int seed, string row, string start, CrossEncoderLoss? loss = null,
+        double learningRate = CrossEncoderTrainingOptions.DefaultLearningRate, CrossEncoderFirstStage? first = null) =>
+        TrainCrossEncoder(s, seed, row, start: start, pooling: PoolingMode.Mean, compareSegments: true, crossSentenceGate: GateStart, headLearningRate: GateLearningRate, loss: loss,
+            learningRate: learningRate, first: first);
 
     private static readonly Row[] Rows =
     {
@@ -189,6 +198,13 @@ public static partial class Table2SupervisedSts
         // model scores a cosine as they do, so the same trade may hold for it, as it did not for the [CLS] head.
         new("cross-encoder-gate-ranking", "the cross-encoder-gate row trained with the cross-encoder-ranking row's loss (CoSENT's pair ranking on sigmoid(score)) instead of binary cross-entropy",
             (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.PairRanking), BiEncoder: false),
+        // The cross-encoder's default rate was chosen for a new classifier on the pair; gated and ranked, the model is
+        // the CoSENT bi-encoder plus a head and gates with their own rate, so the encoder may want CoSENT's 2e-5.
+        new("cross-encoder-gate-ranking-lr-2e-5", $"the cross-encoder-gate-ranking row with the encoder at the bi-encoder rows' peak learning rate, 2e-5, instead of the cross-encoder's 1e-4 (the head and gates still at {GateLearningRate:0.###})",
+            (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.PairRanking, learningRate: 2e-5), BiEncoder: false),
+        // Silver pairs first lift the [CLS] cross-encoder; the gated one, level with the bi-encoders, may gain as much.
+        new(GateSilver.Row, $"the cross-encoder-gate row, first 1 epoch under its layout, head and gate on the {FirstSilver.Row} row's silver pairs (drawn and labelled by the same seed's {GateSilver.Teacher} bi-encoder), then STSb",
+            (s, key, seed) => TrainGated(s, seed, key, Model, first: SilverFirst(GateSilver, gated: true)), BiEncoder: false),
         // The gate row's control: no way across, the head at the gate row's rate.
         new("cross-encoder-apart-6-head-rate", $"the cross-encoder-apart-6 row with its head trained at {GateLearningRate:0.###}, as the cross-encoder-gate row's head and gate are: that row's control",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true, separateLayers: 6, headLearningRate: GateLearningRate), BiEncoder: false),
@@ -597,8 +613,14 @@ public static partial class Table2SupervisedSts
         {
             return folder;
         }
-        using var model = CrossEncoder.Load(Model, stage.NumLabels, new EncoderOptions { Threads = s.Ctx.Threads }, seed);
-        var options = new CrossEncoderTrainingOptions { Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine };
+        var encoderOptions = new EncoderOptions { Threads = s.Ctx.Threads };
+        using var model = stage.Gated
+            ? CrossEncoder.Load(Model, stage.NumLabels, encoderOptions, seed, pooling: PoolingMode.Mean, compareSegments: true, crossSentenceGate: GateStart)
+            : CrossEncoder.Load(Model, stage.NumLabels, encoderOptions, seed);
+        var options = new CrossEncoderTrainingOptions
+        {
+            Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine, HeadLearningRate = stage.Gated ? GateLearningRate : null,
+        };
         string? resume = ResumableStage(s, stage.StageRow, seed, stage.Stage, options);
         new CrossEncoderTrainer(model, options).Train(stage.Pairs(s, seed), resume);
         model.Save(folder);
