@@ -109,8 +109,21 @@ public static partial class Table2SupervisedSts
     /// under a new one-label classifier when the stage's had another label count.
     /// </summary>
     /// <param name="Stage">The stage's name among the row's resumable checkpoints.</param>
-    /// <param name="Gated">Train the stage under the cross-encoder-gate row's layout, head and gate (<see cref="TrainGated"/>), so that STSb goes on under them.</param>
-    private sealed record CrossEncoderFirstStage(string StageRow, string Stage, int NumLabels, Func<Setup, int, List<TrainingExample>> Pairs, bool Gated = false);
+    /// <param name="Layout">The stage's layout, the one STSb goes on under; BERT's pair layout when null.</param>
+    private sealed record CrossEncoderFirstStage(string StageRow, string Stage, int NumLabels, Func<Setup, int, List<TrainingExample>> Pairs, CrossEncoderLayout? Layout = null);
+
+    /// <summary>
+    /// How a cross-encoder row reads the pair (<see cref="CrossEncoder.Load"/>'s pooling, segment comparison, layers
+    /// apart and cross-sentence gate) and the rate of its new head; the defaults are BERT's pair layout under a [CLS]
+    /// classifier at the encoder's rate. One value serves every stage of a row, so a first stage and STSb cannot differ.
+    /// </summary>
+    private sealed record CrossEncoderLayout(PoolingMode Pooling = PoolingMode.Cls, bool CompareSegments = false, int SeparateLayers = 0,
+        double? CrossSentenceGate = null, double? HeadLearningRate = null)
+    {
+        public CrossEncoder Load(string start, int numLabels, EncoderOptions options, int seed, bool replaceHead = false) =>
+            CrossEncoder.Load(start, numLabels, options, seed, replaceHead: replaceHead, pooling: Pooling, compareSegments: CompareSegments,
+                separateLayers: SeparateLayers, crossSentenceGate: CrossSentenceGate);
+    }
 
     // The recipes stay above Rows: static fields initialise in order, and the row labels read them.
 
@@ -144,8 +157,8 @@ public static partial class Table2SupervisedSts
     /// cross-encoder saw about 1M (Table 2: 88.33 with NLI first, 84.30 without). Many more pairs come from STSb
     /// train's own sentences, labelled by a bi-encoder: the cross-encoder learns to read a pair on them, then gold decides.
     /// </summary>
-    private static CrossEncoderFirstStage SilverFirst(SilverRecipe recipe, bool gated = false) =>
-        new(recipe.Row + "-stage", "silver", NumLabels: 1, (s, seed) => SilverFromBiEncoder(s, seed, recipe), gated);
+    private static CrossEncoderFirstStage SilverFirst(SilverRecipe recipe, CrossEncoderLayout? layout = null) =>
+        new(recipe.Row + "-stage", "silver", NumLabels: 1, (s, seed) => SilverFromBiEncoder(s, seed, recipe), layout);
 
     /// <summary>
     /// The silver pairs that lift the [CLS] cross-encoder by half a point to a point (cross-encoder-silver), given to
@@ -153,20 +166,28 @@ public static partial class Table2SupervisedSts
     /// </summary>
     private static readonly SilverRecipe GateSilver = FirstSilver with { Row = "cross-encoder-gate-silver" };
 
+    /// <summary>The cross-encoder-cosine row's layout: the cosine of the two sentences' mean token vectors, times a learnt weight, plus a learnt bias.</summary>
+    private static readonly CrossEncoderLayout Cosine = new(PoolingMode.Mean, CompareSegments: true);
+
+    /// <summary>The cosine head over a model whose first <paramref name="apart"/> layers read each sentence alone.</summary>
+    private static CrossEncoderLayout Apart(int apart) => Cosine with { SeparateLayers = apart };
+
     /// <summary>A cross-encoder row whose first <paramref name="apart"/> of all-MiniLM-L6-v2's 6 layers read each sentence alone.</summary>
     private static Row ApartRow(int apart) => new($"cross-encoder-apart-{apart}",
         $"all-MiniLM-L6-v2 as a cross-encoder whose {(apart == 6 ? "6 layers all" : $"first {apart} of 6 layers")} read each sentence alone (\"[CLS] a [SEP] [CLS] b [SEP]\", each sentence's positions from 0)" +
         apart switch { 6 => ", no layer reading the pair: the bi-encoder under the cross-encoder's head and loss", 5 => " and whose top layer reads the pair", _ => $" and whose top {6 - apart} read the pair" } +
         ", scored as the cross-encoder-cosine row scores",
-        (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true, separateLayers: apart), BiEncoder: false);
+        (s, key, seed) => TrainCrossEncoder(s, seed, key, layout: Apart(apart)), BiEncoder: false);
 
     private const double GateStart = -4, GateLearningRate = 1e-2;
 
-    /// <summary>The cross-encoder-gate row's recipe (the apart layout's cosine head, the gate at <see cref="GateStart"/>, both at <see cref="GateLearningRate"/>) from <paramref name="start"/>.</summary>
+    /// <summary>The cross-encoder-gate row's layout: the cosine head, every layer reading the other sentence through a gate started at <see cref="GateStart"/>, head and gate at <see cref="GateLearningRate"/>.</summary>
+    private static readonly CrossEncoderLayout Gated = Cosine with { CrossSentenceGate = GateStart, HeadLearningRate = GateLearningRate };
+
+    /// <summary>A row under the <see cref="Gated"/> layout from <paramref name="start"/>.</summary>
     private static (double, TrainingEvaluation?) TrainGated(Setup s, int seed, string row, string start, CrossEncoderLoss? loss = null,
         double learningRate = CrossEncoderTrainingOptions.DefaultLearningRate, CrossEncoderFirstStage? first = null) =>
-        TrainCrossEncoder(s, seed, row, start: start, pooling: PoolingMode.Mean, compareSegments: true, crossSentenceGate: GateStart, headLearningRate: GateLearningRate, loss: loss,
-            learningRate: learningRate, first: first);
+        TrainCrossEncoder(s, seed, row, start: start, layout: Gated, loss: loss, learningRate: learningRate, first: first);
 
     private static readonly Row[] Rows =
     {
@@ -179,9 +200,9 @@ public static partial class Table2SupervisedSts
         new("cross-encoder-both-orders", "all-MiniLM-L6-v2 as a cross-encoder trained on each pair in both orders (as sentence-transformers' Augmented SBERT examples train their STSb cross-encoders)",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, bothOrders: true), BiEncoder: false),
         new("cross-encoder-mean", "all-MiniLM-L6-v2 as a cross-encoder, the new one-label head on the mean of the pair's token vectors (the encoder was trained with mean pooling; its [CLS] vector and pooler never were)",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, layout: new(PoolingMode.Mean)), BiEncoder: false),
         new("cross-encoder-cosine", "all-MiniLM-L6-v2 as a cross-encoder scoring the cosine of its two sentences' mean token vectors from the joint pass (times a learnt weight, plus a learnt bias; the bi-encoder's similarity on tokens that attended to both sentences), binary cross-entropy on score/5",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, layout: Cosine), BiEncoder: false),
         // Late interaction: the lower layers read each sentence alone, the top ones the pair. All 6 apart is the
         // bi-encoder under the cross-encoder's head and loss, the control that 4 and 5 are read against.
         ApartRow(4), ApartRow(5), ApartRow(6),
@@ -204,14 +225,14 @@ public static partial class Table2SupervisedSts
             (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.PairRanking, learningRate: 2e-5), BiEncoder: false),
         // Silver pairs first lift the [CLS] cross-encoder; the gated one, level with the bi-encoders, may gain as much.
         new(GateSilver.Row, $"the cross-encoder-gate row, first 1 epoch under its layout, head and gate on the {FirstSilver.Row} row's silver pairs (drawn and labelled by the same seed's {GateSilver.Teacher} bi-encoder), then STSb",
-            (s, key, seed) => TrainGated(s, seed, key, Model, first: SilverFirst(GateSilver, gated: true)), BiEncoder: false),
+            (s, key, seed) => TrainGated(s, seed, key, Model, first: SilverFirst(GateSilver, Gated)), BiEncoder: false),
         // The gate row's control: no way across, the head at the gate row's rate.
         new("cross-encoder-apart-6-head-rate", $"the cross-encoder-apart-6 row with its head trained at {GateLearningRate:0.###}, as the cross-encoder-gate row's head and gate are: that row's control",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, pooling: PoolingMode.Mean, compareSegments: true, separateLayers: 6, headLearningRate: GateLearningRate), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, layout: Apart(6) with { HeadLearningRate = GateLearningRate }), BiEncoder: false),
         // The control's lesson taken back to BERT's pair layout: does the [CLS] classifier, new as the cosine head is,
         // also want a faster rate than the encoder it reads?
         new("cross-encoder-head-rate", $"the cross-encoder row with its new classifier trained at {GateLearningRate:0.###}, as the cross-encoder-gate row's head is (BERT's pooler, from the checkpoint, at the encoder's rate)",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, headLearningRate: GateLearningRate), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, layout: new(HeadLearningRate: GateLearningRate)), BiEncoder: false),
         new("cross-encoder-mse", "all-MiniLM-L6-v2 as a cross-encoder, mean squared error between sigmoid(score) and score/5 instead of binary cross-entropy (the paper's cross-encoder regressed the score)",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, loss: CrossEncoderLoss.MeanSquaredError), BiEncoder: false),
         new("cross-encoder-ranking", "all-MiniLM-L6-v2 as a cross-encoder, CoSENT's pair ranking (scale 20) on sigmoid(score) instead of binary cross-entropy (every two pairs of a batch in their gold order, as CoSENT trains the bi-encoder)",
@@ -575,21 +596,23 @@ public static partial class Table2SupervisedSts
 
     /// <param name="first">A first stage from all-MiniLM-L6-v2 (<see cref="CrossEncoderFirstStage"/>); STSb starts from its model.</param>
     /// <param name="start">Where STSb starts without a first stage: an embedded model's name or a folder.</param>
+    /// <param name="layout">The row's layout; the first stage's when there is one (the two must agree).</param>
     private static (double, TrainingEvaluation?) TrainCrossEncoder(Setup s, int seed, string row, CrossEncoderFirstStage? first = null, bool bothOrders = false,
-        PoolingMode pooling = PoolingMode.Cls, CrossEncoderLoss? loss = null, string start = Model, double learningRate = CrossEncoderTrainingOptions.DefaultLearningRate,
-        bool compareSegments = false, int separateLayers = 0, double? crossSentenceGate = null, double? headLearningRate = null)
+        CrossEncoderLayout? layout = null, CrossEncoderLoss? loss = null, string start = Model, double learningRate = CrossEncoderTrainingOptions.DefaultLearningRate)
     {
+        layout ??= new CrossEncoderLayout();
         if (first is not null)
         {
             if (start != Model) throw new ArgumentException($"row {row}: a first stage starts from {Model}, so it cannot also start from {start}.", nameof(start));
+            if (layout != (first.Layout ?? new CrossEncoderLayout()))
+                throw new ArgumentException($"row {row}: the first stage {first.StageRow} is laid out as {first.Layout}, the row as {layout}; STSb goes on under the stage's layout.", nameof(layout));
             start = CrossEncoderStage(s, seed, first);
         }
-        using var model = CrossEncoder.Load(start, numLabels: 1, new EncoderOptions { Threads = s.Ctx.Threads }, seed, replaceHead: first is { NumLabels: not 1 },
-            pooling: pooling, compareSegments: compareSegments, separateLayers: separateLayers, crossSentenceGate: crossSentenceGate);
+        using var model = layout.Load(start, numLabels: 1, new EncoderOptions { Threads = s.Ctx.Threads }, seed, replaceHead: first is { NumLabels: not 1 });
         var options = new CrossEncoderTrainingOptions
         {
             Epochs = s.Epochs, Seed = seed, Evaluator = new CrossEncoderCorrelationEvaluator(s.Dev), EvaluationSteps = s.EvaluationSteps, Log = s.Ctx.Log.WriteLine,
-            Precision = s.Ctx.TrainingPrecision, Loss = loss, LearningRate = learningRate, HeadLearningRate = headLearningRate,
+            Precision = s.Ctx.TrainingPrecision, Loss = loss, LearningRate = learningRate, HeadLearningRate = layout.HeadLearningRate,
         };
         string? goldResume = ResumableStage(s, row, seed, "gold", options);
         var result = new CrossEncoderTrainer(model, options).Train(bothOrders ? BothOrders(s.Train) : s.Train, goldResume);
@@ -613,13 +636,11 @@ public static partial class Table2SupervisedSts
         {
             return folder;
         }
-        var encoderOptions = new EncoderOptions { Threads = s.Ctx.Threads };
-        using var model = stage.Gated
-            ? CrossEncoder.Load(Model, stage.NumLabels, encoderOptions, seed, pooling: PoolingMode.Mean, compareSegments: true, crossSentenceGate: GateStart)
-            : CrossEncoder.Load(Model, stage.NumLabels, encoderOptions, seed);
+        var layout = stage.Layout ?? new CrossEncoderLayout();
+        using var model = layout.Load(Model, stage.NumLabels, new EncoderOptions { Threads = s.Ctx.Threads }, seed);
         var options = new CrossEncoderTrainingOptions
         {
-            Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine, HeadLearningRate = stage.Gated ? GateLearningRate : null,
+            Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine, HeadLearningRate = layout.HeadLearningRate,
         };
         string? resume = ResumableStage(s, stage.StageRow, seed, stage.Stage, options);
         new CrossEncoderTrainer(model, options).Train(stage.Pairs(s, seed), resume);
