@@ -223,6 +223,11 @@ public static partial class Table2SupervisedSts
         // the CoSENT bi-encoder plus a head and gates with their own rate, so the encoder may want CoSENT's 2e-5.
         new("cross-encoder-gate-ranking-lr-2e-5", $"the cross-encoder-gate-ranking row with the encoder at the bi-encoder rows' peak learning rate, 2e-5, instead of the cross-encoder's 1e-4 (the head and gates still at {GateLearningRate:0.###})",
             (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.PairRanking, learningRate: 2e-5), BiEncoder: false),
+        // The cosent row's own recipe on the gated model (its loss on the same cosine, its encoder rate), so that the
+        // cosent row is the control and what differs is the way across; the sigmoid the ranking rows rank on bends
+        // CoSENT's fixed scale, most near the ends.
+        new("cross-encoder-gate-cosent", $"the cross-encoder-gate row trained as the cosent row trains its bi-encoder: CoSENT on the cosine of the two sentences (scale 20; the head's weight and bias untrained), the encoder at 2e-5 (the gates still at {GateLearningRate:0.###}): the cosent bi-encoder with a way across the pair",
+            (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.CosineRanking, learningRate: TrainingOptions.PaperLearningRate), BiEncoder: false),
         // Silver pairs first lift the [CLS] cross-encoder; the gated one, level with the bi-encoders, may gain as much.
         new(GateSilver.Row, $"the cross-encoder-gate row, first 1 epoch under its layout, head and gate on the {FirstSilver.Row} row's silver pairs (drawn and labelled by the same seed's {GateSilver.Teacher} bi-encoder), then STSb",
             (s, key, seed) => TrainGated(s, seed, key, Model, first: SilverFirst(GateSilver, Gated)), BiEncoder: false),

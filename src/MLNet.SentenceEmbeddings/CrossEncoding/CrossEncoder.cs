@@ -296,12 +296,18 @@ public sealed class CrossEncoder : IDisposable
     /// <summary>The differentiable path used by training: (B, T) pair tokens -> (B, <see cref="NumLabels"/>) logits.</summary>
     public Tensor Forward(TokenBatch batch)
     {
+        using var hidden = Encode(batch);
+        return Head.forward(hidden, batch.AttentionMask, batch.TokenTypeIds);
+    }
+
+    /// <summary>(B, T, H) last hidden states of the pair tokens, under the layers apart and gate the head names.</summary>
+    internal Tensor Encode(TokenBatch batch)
+    {
         Interlocked.Increment(ref _forwardPasses);
         using var gate = Head.CrossSentenceGate?.Bias;
-        using var hidden = SeparateLayers == 0 && gate is null
+        return SeparateLayers == 0 && gate is null
             ? Model.forward(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask)
             : ((BertModel)Model).EncodeSentencesApart(batch.InputIds, batch.TokenTypeIds, batch.AttentionMask, SeparateLayers, gate);
-        return Head.forward(hidden, batch.AttentionMask, batch.TokenTypeIds);
     }
 
     /// <summary>

@@ -105,11 +105,20 @@ public sealed class CrossEncoderHead : nn.Module<Tensor, Tensor, Tensor>
     {
         if (!CompareSegments) return forward(hidden, attentionMask);
         using var scope = NewDisposeScope();
+        var cosine = SegmentCosine(hidden, attentionMask, tokenTypeIds).unsqueeze(1); // (B, 1)
+        return classifier.forward(cosine.to_type(hidden.dtype)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>(B) float32 cosines of the two sentences' pooled token vectors: what a comparing head's classifier scales.</summary>
+    /// <exception cref="InvalidOperationException">The head does not compare the pair's sentences.</exception>
+    internal Tensor SegmentCosine(Tensor hidden, Tensor attentionMask, Tensor tokenTypeIds)
+    {
+        if (!CompareSegments) throw new InvalidOperationException("This head reads the pair as one sequence: it has no cosine of two sentences.");
+        using var scope = NewDisposeScope();
         var second = attentionMask * tokenTypeIds; // padding is type 0: masked out of both
         var u = _pooling!.Pool(hidden, attentionMask - second).to_type(ScalarType.Float32);
         var v = _pooling.Pool(hidden, second).to_type(ScalarType.Float32);
-        var cosine = nn.functional.cosine_similarity(u, v, 1).unsqueeze(1); // (B, 1)
-        return classifier.forward(cosine.to_type(hidden.dtype)).MoveToOuterDisposeScope();
+        return nn.functional.cosine_similarity(u, v, 1).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc cref="forward(Tensor, Tensor, Tensor)"/>

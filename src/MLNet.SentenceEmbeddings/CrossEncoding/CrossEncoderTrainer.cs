@@ -29,6 +29,8 @@ public sealed class CrossEncoderTrainer
         _loss = _options.Loss ?? (model.NumLabels == 1 ? CrossEncoderLoss.BinaryCrossEntropy : CrossEncoderLoss.CrossEntropy);
         if ((_loss == CrossEncoderLoss.CrossEntropy) != (model.NumLabels > 1))
             throw new ArgumentException($"{_loss} does not fit a model with {model.NumLabels} label(s): use CrossEntropy for several labels, BinaryCrossEntropy, MeanSquaredError or PairRanking for one.", nameof(options));
+        if (_loss == CrossEncoderLoss.CosineRanking && !model.Head.CompareSegments)
+            throw new ArgumentException($"{_loss} ranks the cosine of the pair's two sentences, and this model's head reads the pair as one sequence: load it with compareSegments: true, or use PairRanking.", nameof(options));
     }
 
     /// <summary>Runs the configured epochs over pairs (Texts[0], Texts[1]) with their labels.</summary>
@@ -67,11 +69,16 @@ public sealed class CrossEncoderTrainer
             var model = _t._model;
             var inputs = batch.Select(e => model.TokenizePair(e.Texts[0], e.Texts[1])).ToList();
             using var tokens = TokenBatch.Pad(inputs, model.Tokenizer.PadTokenId, model.Device);
+            if (_t._loss == CrossEncoderLoss.CosineRanking)
+            {
+                var hidden = model.Encode(tokens);
+                var cosine = model.Head.SegmentCosine(hidden, tokens.AttentionMask, tokens.TokenTypeIds);
+                return PairRankingLoss.OfScores(cosine * PairRankingLoss.DefaultScale, Labels(batch, model));
+            }
             var logits = model.Forward(tokens); // (B, labels)
             if (_t._loss == CrossEncoderLoss.CrossEntropy)
                 return nn.functional.cross_entropy(logits, tensor(batch.Select(e => (long)e.Label).ToArray(), device: model.Device));
-            var target = tensor(batch.Select(e => (float)e.Label).ToArray(), device: model.Device);
-            return OneLabelLoss(_t._loss, logits.squeeze(1), target);
+            return OneLabelLoss(_t._loss, logits.squeeze(1), Labels(batch, model));
         }
 
         public IReadOnlyDictionary<string, double> Evaluate(CancellationToken cancellationToken) =>
@@ -87,6 +94,9 @@ public sealed class CrossEncoderTrainer
             StateDict.Load(_t._model.Head, head, path);
         }
     }
+
+    private static Tensor Labels(IReadOnlyList<TrainingExample> batch, CrossEncoder model) =>
+        tensor(batch.Select(e => (float)e.Label).ToArray(), device: model.Device);
 
     /// <summary>A one-label model's loss of its logits (B) against labels in [0, 1] (B).</summary>
     internal static Tensor OneLabelLoss(CrossEncoderLoss loss, Tensor logit, Tensor target) => loss switch

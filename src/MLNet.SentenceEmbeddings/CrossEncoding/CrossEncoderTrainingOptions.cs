@@ -17,6 +17,13 @@ public enum CrossEncoderLoss
     /// order. The scores rank but are not calibrated to the labels, so such a model is no silver labeller.
     /// </summary>
     PairRanking,
+    /// <summary>
+    /// CoSENT itself, for a head that compares the pair's two sentences (<see cref="CrossEncoderHead.CompareSegments"/>):
+    /// pair ranking on s · cos(u, v) of the two sentences' pooled token vectors, s = <see cref="Training.PairRankingLoss.DefaultScale"/>,
+    /// as the CoSENT bi-encoder trains its cosine. The head's weight and bias, which only map the cosine to a score, get
+    /// no gradient; what reads across the pair (a <see cref="CrossSentenceGate"/>, layers that read it) trains.
+    /// </summary>
+    CosineRanking,
 }
 
 /// <summary>Options of <see cref="CrossEncoderTrainer"/>: the shared hyper-parameters (learning rate <see cref="DefaultLearningRate"/>), the loss and a dev evaluator.</summary>

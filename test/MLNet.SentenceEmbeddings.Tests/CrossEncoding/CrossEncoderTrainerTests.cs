@@ -103,6 +103,43 @@ public class CrossEncoderTrainerTests
     }
 
     /// <summary>
+    /// CosineRanking is CoSENT on the cosine a comparing head reads: the gate and encoder learn to order three grades of
+    /// pairs while the head's weight and bias, outside the loss, stay where they started; a [CLS] head has no such
+    /// cosine and is refused before training.
+    /// </summary>
+    [TestMethod]
+    public void CosineRankingOrdersTheCosinesAndLeavesTheHeadAlone() => KeepingLibtorchThreads(TrainWithCosineRanking);
+
+    private static void TrainWithCosineRanking()
+    {
+        using var ce = CrossEncoder.CreateRandom(Fixtures.TinyConfig, Fixtures.Vocab, 1, pooler: false, maxSequenceLength: 64, seed: 2,
+            options: new SentenceEncoderOptions { Threads = 1 }, pooling: Pooling.PoolingMode.Mean, compareSegments: true, crossSentenceGate: -4);
+        var data = SymmetricPairs().Select(e => e with { Label = (Words.Take(2).Any(e.Texts[0]!.Contains) ? 0.5 : 0) + (Words.Take(2).Any(e.Texts[1]!.Contains) ? 0.5 : 0) }).ToList();
+        var head = ce.Head.named_parameters().Where(p => p.name.StartsWith("classifier.", StringComparison.Ordinal)).ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        Assert.AreEqual(2, head.Count, "the classifier's weight and bias");
+        var gate = ce.Head.CrossSentenceGate!.parameters().Single();
+        var options = Fast(epochs: 8);
+        options.Loss = CrossEncoderLoss.CosineRanking;
+        options.HeadLearningRate = 1e-1;
+        double before = Spearman(ce, data);
+        new CrossEncoderTrainer(ce, options).Train(data);
+        double after = Spearman(ce, data);
+        Assert.IsTrue(after > 0.8 && after > before + 0.2, $"Spearman of scores with labels {before:F3} -> {after:F3}");
+        foreach (var (name, p) in ce.Head.named_parameters().Where(p => head.ContainsKey(p.name)))
+            Assert.IsTrue(p.detach().equal(head[name]).item<bool>(), $"{name} trained, though the loss never reads it");
+        using var moved = (gate + 4).abs();
+        Assert.IsTrue(moved.max().item<float>() > 0.01, "the gate trains through the cosine");
+        foreach (var t in head.Values) t.Dispose();
+
+        using var cls = CrossEncoderTests.Tiny(seed: 4);
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new CrossEncoderTrainer(cls, options));
+        StringAssert.Contains(e.Message, "compareSegments");
+    }
+
+    private static double Spearman(CrossEncoder ce, IReadOnlyList<TrainingExample> data) =>
+        Correlation.Spearman(ce.Predict(data.Select(e => (e.Texts[0], e.Texts[1])).ToList()).Select(x => (double)x).ToList(), data.Select(e => e.Label).ToList());
+
+    /// <summary>
     /// Logits 0 and ln 3 score sigmoid 1/2 and 3/4; the first pair's label is the higher, so the one misordered
     /// term is 20 (3/4 − 1/2) = 5: log(1 + e^5). Binary cross-entropy and MSE on the same tensors for contrast.
     /// </summary>
