@@ -228,6 +228,9 @@ public static partial class Table2SupervisedSts
         // CoSENT's fixed scale, most near the ends.
         new("cross-encoder-gate-cosent", $"the cross-encoder-gate row trained as the cosent row trains its bi-encoder: CoSENT on the cosine of the two sentences (scale 20; the head's weight and bias untrained), the encoder at 2e-5 (the gates still at {GateLearningRate:0.###}): the cosent bi-encoder with a way across the pair",
             (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.CosineRanking, learningRate: TrainingOptions.PaperLearningRate), BiEncoder: false),
+        // Its control: the same with no way across, each sentence read alone as the bi-encoder reads it.
+        new("cross-encoder-apart-6-cosent", "the cross-encoder-gate-cosent row with no gate, all 6 layers reading each sentence alone (the cross-encoder-apart-6 layout): the cosent bi-encoder's recipe run through the cross-encoder, that row's control",
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, layout: Apart(6), loss: CrossEncoderLoss.CosineRanking, learningRate: TrainingOptions.PaperLearningRate), BiEncoder: false),
         // Silver pairs first lift the [CLS] cross-encoder; the gated one, level with the bi-encoders, may gain as much.
         new(GateSilver.Row, $"the cross-encoder-gate row, first 1 epoch under its layout, head and gate on the {FirstSilver.Row} row's silver pairs (drawn and labelled by the same seed's {GateSilver.Teacher} bi-encoder), then STSb",
             (s, key, seed) => TrainGated(s, seed, key, Model, first: SilverFirst(GateSilver, Gated)), BiEncoder: false),
