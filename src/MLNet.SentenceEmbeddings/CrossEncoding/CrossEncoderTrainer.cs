@@ -28,7 +28,7 @@ public sealed class CrossEncoderTrainer
             throw new ArgumentException("Training needs a cross-encoder loaded with Precision.Float32.", nameof(model));
         _loss = _options.Loss ?? (model.NumLabels == 1 ? CrossEncoderLoss.BinaryCrossEntropy : CrossEncoderLoss.CrossEntropy);
         if ((_loss == CrossEncoderLoss.CrossEntropy) != (model.NumLabels > 1))
-            throw new ArgumentException($"{_loss} does not fit a model with {model.NumLabels} label(s): use CrossEntropy for several labels, BinaryCrossEntropy, MeanSquaredError or PairRanking for one.", nameof(options));
+            throw new ArgumentException($"{_loss} does not fit a model with {model.NumLabels} label(s): use CrossEntropy for several labels, BinaryCrossEntropy, MeanSquaredError, PairRanking or CosineRanking (a head comparing the two sentences) for one.", nameof(options));
         if (_loss == CrossEncoderLoss.CosineRanking && !model.Head.CompareSegments)
             throw new ArgumentException($"{_loss} ranks the cosine of the pair's two sentences, and this model's head reads the pair as one sequence: load it with compareSegments: true, or use PairRanking.", nameof(options));
     }
@@ -71,7 +71,7 @@ public sealed class CrossEncoderTrainer
             using var tokens = TokenBatch.Pad(inputs, model.Tokenizer.PadTokenId, model.Device);
             if (_t._loss == CrossEncoderLoss.CosineRanking)
             {
-                var hidden = model.Encode(tokens);
+                using var hidden = model.Encode(tokens);
                 var cosine = model.Head.SegmentCosine(hidden, tokens.AttentionMask, tokens.TokenTypeIds);
                 return PairRankingLoss.OfScores(cosine * PairRankingLoss.DefaultScale, Labels(batch, model));
             }

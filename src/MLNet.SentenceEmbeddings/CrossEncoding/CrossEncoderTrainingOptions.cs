@@ -21,7 +21,8 @@ public enum CrossEncoderLoss
     /// CoSENT itself, for a head that compares the pair's two sentences (<see cref="CrossEncoderHead.CompareSegments"/>):
     /// pair ranking on s · cos(u, v) of the two sentences' pooled token vectors, s = <see cref="Training.PairRankingLoss.DefaultScale"/>,
     /// as the CoSENT bi-encoder trains its cosine. The head's weight and bias, which only map the cosine to a score, get
-    /// no gradient; what reads across the pair (a <see cref="CrossSentenceGate"/>, layers that read it) trains.
+    /// no gradient; what reads across the pair (a <see cref="CrossSentenceGate"/>, layers that read it) trains. As with
+    /// <see cref="PairRanking"/>, the scores rank but are not calibrated to the labels.
     /// </summary>
     CosineRanking,
 }
