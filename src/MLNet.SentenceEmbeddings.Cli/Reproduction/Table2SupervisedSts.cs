@@ -166,6 +166,9 @@ public static partial class Table2SupervisedSts
     /// </summary>
     private static readonly SilverRecipe GateSilver = FirstSilver with { Row = "cross-encoder-gate-silver" };
 
+    /// <summary>BERT's pair layout under a [CLS] classifier at the encoder's rate: a row or stage that names no other.</summary>
+    private static readonly CrossEncoderLayout PairLayout = new();
+
     /// <summary>The cross-encoder-cosine row's layout: the cosine of the two sentences' mean token vectors, times a learnt weight, plus a learnt bias.</summary>
     private static readonly CrossEncoderLayout Cosine = new(PoolingMode.Mean, CompareSegments: true);
 
@@ -223,9 +226,8 @@ public static partial class Table2SupervisedSts
         // the CoSENT bi-encoder plus a head and gates with their own rate, so the encoder may want CoSENT's 2e-5.
         new("cross-encoder-gate-ranking-lr-2e-5", $"the cross-encoder-gate-ranking row with the encoder at the bi-encoder rows' peak learning rate, 2e-5, instead of the cross-encoder's 1e-4 (the head and gates still at {GateLearningRate:0.###})",
             (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.PairRanking, learningRate: 2e-5), BiEncoder: false),
-        // The cosent row's own recipe on the gated model (its loss on the same cosine, its encoder rate), so that the
-        // cosent row is the control and what differs is the way across; the sigmoid the ranking rows rank on bends
-        // CoSENT's fixed scale, most near the ends.
+        // The cosent row's own recipe on the gated model (its loss on the same cosine, its encoder rate): the sigmoid
+        // the ranking rows rank on bends CoSENT's fixed scale, most near the ends.
         new("cross-encoder-gate-cosent", $"the cross-encoder-gate row trained as the cosent row trains its bi-encoder: CoSENT on the cosine of the two sentences (scale 20; the head's weight and bias untrained), the encoder at 2e-5 (the gates still at {GateLearningRate:0.###}): the cosent bi-encoder with a way across the pair",
             (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.CosineRanking, learningRate: TrainingOptions.PaperLearningRate), BiEncoder: false),
         // Its control: the same with no way across, each sentence read alone as the bi-encoder reads it.
@@ -608,12 +610,12 @@ public static partial class Table2SupervisedSts
     private static (double, TrainingEvaluation?) TrainCrossEncoder(Setup s, int seed, string row, CrossEncoderFirstStage? first = null, bool bothOrders = false,
         CrossEncoderLayout? layout = null, CrossEncoderLoss? loss = null, string start = Model, double learningRate = CrossEncoderTrainingOptions.DefaultLearningRate)
     {
-        layout ??= new CrossEncoderLayout();
+        layout ??= PairLayout;
         if (first is not null)
         {
             if (start != Model) throw new ArgumentException($"row {row}: a first stage starts from {Model}, so it cannot also start from {start}.", nameof(start));
-            if (layout != (first.Layout ?? new CrossEncoderLayout()))
-                throw new ArgumentException($"row {row}: the first stage {first.StageRow} is laid out as {first.Layout}, the row as {layout}; STSb goes on under the stage's layout.", nameof(layout));
+            if (layout != (first.Layout ?? PairLayout))
+                throw new ArgumentException($"row {row}: the first stage {first.StageRow} is laid out as {first.Layout ?? PairLayout}, the row as {layout}; STSb goes on under the stage's layout.", nameof(layout));
             start = CrossEncoderStage(s, seed, first);
         }
         using var model = layout.Load(start, numLabels: 1, new EncoderOptions { Threads = s.Ctx.Threads }, seed, replaceHead: first is { NumLabels: not 1 });
@@ -644,7 +646,7 @@ public static partial class Table2SupervisedSts
         {
             return folder;
         }
-        var layout = stage.Layout ?? new CrossEncoderLayout();
+        var layout = stage.Layout ?? PairLayout;
         using var model = layout.Load(Model, stage.NumLabels, new EncoderOptions { Threads = s.Ctx.Threads }, seed);
         var options = new CrossEncoderTrainingOptions
         {

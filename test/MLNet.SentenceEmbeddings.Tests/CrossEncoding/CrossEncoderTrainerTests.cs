@@ -25,6 +25,10 @@ public class CrossEncoderTrainerTests
         return list;
     }
 
+    /// <summary>The symmetric pairs labelled by how many of their two sentences name an animal, over two: three grades.</summary>
+    private static List<TrainingExample> ThreeGradePairs() =>
+        SymmetricPairs().Select(e => e with { Label = (Words.Take(2).Any(e.Texts[0]!.Contains) ? 0.5 : 0) + (Words.Take(2).Any(e.Texts[1]!.Contains) ? 0.5 : 0) }).ToList();
+
     private static CrossEncoderTrainingOptions Fast(int epochs) => new() { BatchSize = 8, LearningRate = 5e-3, Epochs = epochs, Seed = 3, WarmupFraction = 0.1 };
 
     private static double Asymmetry(CrossEncoder ce, IReadOnlyList<TrainingExample> data)
@@ -89,16 +93,14 @@ public class CrossEncoderTrainerTests
     private static void TrainWithPairRanking()
     {
         using var ce = CrossEncoderTests.Tiny(seed: 4, options: new SentenceEncoderOptions { Threads = 1 });
-        // Label: how many of the two sentences name an animal, over two.
-        var data = SymmetricPairs().Select(e => e with { Label = (Words.Take(2).Any(e.Texts[0]!.Contains) ? 0.5 : 0) + (Words.Take(2).Any(e.Texts[1]!.Contains) ? 0.5 : 0) }).ToList();
+        var data = ThreeGradePairs();
         Assert.AreEqual(3, data.Select(e => e.Label).Distinct().Count(), "three grades");
         var options = Fast(epochs: 8);
         options.Loss = CrossEncoderLoss.PairRanking;
         var result = new CrossEncoderTrainer(ce, options).Train(data);
         double firstEpoch = result.Steps.Take(data.Count / options.BatchSize).Average(s => s.Loss);
         Assert.IsTrue(firstEpoch > 1.5, $"first epoch's mean loss {firstEpoch:F3}: the ranking loss, not binary cross-entropy");
-        var scores = ce.Predict(data.Select(e => (e.Texts[0], e.Texts[1])).ToList());
-        double spearman = Correlation.Spearman(scores.Select(x => (double)x).ToList(), data.Select(e => e.Label).ToList());
+        double spearman = Spearman(ce, data);
         Assert.IsTrue(spearman > 0.8, $"Spearman of scores with labels {spearman:F3}");
     }
 
@@ -114,7 +116,7 @@ public class CrossEncoderTrainerTests
     {
         using var ce = CrossEncoder.CreateRandom(Fixtures.TinyConfig, Fixtures.Vocab, 1, pooler: false, maxSequenceLength: 64, seed: 2,
             options: new SentenceEncoderOptions { Threads = 1 }, pooling: Pooling.PoolingMode.Mean, compareSegments: true, crossSentenceGate: -4);
-        var data = SymmetricPairs().Select(e => e with { Label = (Words.Take(2).Any(e.Texts[0]!.Contains) ? 0.5 : 0) + (Words.Take(2).Any(e.Texts[1]!.Contains) ? 0.5 : 0) }).ToList();
+        var data = ThreeGradePairs();
         var head = ce.Head.named_parameters().Where(p => p.name.StartsWith("classifier.", StringComparison.Ordinal)).ToDictionary(p => p.name, p => p.parameter.detach().clone());
         Assert.AreEqual(2, head.Count, "the classifier's weight and bias");
         var gate = ce.Head.CrossSentenceGate!.parameters().Single();
