@@ -5,13 +5,15 @@ using MLNet.SentenceEmbeddings.Training;
 
 namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 
-// Table 2's rows that reuse the trained seeds: the uniform soup of a bi-encoder row's encoders and a cross-encoder
-// row's models scored on both orders of each test pair, each figure kept under its own key.
+// Table 2's rows that reuse the trained seeds: the uniform soup of a row's models and a cross-encoder row's models
+// scored on both orders of each test pair, each figure kept under its own key.
 public static partial class Table2SupervisedSts
 {
     /// <summary>
-    /// For each bi-encoder row, the STSb test figure of the uniform soup of the most seeds: one 22M-parameter encoder,
-    /// no choice made on test (every kept seed goes in). Each soup's figure is kept in the runs file under the seeds it
+    /// For each bi-encoder row, and each cross-encoder row whose head compares the two sentences, the STSb test figure
+    /// of the uniform soup of the most seeds: one model of the row's size, no choice made on test (every kept seed goes
+    /// in). A cross-encoder's new [CLS] classifier starts from its seed, so its seeds share no start to average from;
+    /// a comparing head starts from the same constants in every seed. Each soup's figure is kept in the runs file under the seeds it
     /// averaged, since the encoders (gitignored, 90 MB each) do not travel with the repository: a kept soup of more
     /// seeds than this machine has encoders for is shown instead of averaging the fewer encoders here.
     /// </summary>
@@ -20,7 +22,7 @@ public static partial class Table2SupervisedSts
         var soups = new List<(Row, int, double)>();
         var runs = Runs(setup.Ctx);
         var keptSoups = runs.Read();
-        foreach (var row in Rows.Where(r => r.BiEncoder))
+        foreach (var row in Rows)
         {
             var seeds = Enumerable.Range(1, setup.Ctx.Seeds).Where(k => ReproductionContext.IsKept(ModelFolder(setup.Ctx, row.Key, k))).ToList();
             if (KeptSoup(setup, keptSoups, row.Key, moreSeedsThan: Math.Max(1, seeds.Count)) is { } found)
@@ -28,16 +30,35 @@ public static partial class Table2SupervisedSts
                 setup.Ctx.Log.WriteLine($"table 2: soup of {row.Key} seeds {string.Join(",", found.Seeds)}: {found.Test:F2} (kept in {runs.Path}; this machine has encoders of {seeds.Count} seed(s))");
                 soups.Add((row, found.Seeds.Count, found.Test));
             }
-            else if (seeds.Count >= 2)
+            else if (seeds.Count >= 2 && (row.BiEncoder || HeadComparesSentences(setup, ModelFolder(setup.Ctx, row.Key, seeds[0]))))
             {
-                using var soup = ModelSoup.Average(seeds.Select(k => ModelFolder(setup.Ctx, row.Key, k)).ToList(), new SentenceEncoderOptions { Threads = setup.Ctx.Threads });
-                double test = 100 * new EmbeddingSimilarityEvaluator(setup.Test).Evaluate(soup)["spearman_cosine"];
-                setup.Ctx.Log.WriteLine($"table 2: soup of {seeds.Count} {row.Key} encoders: STSb test {test:F2}");
+                var folders = seeds.Select(k => ModelFolder(setup.Ctx, row.Key, k)).ToList();
+                double test = row.BiEncoder ? BiEncoderSoup(setup, folders) : CrossEncoderSoup(setup, folders);
+                setup.Ctx.Log.WriteLine($"table 2: soup of {seeds.Count} {row.Key} models: STSb test {test:F2}");
                 runs.Keep(SoupKey(setup, row.Key, seeds), new JsonObject { ["test"] = test });
                 soups.Add((row, seeds.Count, test));
             }
         }
         return soups;
+    }
+
+    private static double BiEncoderSoup(Setup setup, List<string> folders)
+    {
+        using var soup = ModelSoup.Average(folders, new SentenceEncoderOptions { Threads = setup.Ctx.Threads });
+        return 100 * new EmbeddingSimilarityEvaluator(setup.Test).Evaluate(soup)["spearman_cosine"];
+    }
+
+    /// <summary>Scored on one order of each pair, as the row itself is.</summary>
+    private static double CrossEncoderSoup(Setup setup, List<string> folders)
+    {
+        using var soup = ModelSoup.AverageCrossEncoders(folders, new EncoderOptions { Threads = setup.Ctx.Threads });
+        return 100 * new CrossEncoderCorrelationEvaluator(setup.Test).Evaluate(soup)["spearman"];
+    }
+
+    private static bool HeadComparesSentences(Setup setup, string folder)
+    {
+        using var model = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = setup.Ctx.Threads });
+        return model.Head.CompareSegments;
     }
 
     /// <summary>

@@ -337,7 +337,7 @@ public static partial class Table2SupervisedSts
                       $"{Seeds(seeds)}" + (epochs == PaperEpochs ? "" : $" The paper trains {PaperEpochs} epochs; this run trained {epochs}" + (epochs < PaperEpochs ? " to fit the machine's time." : ", the best step still chosen on dev.")) +
                       $" Per-seed figures are kept in {DisplayPath(Runs(ctx).Path)}" + (reused > 0 ? $" ({reused} of them reused: kept there by earlier invocations with these settings, whatever their --rows, --seeds and --train-seeds)." : ".") +
                       (ReproductionContext.IsKept(saved) ? $" Seed 1's regression encoder is written to {DisplayPath(saved)}." : "") +
-                      (soups.Count == 0 ? "" : " A soup row averages every weight of a row's kept seeds' encoders into one encoder of the same size (ModelSoup; every kept seed goes in, nothing is chosen on test).") +
+                      (soups.Count == 0 ? "" : " A soup row averages every weight of a row's kept seeds' models into one model of the same size (ModelSoup; every kept seed goes in, nothing is chosen on test; a cross-encoder row only where its head compares the two sentences, since a new [CLS] classifier starts from its seed).") +
                       (symmetric.Count == 0 ? "" : " A both-orders row scores each test pair with a row's kept cross-encoders as the mean of their scores of (a, b) and (b, a) (CrossEncoder.PredictSymmetric); the model and its training are the row's, only the scoring differs."));
         md.AppendLine();
         md.AppendLine("| model | STSb test |");
@@ -347,7 +347,7 @@ public static partial class Table2SupervisedSts
         foreach (var row in Rows)
             md.AppendLine($"| ours: {row.Label} | {RowFigure(figures[row.Key], seeds)} |");
         foreach (var (row, count, test) in soups)
-            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: uniform soup of the {count} kept seeds' encoders of the {row.Key} row | {test:F2} |"));
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: uniform soup of the {count} kept seeds' {(row.BiEncoder ? "encoders" : "cross-encoders")} of the {row.Key} row | {test:F2} |"));
         foreach (var (row, tests) in symmetric)
             md.AppendLine($"| ours: the {row.Key} row's cross-encoders, each test pair scored on both orders | {RowFigure(tests, seeds)} |");
         md.AppendLine();

@@ -1,11 +1,13 @@
+using MLNet.SentenceEmbeddings.CrossEncoding;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace MLNet.SentenceEmbeddings.Training;
 
 /// <summary>
-/// A uniform model soup (Wortsman et al., ICML 2022): one encoder whose every weight is the mean of the same weight in
-/// several encoders fine-tuned from one starting model (different seeds, say). It costs one model at inference, unlike
+/// A uniform model soup (Wortsman et al., ICML 2022): one model whose every weight is the mean of the same weight in
+/// several models fine-tuned from one starting model (different seeds, say). It costs one model at inference, unlike
 /// an ensemble, and works where the fine-tuned weights stay in one basin, which a shared start and a small learning
 /// rate make likely; whether it helps is measured, not assumed (docs/reproduction.md, Table 2).
 /// </summary>
@@ -16,9 +18,67 @@ public static class ModelSoup
     /// <exception cref="InvalidDataException">A folder's weights do not match the first's (names or shapes); the message names the folder and weight.</exception>
     public static SentenceEncoder Average(IReadOnlyList<string> folders, SentenceEncoderOptions? options = null)
     {
+        CheckFolders(folders);
+        var soup = SentenceEncoder.Load(folders[0], options);
+        try
+        {
+            AverageInto(soup.Modules.named_parameters().ToList(), folders, folder =>
+            {
+                var other = SentenceEncoder.Load(folder, options);
+                return (other, other.Modules.named_parameters().ToList());
+            });
+            soup.WeightsChanged();
+            return soup;
+        }
+        catch
+        {
+            soup.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Loads every cross-encoder folder (written by <see cref="CrossEncoder.Save(string)"/>) and returns a new
+    /// cross-encoder (the first folder's layout, head and tokenizer) holding the mean of every weight: the encoder's,
+    /// the head's and a cross-sentence gate's. The heads must have started alike for the mean to mean anything: a
+    /// head comparing the two sentences starts from fixed constants, a new classifier on [CLS] from the seed.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than one folder.</exception>
+    /// <exception cref="InvalidDataException">A folder's weights do not match the first's (names or shapes); the message names the folder and weight.</exception>
+    public static CrossEncoder AverageCrossEncoders(IReadOnlyList<string> folders, EncoderOptions? options = null)
+    {
+        CheckFolders(folders);
+        var soup = CrossEncoder.Load(folders[0], options: options);
+        try
+        {
+            AverageInto(Weights(soup), folders, folder =>
+            {
+                var other = CrossEncoder.Load(folder, options: options);
+                return (other, Weights(other));
+            });
+            return soup;
+        }
+        catch
+        {
+            soup.Dispose();
+            throw;
+        }
+    }
+
+    private static List<(string name, Parameter parameter)> Weights(CrossEncoder model) =>
+        model.Model.named_parameters().Select(p => ("encoder." + p.name, p.parameter))
+            .Concat(model.Head.named_parameters().Select(p => ("head." + p.name, p.parameter))).ToList();
+
+    private static void CheckFolders(IReadOnlyList<string> folders)
+    {
         ArgumentNullException.ThrowIfNull(folders);
         if (folders.Count == 0) throw new ArgumentException("expected at least one model folder to average.", nameof(folders));
-        var soup = SentenceEncoder.Load(folders[0], options);
+    }
+
+    /// <summary>Overwrites <paramref name="weights"/> (folders[0]'s, loaded) with the mean of the same weights in every folder.</summary>
+    private static void AverageInto(List<(string name, Parameter parameter)> weights, IReadOnlyList<string> folders,
+        Func<string, (IDisposable Model, List<(string name, Parameter parameter)> Weights)> load)
+    {
         var sums = new Dictionary<string, Tensor>();
         try
         {
@@ -27,30 +87,24 @@ public static class ModelSoup
             // reads it (seen as "Scalar toFloat: Expected false to be true" on the third of three large encoders).
             using var one = 1.0.ToScalar();
             using var count = ((double)folders.Count).ToScalar();
-            var weights = soup.Modules.named_parameters().ToDictionary(p => p.name, p => p.parameter);
             using (NewDisposeScope())
                 foreach (var (name, p) in weights) sums[name] = p.detach().clone().to(ScalarType.Float32).MoveToOuterDisposeScope();
             foreach (string folder in folders.Skip(1))
             {
-                using var other = SentenceEncoder.Load(folder, options);
-                var theirs = other.Modules.named_parameters().ToList();
-                if (theirs.Count != weights.Count)
-                    throw new InvalidDataException($"{folder}: {theirs.Count} weights; {folders[0]} has {weights.Count}. Only encoders of one architecture can be averaged.");
-                foreach (var (name, p) in theirs)
+                var (other, theirs) = load(folder);
+                using (other)
                 {
-                    if (!sums.TryGetValue(name, out var sum) || !sum.shape.SequenceEqual(p.shape))
-                        throw new InvalidDataException($"{folder}: weight '{name}' [{string.Join(", ", p.shape)}] has no match of that shape in {folders[0]}.");
-                    sum.add_(p, one);
+                    if (theirs.Count != weights.Count)
+                        throw new InvalidDataException($"{folder}: {theirs.Count} weights; {folders[0]} has {weights.Count}. Only models of one architecture can be averaged.");
+                    foreach (var (name, p) in theirs)
+                    {
+                        if (!sums.TryGetValue(name, out var sum) || !sum.shape.SequenceEqual(p.shape))
+                            throw new InvalidDataException($"{folder}: weight '{name}' [{string.Join(", ", p.shape)}] has no match of that shape in {folders[0]}.");
+                        sum.add_(p, one);
+                    }
                 }
             }
             foreach (var (name, p) in weights) p.copy_(sums[name].div_(count));
-            soup.WeightsChanged();
-            return soup;
-        }
-        catch
-        {
-            soup.Dispose();
-            throw;
         }
         finally
         {
