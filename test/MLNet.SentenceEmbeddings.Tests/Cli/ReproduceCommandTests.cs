@@ -32,12 +32,12 @@ public class ReproduceCommandTests
     {
         string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
         var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
-            new[] { "reproduce", "--quick", "--tables", "2,5", "--output", report, "--artifacts", artifacts, "--cache", Path.Combine(dir, "cache") });
+            new[] { "reproduce", "--quick", "--tables", "2,5", "--rows", "regression", "--output", report, "--artifacts", artifacts, "--cache", Path.Combine(dir, "cache") });
         Assert.AreEqual(0, code, stderr + stdout);
         string tuned = Path.Combine(artifacts, "all-MiniLM-L6-v2-stsb-regression");
         Assert.IsTrue(File.Exists(Path.Combine(tuned, "model.safetensors")), $"no trained encoder in {tuned}");
         string md = File.ReadAllText(report);
-        StringAssert.Contains(md, "reproduce --tables 2,5 --quick", "each section records the invocation that wrote it");
+        StringAssert.Contains(md, "reproduce --tables 2,5 --quick --rows regression", "each section records the invocation that wrote it");
         int table5 = md.IndexOf("<!-- reproduce-table5:start -->", StringComparison.Ordinal);
         Assert.IsTrue(table5 > md.IndexOf("<!-- reproduce-table2:end -->", StringComparison.Ordinal), "Table 5 follows Table 2");
         var tunedRow = md[table5..].Split('\n').Single(l => l.StartsWith("| ours:", StringComparison.Ordinal) && l.Contains("Table 2's encoder"));
@@ -45,6 +45,27 @@ public class ReproduceCommandTests
         var cells = tunedRow.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1).ToList();
         Assert.AreEqual(8, cells.Count, tunedRow);
         foreach (var c in cells) Assert.IsTrue(double.TryParse(c, System.Globalization.CultureInfo.InvariantCulture, out var v) && v > 0 && v <= 100, tunedRow);
+    }
+
+    /// <summary>
+    /// Every Table 2 row's recipe runs end to end on the quick data (teachers, silver pairs, first stages and gates
+    /// included) and reports a figure. About ten minutes on 2 cores, so it is an integration test, out of the README's
+    /// test command: run it with SBERT_INTEGRATION=1 and --filter TestCategory=Integration (docs/reproduction.md).
+    /// </summary>
+    [TestMethod]
+    [TestCategory("Integration")]
+    public void QuickTableTwoTrainsEveryRow()
+    {
+        if (Environment.GetEnvironmentVariable("SBERT_INTEGRATION") != "1")
+            Assert.Inconclusive("an integration test: set SBERT_INTEGRATION=1 to run it");
+        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md");
+        var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
+            new[] { "reproduce", "--quick", "--tables", "2", "--output", report, "--artifacts", Path.Combine(dir, "artifacts") });
+        Assert.AreEqual(0, code, stderr + stdout);
+        string md = File.ReadAllText(report);
+        var ours = md.Split('\n').Where(l => l.StartsWith("| ours:", StringComparison.Ordinal)).ToList();
+        Assert.IsTrue(ours.Count > 40, $"{ours.Count} rows of ours");
+        foreach (var row in ours) Assert.IsFalse(row.TrimEnd().EndsWith("| – |", StringComparison.Ordinal), "a row without a figure: " + row);
     }
 
     /// <summary>Table 6 trains every pooling and concatenation, each from the shipped encoder, the new head at its own rate.</summary>
