@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Evaluation;
 using MLNet.SentenceEmbeddings.Training;
@@ -15,7 +16,8 @@ public static partial class Table2SupervisedSts
     /// in). A cross-encoder's new [CLS] classifier starts from its seed, so its seeds share no start to average from;
     /// a comparing head starts from the same constants in every seed. Each soup's figure is kept in the runs file under the seeds it
     /// averaged, since the encoders (gitignored, 90 MB each) do not travel with the repository: a kept soup of more
-    /// seeds than this machine has encoders for is shown instead of averaging the fewer encoders here.
+    /// seeds than this machine has encoders for is shown instead of averaging the fewer encoders here, and a kept soup
+    /// of exactly the seeds here is read back instead of averaged again.
     /// </summary>
     private static List<(Row Row, int Seeds, double Test)> Soups(Setup setup)
     {
@@ -30,7 +32,14 @@ public static partial class Table2SupervisedSts
                 setup.Ctx.Log.WriteLine($"table 2: soup of {row.Key} seeds {string.Join(",", found.Seeds)}: {found.Test:F2} (kept in {runs.Path}; this machine has encoders of {seeds.Count} seed(s))");
                 soups.Add((row, found.Seeds.Count, found.Test));
             }
-            else if (seeds.Count >= 2 && (row.BiEncoder || HeadComparesSentences(setup, ModelFolder(setup.Ctx, row.Key, seeds[0]))))
+            else if (seeds.Count >= 2 && Kept(keptSoups, SoupKey(setup, row.Key, seeds)) is double same)
+            {
+                // The same seeds' models, so the same soup: bf16 training repeats bit for bit on one CPU kind, and a
+                // changed recipe changes the key's version. Averaging and scoring again would cost minutes a row.
+                setup.Ctx.Log.WriteLine($"table 2: soup of {row.Key} seeds {string.Join(",", seeds)}: {same:F2} (kept in {runs.Path})");
+                soups.Add((row, seeds.Count, same));
+            }
+            else if (seeds.Count >= 2 && (row.BiEncoder || HeadComparesSentences(ModelFolder(setup.Ctx, row.Key, seeds[0]))))
             {
                 var folders = seeds.Select(k => ModelFolder(setup.Ctx, row.Key, k)).ToList();
                 double test = row.BiEncoder ? BiEncoderSoup(setup, folders) : CrossEncoderSoup(setup, folders);
@@ -55,11 +64,9 @@ public static partial class Table2SupervisedSts
         return 100 * new CrossEncoderCorrelationEvaluator(setup.Test).Evaluate(soup)["spearman"];
     }
 
-    private static bool HeadComparesSentences(Setup setup, string folder)
-    {
-        using var model = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = setup.Ctx.Threads });
-        return model.Head.CompareSegments;
-    }
+    /// <summary>What the saved cross-encoder's config.json says of its head, without loading its weights.</summary>
+    private static bool HeadComparesSentences(string folder) =>
+        CrossEncoderFolder.ReadHead(new FolderFileSource(folder), "")?.CompareSegments ?? false;
 
     /// <summary>
     /// The kept soup of <paramref name="row"/> averaging the most of seeds 1 to --seeds, if it averaged more than

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using MLNet.SentenceEmbeddings.Cli.Reproduction;
+using MLNet.SentenceEmbeddings.CrossEncoding;
+using MLNet.SentenceEmbeddings.Pooling;
 using MLNet.SentenceEmbeddings.Training;
 
 namespace MLNet.SentenceEmbeddings.Tests.Reproduction;
@@ -132,8 +134,8 @@ public class Table2SupervisedStsTests
 
     /// <summary>
     /// A soup's figure is kept under the seeds it averaged, since the encoders stay on the machine that trained them:
-    /// the kept soup of the most seeds is shown, also over a soup of the fewer encoders here, and a row without one
-    /// gets no soup line.
+    /// the kept soup of the most seeds is shown, also over a soup of the fewer encoders here; a kept soup of exactly the
+    /// encoders here is read back; and a row without one gets no soup line.
     /// </summary>
     [TestMethod]
     public void KeptSoupsAreShownWhereTheEncodersAreAbsent()
@@ -149,14 +151,19 @@ public class Table2SupervisedStsTests
         runs[Table2SupervisedSts.SoupKey("angle", new[] { 1, 3 }, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 61.5 };
         // Two regression encoders here, a kept soup of three: the three-seed figure is shown, not a new two-seed soup.
         runs[Table2SupervisedSts.SoupKey("regression", new[] { 1, 2, 3 }, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 63.75 };
+        // Two nli-cosent encoders here and a kept soup of exactly those seeds: read back, not averaged and scored again
+        // (the untrained encoders here would score as the raw model does, not 62.75).
+        runs[Table2SupervisedSts.SoupKey("nli-cosent", new[] { 1, 2 }, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 62.75 };
         string md = ReproduceFromKeptRuns(runs, prepareArtifacts: artifacts =>
         {
             using var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model);
-            foreach (int seed in new[] { 1, 2 })
-                encoder.Save(Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, "regression", seed, 1, Precision.Float32, quick: true));
+            foreach (string row in new[] { "regression", "nli-cosent" })
+                foreach (int seed in new[] { 1, 2 })
+                    encoder.Save(Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, row, seed, 1, Precision.Float32, quick: true));
         }, options: ["--seeds", "3"]);
         var soups = md.Split('\n').Where(l => l.Contains("soup of the", StringComparison.Ordinal)).ToList();
-        Assert.AreEqual(3, soups.Count, md);
+        Assert.AreEqual(4, soups.Count, md);
+        Assert.IsTrue(soups.Any(l => l.Contains("2 kept seeds' encoders of the nli-cosent row | 62.75 |", StringComparison.Ordinal)), md);
         Assert.IsTrue(soups.Any(l => l.Contains("3 kept seeds' encoders of the regression row | 63.75 |", StringComparison.Ordinal)), md);
         // The bi-encoder rows with seeds but no soup are named.
         string line = md.Split('\n').Single(l => l.StartsWith("No soup for ", StringComparison.Ordinal));
@@ -165,6 +172,36 @@ public class Table2SupervisedStsTests
         foreach (string souped in new[] { "cosent", "angle", "regression" }) CollectionAssert.DoesNotContain(noSoup, souped, line);
         Assert.IsTrue(soups.Any(l => l.Contains("3 kept seeds' encoders of the cosent row | 63.25 |", StringComparison.Ordinal)), md);
         Assert.IsTrue(soups.Any(l => l.Contains("2 kept seeds' encoders of the angle row | 61.50 |", StringComparison.Ordinal)), md);
+    }
+
+    /// <summary>
+    /// A cross-encoder row is souped only where its saved head compares the two sentences (config.json says so): a new
+    /// [CLS] classifier starts from its seed, so two seeds share no head to average.
+    /// </summary>
+    [TestMethod]
+    public void CrossEncoderRowsAreSoupedOnlyWhereTheHeadComparesTheSentences()
+    {
+        var runs = new JsonObject();
+        foreach (string row in Table2SupervisedSts.RowKeys)
+            for (int seed = 1; seed <= 2; seed++)
+            {
+                runs[Table2SupervisedSts.RunKey(row, seed, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 60.0 + seed };
+                // Kept, so the run does not score each model on both orders (minutes, and not what this test is about).
+                runs[Table2SupervisedSts.BothOrdersKey(row, seed, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 60.0 + seed };
+            }
+        string md = ReproduceFromKeptRuns(runs, prepareArtifacts: artifacts =>
+        {
+            foreach (int seed in new[] { 1, 2 })
+            {
+                string Folder(string row) => Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, row, seed, 1, Precision.Float32, quick: true);
+                using (var cls = CrossEncoder.Load(Table2SupervisedSts.Model, numLabels: 1, seed: seed)) cls.Save(Folder("cross-encoder"));
+                using var cosine = CrossEncoder.Load(Table2SupervisedSts.Model, numLabels: 1, seed: seed, pooling: PoolingMode.Mean, compareSegments: true);
+                cosine.Save(Folder("cross-encoder-cosine"));
+            }
+        }, options: ["--seeds", "2"]);
+        var soups = md.Split('\n').Where(l => l.Contains("soup of the", StringComparison.Ordinal)).ToList();
+        Assert.AreEqual(1, soups.Count, md);
+        StringAssert.Contains(soups[0], "2 kept seeds' cross-encoders of the cross-encoder-cosine row |", md);
     }
 
     /// <summary>
