@@ -87,6 +87,76 @@ public class ModelSoupTests
         finally { foreach (var e in sources) e.Dispose(); }
     }
 
+    /// <summary>
+    /// Greedy soup: folders tried best own score first, each kept only where the soup with it scores at least as well.
+    /// One weight is shifted by 0, 2 and -1.5 in three folders and the score is -(mean shift - 0.6)^2: alone they score
+    /// -0.36, -1.96 and -4.41, so the second-best folder is tried first after the best and kept (the two average to a
+    /// shift of 1, -0.16), and the worst is tried last and left out (all three: 0.17, -0.19).
+    /// </summary>
+    [TestMethod]
+    public void GreedySoupKeepsAFolderOnlyWhereTheSoupScoresAtLeastAsWell()
+    {
+        string root = Fixtures.NewTempDir();
+        // Given worst first, so the order tried must come from the scores, not from the list.
+        var shifts = new[] { ("worst", -1.5), ("best", 0.0), ("second", 2.0) };
+        float baseline;
+        using (var encoder = Fixtures.Tiny(1)) baseline = Shift(encoder).mean().item<float>();
+        var folders = shifts.Select(x =>
+        {
+            string folder = Path.Combine(root, x.Item1);
+            using var encoder = Fixtures.Tiny(1);
+            using (no_grad()) Shift(encoder).add_(x.Item2);
+            encoder.Save(folder);
+            return folder;
+        }).ToList();
+        int calls = 0;
+        double Score(SentenceEncoder e)
+        {
+            calls++;
+            double shift = Shift(e).mean().item<float>() - baseline;
+            return -(shift - 0.6) * (shift - 0.6);
+        }
+        using var soup = ModelSoup.Greedy(folders, Score);
+        CollectionAssert.AreEqual(new[] { folders[1], folders[2] }, soup.Ingredients.ToArray());
+        CollectionAssert.AreEqual(new[] { folders[1], folders[2], folders[0] }, soup.OwnScores.Select(x => x.Folder).ToArray());
+        Assert.AreEqual(-0.36, soup.OwnScores[0].Score, 1e-4);
+        Assert.AreEqual(-0.16, soup.Score, 1e-4);
+        Assert.AreEqual(1.0, Shift(soup.Model).mean().item<float>() - baseline, 1e-4, "the soup is not the mean of its two ingredients");
+        Assert.AreEqual(5, calls, "three folders alone, then two soups");
+
+        var e = Assert.ThrowsExactly<ArgumentException>(() => ModelSoup.Greedy(folders, _ => double.NaN));
+        StringAssert.Contains(e.Message, folders[0]);
+
+        // The first bias: one weight, found the same way in every folder and soup.
+        static TorchSharp.Modules.Parameter Shift(SentenceEncoder encoder) => encoder.Modules.named_parameters().First(p => p.name.EndsWith("bias", StringComparison.Ordinal)).parameter;
+    }
+
+    /// <summary>The cross-encoder greedy soup averages as <see cref="ModelSoup.AverageCrossEncoders"/> does, head included.</summary>
+    [TestMethod]
+    public void GreedyCrossEncoderSoupAveragesTheHeadsItKeeps()
+    {
+        var folders = new[] { 1L, 2L }.Select(seed =>
+        {
+            string folder = Path.Combine(Fixtures.NewTempDir(), $"ce{seed}");
+            using var ce = CrossEncoder.CreateRandom(Fixtures.TinyConfig, Fixtures.Vocab, 1, pooler: false, maxSequenceLength: 64, seed: 1,
+                pooling: PoolingMode.Mean, compareSegments: true, crossSentenceGate: -4);
+            using (no_grad())
+                foreach (var (_, p) in ce.Head.named_parameters()) p.add_(seed);
+            ce.Save(folder);
+            return folder;
+        }).ToList();
+        // Every model scores alike, so the second folder is kept (at least as well) and the heads average to +1.5.
+        using var soup = ModelSoup.GreedyCrossEncoders(folders, _ => 1.0);
+        CollectionAssert.AreEqual(folders, soup.Ingredients.ToArray());
+        using var start = CrossEncoder.CreateRandom(Fixtures.TinyConfig, Fixtures.Vocab, 1, pooler: false, maxSequenceLength: 64, seed: 1,
+            pooling: PoolingMode.Mean, compareSegments: true, crossSentenceGate: -4);
+        foreach (var ((name, mixed), (_, own)) in soup.Model.Head.named_parameters().Zip(start.Head.named_parameters()))
+        {
+            using var expected = own + 1.5;
+            Assert.IsTrue(mixed.allclose(expected, rtol: 1e-5, atol: 1e-6), name);
+        }
+    }
+
     [TestMethod]
     public void FoldersOfAnotherArchitectureFailNamingTheFolder()
     {
