@@ -84,7 +84,8 @@ public static partial class Table2SupervisedSts
     /// dev evaluation whose weights were kept), and whether it leaves a bi-encoder other tables can read.
     /// </summary>
     /// <remarks>Train receives the row's key, under which it keeps its model, so that the key is written once.</remarks>
-    private sealed record Row(string Key, string Label, Func<Setup, string, int, (double Test, TrainingEvaluation? Best)> Train, bool BiEncoder = true);
+    /// <param name="Gated">A cross-encoder under the <see cref="Gated"/> layout, which the gated rows' greedy soup averages across.</param>
+    private sealed record Row(string Key, string Label, Func<Setup, string, int, (double Test, TrainingEvaluation? Best)> Train, bool BiEncoder = true, bool Gated = false);
 
     private sealed record Setup(ReproductionContext Ctx, int Epochs, List<TrainingExample> Train, List<TrainingExample> Nli, List<SentencePair> Dev,
         List<SentencePair> Test, int EvaluationSteps)
@@ -213,29 +214,29 @@ public static partial class Table2SupervisedSts
         // from nearly not at all. The gate's rate is the head's, so it can travel several units in one run.
         new("cross-encoder-gate", "all-MiniLM-L6-v2 as a cross-encoder laid out as the apart rows, every layer's attention reading the other sentence through a learnt bias per head " +
             $"on its scores, started at {GateStart} (about 2% of a token's attention across) and trained with the head at {GateLearningRate:0.###} (the head's weight and bias with it), scored as the cross-encoder-cosine row scores",
-            (s, key, seed) => TrainGated(s, seed, key, Model), BiEncoder: false),
+            (s, key, seed) => TrainGated(s, seed, key, Model), BiEncoder: false, Gated: true),
         // Shut, the gate leaves the bi-encoder it starts from; started from our best plain bi-encoder, the cross-encoder
         // begins where that one ends and learns only what reading the other sentence adds.
         new("cross-encoder-gate-from-cosent", "the cross-encoder-gate row starting from the same seed's cosent bi-encoder (already trained on STSb one sentence at a time) instead of all-MiniLM-L6-v2",
-            (s, key, seed) => TrainGated(s, seed, key, TrainedEncoder(s.Ctx, "cosent", seed)), BiEncoder: false),
+            (s, key, seed) => TrainGated(s, seed, key, TrainedEncoder(s.Ctx, "cosent", seed)), BiEncoder: false, Gated: true),
         // Among the bi-encoders, CoSENT's ranking beats regression on test by about 0.8 (and loses on dev); the gated
         // model scores a cosine as they do, so the same trade may hold for it, as it did not for the [CLS] head.
         new("cross-encoder-gate-ranking", "the cross-encoder-gate row trained with the cross-encoder-ranking row's loss (CoSENT's pair ranking on sigmoid(score)) instead of binary cross-entropy",
-            (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.PairRanking), BiEncoder: false),
+            (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.PairRanking), BiEncoder: false, Gated: true),
         // The cross-encoder's default rate was chosen for a new classifier on the pair; gated and ranked, the model is
         // the CoSENT bi-encoder plus a head and gates with their own rate, so the encoder may want CoSENT's 2e-5.
         new("cross-encoder-gate-ranking-lr-2e-5", $"the cross-encoder-gate-ranking row with the encoder at the bi-encoder rows' peak learning rate, 2e-5, instead of the cross-encoder's 1e-4 (the head and gates still at {GateLearningRate:0.###})",
-            (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.PairRanking, learningRate: 2e-5), BiEncoder: false),
+            (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.PairRanking, learningRate: 2e-5), BiEncoder: false, Gated: true),
         // The cosent row's own recipe on the gated model (its loss on the same cosine, its encoder rate): the sigmoid
         // the ranking rows rank on bends CoSENT's fixed scale, most near the ends.
         new("cross-encoder-gate-cosent", $"the cross-encoder-gate row trained as the cosent row trains its bi-encoder: CoSENT on the cosine of the two sentences (scale 20; the head's weight and bias untrained), the encoder at 2e-5 (the gates still at {GateLearningRate:0.###}): the cosent bi-encoder with a way across the pair",
-            (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.CosineRanking, learningRate: TrainingOptions.PaperLearningRate), BiEncoder: false),
+            (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.CosineRanking, learningRate: TrainingOptions.PaperLearningRate), BiEncoder: false, Gated: true),
         // Its control: the same with no way across, each sentence read alone as the bi-encoder reads it.
         new("cross-encoder-apart-6-cosent", "the cross-encoder-gate-cosent row with no gate, all 6 layers reading each sentence alone (the cross-encoder-apart-6 layout): the cosent bi-encoder's recipe run through the cross-encoder, that row's control",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, layout: Apart(6), loss: CrossEncoderLoss.CosineRanking, learningRate: TrainingOptions.PaperLearningRate), BiEncoder: false),
         // Silver pairs first lift the [CLS] cross-encoder; the gated one, level with the bi-encoders, may gain as much.
         new(GateSilver.Row, $"the cross-encoder-gate row, first 1 epoch under its layout, head and gate on the {FirstSilver.Row} row's silver pairs (drawn and labelled by the same seed's {GateSilver.Teacher} bi-encoder), then STSb",
-            (s, key, seed) => TrainGated(s, seed, key, Model, first: SilverFirst(GateSilver, Gated)), BiEncoder: false),
+            (s, key, seed) => TrainGated(s, seed, key, Model, first: SilverFirst(GateSilver, Gated)), BiEncoder: false, Gated: true),
         // The gate row's control: no way across, the head at the gate row's rate.
         new("cross-encoder-apart-6-head-rate", $"the cross-encoder-apart-6 row with its head trained at {GateLearningRate:0.###}, as the cross-encoder-gate row's head and gate are: that row's control",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, layout: Apart(6) with { HeadLearningRate = GateLearningRate }), BiEncoder: false),
@@ -285,6 +286,7 @@ public static partial class Table2SupervisedSts
         int reused = 0;
         var soups = new List<(Row Row, int Seeds, double Test)>();
         var symmetric = new List<(Row Row, SortedDictionary<int, double> Tests)>();
+        var greedy = new List<GreedySoupFigure>();
         // Seed by seed (every row once per seed), so that a run stopped part-way leaves every row with as many seeds;
         // the section is written after each seed that trained something, since five seeds take hours on 2 cores.
         for (int seed = 1; seed <= ctx.Seeds; seed++)
@@ -311,16 +313,16 @@ public static partial class Table2SupervisedSts
             var keptNow = leftOut.Count > 0 ? runs.Read() : null;
             foreach (var row in leftOut)
                 if (Kept(keptNow!, RunKey(setup, row.Key, seed)) is double test) figures[row.Key][seed] = test;
-            if (seed == ctx.Seeds || trained) (soups, symmetric) = (Soups(setup), SymmetricScores(setup));
-            if (seed < ctx.Seeds && trained) ctx.WritePartial?.Invoke(Section(setup, before, figures, soups, symmetric, reused, seedsDone: seed));
+            if (seed == ctx.Seeds || trained) (soups, symmetric, greedy) = (Soups(setup), SymmetricScores(setup), GreedySoups(setup));
+            if (seed < ctx.Seeds && trained) ctx.WritePartial?.Invoke(Section(setup, before, figures, soups, symmetric, greedy, reused, seedsDone: seed));
         }
         string saved = System.IO.Path.Combine(ctx.Artifacts, TunedFolderName);
         if (ReproductionContext.IsKept(saved)) ctx.StsbTunedModel = saved;
-        return Section(setup, before, figures, soups, symmetric, reused, seedsDone: ctx.Seeds);
+        return Section(setup, before, figures, soups, symmetric, greedy, reused, seedsDone: ctx.Seeds);
     }
 
     private static StringBuilder Section(Setup setup, double before, Dictionary<string, SortedDictionary<int, double>> figures, List<(Row Row, int Seeds, double Test)> soups,
-        List<(Row Row, SortedDictionary<int, double> Tests)> symmetric, int reused, int seedsDone)
+        List<(Row Row, SortedDictionary<int, double> Tests)> symmetric, List<GreedySoupFigure> greedy, int reused, int seedsDone)
     {
         var ctx = setup.Ctx;
         int seeds = ctx.Seeds, epochs = setup.Epochs;
@@ -348,6 +350,8 @@ public static partial class Table2SupervisedSts
             md.AppendLine($"| ours: {row.Label} | {RowFigure(figures[row.Key], seeds)} |");
         foreach (var (row, count, test) in soups)
             md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: uniform soup of the {count} kept seeds' {(row.BiEncoder ? "encoders" : "cross-encoders")} of the {row.Key} row | {test:F2} |"));
+        foreach (var g in greedy)
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: greedy soup across the {g.Group} rows' models on this machine, {g.Kept.Count} of {g.Offered.Count} kept on STSb dev | {g.Test:F2} |"));
         foreach (var (row, tests) in symmetric)
             md.AppendLine($"| ours: the {row.Key} row's cross-encoders, each test pair scored on both orders | {RowFigure(tests, seeds)} |");
         md.AppendLine();
@@ -367,6 +371,7 @@ public static partial class Table2SupervisedSts
         var noSoup = Rows.Where(r => r.BiEncoder && figures[r.Key].Count >= 2 && soups.All(x => x.Row != r)).Select(r => r.Key).ToList();
         if (noSoup.Count > 0)
             md.AppendLine($"No soup for {string.Join(", ", noSoup)}: fewer than two of {(noSoup.Count == 1 ? "its" : "their")} seeds' encoders are on this machine, and none was kept from another.");
+        GreedySoupNotes(md, greedy);
         PrecisionComparison(md, kept, setup);
         OtherEpochs(md, kept, setup);
         return md;

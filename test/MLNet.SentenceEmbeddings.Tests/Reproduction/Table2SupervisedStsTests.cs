@@ -154,6 +154,13 @@ public class Table2SupervisedStsTests
         // Two nli-cosent encoders here and a kept soup of exactly those seeds: read back, not averaged and scored again
         // (the untrained encoders here would score as the raw model does, not 62.75).
         runs[Table2SupervisedSts.SoupKey("nli-cosent", new[] { 1, 2 }, 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject { ["test"] = 62.75 };
+        // A kept greedy soup offered every bi-encoder here (and one more): shown, not chosen again.
+        runs[Table2SupervisedSts.GreedySoupKey("bi-encoder", 1, Train, Eval, Eval, Precision.Float32)] = new JsonObject
+        {
+            ["test"] = 65.5, ["dev"] = 70.25,
+            ["offered"] = new JsonArray("regression seed 1", "regression seed 2", "cosent seed 3", "nli-cosent seed 1", "nli-cosent seed 2"),
+            ["kept"] = new JsonArray("regression seed 1"),
+        };
         string md = ReproduceFromKeptRuns(runs, prepareArtifacts: artifacts =>
         {
             using var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model);
@@ -164,6 +171,8 @@ public class Table2SupervisedStsTests
         var soups = md.Split('\n').Where(l => l.Contains("soup of the", StringComparison.Ordinal)).ToList();
         Assert.AreEqual(4, soups.Count, md);
         Assert.IsTrue(soups.Any(l => l.Contains("2 kept seeds' encoders of the nli-cosent row | 62.75 |", StringComparison.Ordinal)), md);
+        StringAssert.Contains(md, "| ours: greedy soup across the bi-encoder rows' models on this machine, 1 of 5 kept on STSb dev | 65.50 |");
+        StringAssert.Contains(md, "The bi-encoder rows: offered regression seed 1, regression seed 2, cosent seed 3, nli-cosent seed 1, nli-cosent seed 2; kept regression seed 1 (STSb dev 70.25).");
         Assert.IsTrue(soups.Any(l => l.Contains("3 kept seeds' encoders of the regression row | 63.75 |", StringComparison.Ordinal)), md);
         // The bi-encoder rows with seeds but no soup are named.
         string line = md.Split('\n').Single(l => l.StartsWith("No soup for ", StringComparison.Ordinal));
@@ -195,13 +204,21 @@ public class Table2SupervisedStsTests
             {
                 string Folder(string row) => Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, row, seed, 1, Precision.Float32, quick: true);
                 using (var cls = CrossEncoder.Load(Table2SupervisedSts.Model, numLabels: 1, seed: seed)) cls.Save(Folder("cross-encoder"));
-                using var cosine = CrossEncoder.Load(Table2SupervisedSts.Model, numLabels: 1, seed: seed, pooling: PoolingMode.Mean, compareSegments: true);
-                cosine.Save(Folder("cross-encoder-cosine"));
+                using (var cosine = CrossEncoder.Load(Table2SupervisedSts.Model, numLabels: 1, seed: seed, pooling: PoolingMode.Mean, compareSegments: true))
+                    cosine.Save(Folder("cross-encoder-cosine"));
+                using var gated = CrossEncoder.Load(Table2SupervisedSts.Model, numLabels: 1, seed: seed, pooling: PoolingMode.Mean, compareSegments: true,
+                    separateLayers: 6, crossSentenceGate: -4);
+                gated.Save(Folder("cross-encoder-gate"));
             }
         }, options: ["--seeds", "2"]);
         var soups = md.Split('\n').Where(l => l.Contains("soup of the", StringComparison.Ordinal)).ToList();
-        Assert.AreEqual(1, soups.Count, md);
+        Assert.AreEqual(2, soups.Count, md);
         StringAssert.Contains(soups[0], "2 kept seeds' cross-encoders of the cross-encoder-cosine row |", md);
+        StringAssert.Contains(soups[1], "2 kept seeds' cross-encoders of the cross-encoder-gate row |", md);
+        // The gated rows' greedy soup is chosen here (the two seeds' untrained models score alike, so both are kept);
+        // the cross-encoder-cosine row is not under the gated layout and is not offered.
+        StringAssert.Contains(md, "| ours: greedy soup across the gated cross-encoder rows' models on this machine, 2 of 2 kept on STSb dev |");
+        StringAssert.Contains(md, "The gated cross-encoder rows: offered cross-encoder-gate seed 1, cross-encoder-gate seed 2; kept cross-encoder-gate seed 1, cross-encoder-gate seed 2 (STSb dev ");
     }
 
     /// <summary>
