@@ -29,7 +29,7 @@ public static class SbertCommand
         return new RootCommand("sbert: Sentence-BERT sentence embeddings for .NET")
         {
             EmbedCommand.Create(), SearchCommand.Create(), MineCommand.Create(), SimilarityCommand.Create(), RerankCommand.Create(), SilverCommand.Create(),
-            TrainCommand.Create(), eval, ExportCommand.Create(), ReproduceCommand.Create(), DataCommand.Create(), MergeCommand.Create(),
+            TrainCommand.Create(), SoupCommand.Create(), eval, ExportCommand.Create(), ReproduceCommand.Create(), DataCommand.Create(), MergeCommand.Create(),
         };
     }
 }
