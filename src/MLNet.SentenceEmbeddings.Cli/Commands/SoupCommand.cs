@@ -54,7 +54,8 @@ public static class SoupCommand
         if (folders.Length < 2) throw new UsageException($"models: expected two or more folders to average, got {folders.Length}.");
         foreach (string folder in folders)
             if (!Directory.Exists(folder)) throw new UsageException($"models: folder not found: {folder}");
-        if (folders.Any(f => Path.GetFullPath(f) == Path.GetFullPath(output)))
+        static string Full(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        if (folders.Any(f => Full(f) == Full(output)))
             throw new UsageException($"--output: {output} is one of the models; write the soup to a new folder.");
         bool crossEncoders = IsCrossEncoder(folders[0]);
         if (folders.FirstOrDefault(f => IsCrossEncoder(f) != crossEncoders) is { } other)

@@ -94,7 +94,7 @@ public class SoupCommandTests
         (code, _, stderr) = RunSbert("soup", biEncoder, "--output", Path.Combine(dir, "one"));
         Assert.AreEqual(2, code, stderr);
         StringAssert.Contains(stderr, "two or more");
-        (code, _, stderr) = RunSbert("soup", crossEncoders[0], crossEncoders[1], "--output", crossEncoders[1]);
+        (code, _, stderr) = RunSbert("soup", crossEncoders[0], crossEncoders[1], "--output", crossEncoders[1] + Path.DirectorySeparatorChar);
         Assert.AreEqual(2, code, stderr);
         StringAssert.Contains(stderr, "is one of the models");
     }
