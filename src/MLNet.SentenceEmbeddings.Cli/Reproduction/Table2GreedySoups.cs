@@ -94,7 +94,7 @@ public static partial class Table2SupervisedSts
         md.AppendLine("Greedy soups (ModelSoup.Greedy, Wortsman et al. 2022, Section 3): each model on the machine is scored alone on STSb dev, tried best first, " +
                       "and kept only where the soup's dev score does not fall; test is read once, for the soup. " + string.Join(" ", greedy.Select(g =>
                           string.Create(CultureInfo.InvariantCulture, $"The {g.Group} rows: offered {string.Join(", ", g.Offered)}; kept {string.Join(", ", g.Kept)} (STSb dev {g.Dev:F2}).")))
-                      + " What is offered is what this machine still holds, not every seed of every row.");
+                      + " What was offered is what that machine held, not every seed of every row.");
     }
 
     private static string GreedySoupKey(Setup s, string group) => GreedySoupKey(group, s.Epochs, s.Train.Count, s.Dev.Count, s.Test.Count, s.Ctx.TrainingPrecision);

@@ -351,7 +351,7 @@ public static partial class Table2SupervisedSts
         foreach (var (row, count, test) in soups)
             md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: uniform soup of the {count} kept seeds' {(row.BiEncoder ? "encoders" : "cross-encoders")} of the {row.Key} row | {test:F2} |"));
         foreach (var g in greedy)
-            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: greedy soup across the {g.Group} rows' models on this machine, {g.Kept.Count} of {g.Offered.Count} kept on STSb dev | {g.Test:F2} |"));
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| ours: greedy soup across the {g.Group} rows' models on the machine that made it, {g.Kept.Count} of {g.Offered.Count} kept on STSb dev | {g.Test:F2} |"));
         foreach (var (row, tests) in symmetric)
             md.AppendLine($"| ours: the {row.Key} row's cross-encoders, each test pair scored on both orders | {RowFigure(tests, seeds)} |");
         md.AppendLine();

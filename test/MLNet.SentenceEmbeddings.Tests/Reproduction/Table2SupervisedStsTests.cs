@@ -171,7 +171,7 @@ public class Table2SupervisedStsTests
         var soups = md.Split('\n').Where(l => l.Contains("soup of the", StringComparison.Ordinal)).ToList();
         Assert.AreEqual(4, soups.Count, md);
         Assert.IsTrue(soups.Any(l => l.Contains("2 kept seeds' encoders of the nli-cosent row | 62.75 |", StringComparison.Ordinal)), md);
-        StringAssert.Contains(md, "| ours: greedy soup across the bi-encoder rows' models on this machine, 1 of 5 kept on STSb dev | 65.50 |");
+        StringAssert.Contains(md, "| ours: greedy soup across the bi-encoder rows' models on the machine that made it, 1 of 5 kept on STSb dev | 65.50 |");
         StringAssert.Contains(md, "The bi-encoder rows: offered regression seed 1, regression seed 2, cosent seed 3, nli-cosent seed 1, nli-cosent seed 2; kept regression seed 1 (STSb dev 70.25).");
         Assert.IsTrue(soups.Any(l => l.Contains("3 kept seeds' encoders of the regression row | 63.75 |", StringComparison.Ordinal)), md);
         // The bi-encoder rows with seeds but no soup are named.
@@ -217,7 +217,7 @@ public class Table2SupervisedStsTests
         StringAssert.Contains(soups[1], "2 kept seeds' cross-encoders of the cross-encoder-gate row |", md);
         // The gated rows' greedy soup is chosen here (the two seeds' untrained models score alike, so both are kept);
         // the cross-encoder-cosine row is not under the gated layout and is not offered.
-        StringAssert.Contains(md, "| ours: greedy soup across the gated cross-encoder rows' models on this machine, 2 of 2 kept on STSb dev |");
+        StringAssert.Contains(md, "| ours: greedy soup across the gated cross-encoder rows' models on the machine that made it, 2 of 2 kept on STSb dev |");
         StringAssert.Contains(md, "The gated cross-encoder rows: offered cross-encoder-gate seed 1, cross-encoder-gate seed 2; kept cross-encoder-gate seed 1, cross-encoder-gate seed 2 (STSb dev ");
     }
 
