@@ -11,7 +11,9 @@ namespace MLNet.SentenceEmbeddings.Tests.Docs;
 /// figure that rounds to it (0.9885 written as 0.989); when a generated section of a doc that the same line links to
 /// holds it (the reader is sent to the source); or when the quoted-figures list names it for X (paper figures, versions,
 /// thresholds of tests, inputs of examples). Matching per document keeps a number that some other doc's section
-/// happens to hold (80.42 there as an NDCG, here as a paper's accuracy) from counting as sourced.
+/// happens to hold (80.42 there as an NDCG, here as a paper's accuracy) from counting as sourced. A mean and its
+/// deviation ("85.50 ± 0.19", also across a line break) are one figure: a section must hold them together, since each
+/// number alone is often somewhere in a large table while the pair, a claim about one row, is not.
 /// </summary>
 public static partial class DocFigures
 {
@@ -36,6 +38,10 @@ public static partial class DocFigures
     [GeneratedRegex(@"\d+(?:\.\d+)?")]
     private static partial Regex AnyNumber();
 
+    // A mean and its standard deviation, "85.50 ± 0.19", the ± possibly at a line's end.
+    [GeneratedRegex(@"(?<![\w.])(\d+(?:\.\d+)?)\s*±\s*(\d+(?:\.\d+)?)(?!\w|\.\d)")]
+    private static partial Regex MeanAndDeviation();
+
     /// <summary>"file:line: figure (the line)" for every unsourced figure of <paramref name="docs"/> (name -> Markdown).</summary>
     /// <param name="docs">Repository-relative names with '/' ("README.md", "docs/onnx.md") and their Markdown.</param>
     /// <param name="quoted">(doc name, figure as written: "0.107", "10%", "32x") pairs that prose may state without a generated source.</param>
@@ -50,12 +56,26 @@ public static partial class DocFigures
             string prose = GeneratedSection().Replace(text, Blank);
             prose = CodeBlock().Replace(prose, Blank);
             var lines = prose.Split('\n');
+            // Sources of a line: the doc itself, then the docs it links to.
+            List<GeneratedFigures> Sources(int line)
+            {
+                var sources = new List<GeneratedFigures> { generated[name] };
+                foreach (Match link in LinkToDoc().Matches(lines[line]))
+                    if (generated.TryGetValue(Resolve(name, link.Groups[1].Value), out var linked)) sources.Add(linked);
+                return sources;
+            }
+            string unlinked = InlineCodeOrLinkTarget().Replace(prose, m => new string(' ', m.Length));
+            foreach (Match m in MeanAndDeviation().Matches(unlinked))
+            {
+                int line = unlinked.AsSpan(0, m.Index).Count('\n');
+                var (mean, deviation) = (m.Groups[1].Value, m.Groups[2].Value);
+                bool quotedPair = quoted.Contains((name, mean)) && quoted.Contains((name, deviation));
+                if (!quotedPair && !Sources(line).Any(s => s.HoldsPair(mean, deviation)))
+                    found.Add($"{name}:{line + 1}: {mean} ± {deviation} ({lines[line].Trim()})");
+            }
             for (int i = 0; i < lines.Length; i++)
             {
-                // Sources of this line: the doc itself, then the docs it links to.
-                var sources = new List<GeneratedFigures> { generated[name] };
-                foreach (Match link in LinkToDoc().Matches(lines[i]))
-                    if (generated.TryGetValue(Resolve(name, link.Groups[1].Value), out var linked)) sources.Add(linked);
+                var sources = Sources(i);
                 foreach (Match m in Number().Matches(InlineCodeOrLinkTarget().Replace(lines[i], "")))
                 {
                     string figure = m.Groups[1].Value;
@@ -105,28 +125,42 @@ public static partial class DocFigures
     private sealed class GeneratedFigures
     {
         private readonly HashSet<string> _figures = new(StringComparer.Ordinal);
-        private readonly List<(decimal Value, int Places)> _decimals;
+        private readonly List<Written> _decimals;
+        private readonly List<(Written Mean, Written Deviation)> _pairs = new();
 
         public GeneratedFigures(string markdown)
         {
             foreach (Match section in GeneratedSection().Matches(markdown))
-                foreach (Match n in AnyNumber().Matches(section.Groups[2].Value.Replace(",", "")))
-                    _figures.Add(n.Value);
-            _decimals = _figures.Where(g => g.Contains('.'))
-                .Select(g => (decimal.Parse(g, CultureInfo.InvariantCulture), Places(g))).ToList();
+            {
+                string text = section.Groups[2].Value.Replace(",", "");
+                foreach (Match n in AnyNumber().Matches(text)) _figures.Add(n.Value);
+                foreach (Match p in MeanAndDeviation().Matches(text)) _pairs.Add((new(p.Groups[1].Value), new(p.Groups[2].Value)));
+            }
+            _decimals = _figures.Where(g => g.Contains('.')).Select(g => new Written(g)).ToList();
         }
 
-        public bool Holds(string figure)
+        public bool Holds(string figure) => _figures.Contains(figure) || _decimals.Any(g => g.Writes(figure));
+
+        public bool HoldsPair(string mean, string deviation) => _pairs.Any(p => p.Mean.Writes(mean) && p.Deviation.Writes(deviation));
+
+        /// <summary>A generated number, parsed once.</summary>
+        private readonly record struct Written(string Text)
         {
-            if (_figures.Contains(figure)) return true;
-            int places = Places(figure);
-            if (places == 0) return false;
             // decimal, not double: 0.9885 must round to 0.989 as written.
-            decimal value = decimal.Parse(figure, CultureInfo.InvariantCulture);
-            // The same figure with fewer digits: a generated one with more decimals that rounds to it without
-            // carrying into its whole part (0.96x in a table is not the 1.0 of a setting).
-            return _decimals.Any(g => g.Places > places && Math.Round(g.Value, places, MidpointRounding.AwayFromZero) == value
-                                      && decimal.Truncate(g.Value) == decimal.Truncate(value));
+            private decimal Value { get; } = decimal.Parse(Text, CultureInfo.InvariantCulture);
+
+            /// <summary>
+            /// Whether <paramref name="figure"/> is this number as written, or with fewer digits: rounded from it
+            /// without carrying into its whole part (0.96x in a table is not the 1.0 of a setting).
+            /// </summary>
+            public bool Writes(string figure)
+            {
+                if (Text == figure) return true;
+                int places = Places(figure);
+                if (places == 0 || Places(Text) <= places) return false;
+                decimal value = decimal.Parse(figure, CultureInfo.InvariantCulture);
+                return Math.Round(Value, places, MidpointRounding.AwayFromZero) == value && decimal.Truncate(Value) == decimal.Truncate(value);
+            }
         }
 
         private static int Places(string figure) => figure.Contains('.') ? figure.Length - figure.IndexOf('.') - 1 : 0;

@@ -60,6 +60,20 @@ public class DocFiguresTests
     }
 
     [TestMethod]
+    public void AMeanAndDeviationMustBeGeneratedTogether()
+    {
+        // Each number of "85.50 ± 0.19" is in the table, on different rows: the pair is a claim no row makes. The
+        // pair of another row, also across a line break, and a rounding of a generated pair are sourced.
+        var doc = new Dictionary<string, string>
+        {
+            ["a.md"] = "<!-- t:start -->\n| regression | 85.50 ± 0.14 |\n| cosent | 86.321 ± 0.19 |\n<!-- t:end -->\n\n" +
+                       "Regression scores 85.50 ± 0.19 over three seeds.\nRegression scores 85.50 ±\n0.14, CoSENT 86.32 ± 0.19.\n",
+        };
+        var found = DocFigures.Unsourced(doc, new HashSet<(string, string)>());
+        CollectionAssert.AreEqual(new[] { "a.md:6: 85.50 ± 0.19" }, found.Select(f => f[..f.IndexOf(" (", StringComparison.Ordinal)]).ToArray(), string.Join("\n", found));
+    }
+
+    [TestMethod]
     public void AFigureIsSourcedOnlyByItsOwnDocOrADocItsLineLinksTo()
     {
         // 80.42 is a generated NDCG in b.md; typed into a.md as a paper's accuracy (at the end of a sentence) it must not
