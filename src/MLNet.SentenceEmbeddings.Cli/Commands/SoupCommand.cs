@@ -4,8 +4,6 @@ using MLNet.SentenceEmbeddings.Checkpoints;
 using MLNet.SentenceEmbeddings.Cli.CommandLine;
 using MLNet.SentenceEmbeddings.CrossEncoding;
 using MLNet.SentenceEmbeddings.Data;
-using MLNet.SentenceEmbeddings.Evaluation;
-using MLNet.SentenceEmbeddings.Training;
 
 namespace MLNet.SentenceEmbeddings.Cli.Commands;
 
@@ -68,29 +66,7 @@ public static class SoupCommand
         }
         else log.WriteLine($"uniform soup of {folders.Length} {(crossEncoders ? "cross-encoders" : "bi-encoders")}");
 
-        IReadOnlyList<string> kept = folders;
-        IReadOnlyList<(string Folder, double Score)>? own = null;
-        double? score = null;
-        if (crossEncoders)
-        {
-            if (heldOut is null) { using var soup = ModelSoup.AverageCrossEncoders(folders); soup.Save(output); }
-            else
-            {
-                var evaluator = new CrossEncoderCorrelationEvaluator(heldOut);
-                using var soup = ModelSoup.GreedyCrossEncoders(folders, m => evaluator.Evaluate(m)["spearman"]);
-                soup.Model.Save(output);
-                (kept, own, score) = (soup.Ingredients, soup.OwnScores, soup.Score);
-            }
-        }
-        else if (heldOut is null) { using var soup = ModelSoup.Average(folders); soup.Save(output); }
-        else
-        {
-            var evaluator = new EmbeddingSimilarityEvaluator(heldOut);
-            using var soup = ModelSoup.Greedy(folders, e => evaluator.Evaluate(e)["spearman_cosine"]);
-            soup.Model.Save(output);
-            (kept, own, score) = (soup.Ingredients, soup.OwnScores, soup.Score);
-        }
-
+        var (kept, own, score) = StsSoup.Make(crossEncoders, folders, heldOut, threads: null, soup => soup.Save(output));
         if (own is not null)
         {
             stdout.WriteLine($"{"Spearman",9}  kept  model");

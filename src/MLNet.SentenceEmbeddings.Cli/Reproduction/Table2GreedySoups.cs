@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using MLNet.SentenceEmbeddings.CrossEncoding;
-using MLNet.SentenceEmbeddings.Evaluation;
-using MLNet.SentenceEmbeddings.Training;
+using MLNet.SentenceEmbeddings.Cli.Commands;
 
 namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 
@@ -51,21 +49,9 @@ public static partial class Table2SupervisedSts
             var names = offered.ToDictionary(o => o.Folder, o => o.Name);
             var folders = offered.Select(o => o.Folder).ToList();
             setup.Ctx.Log.WriteLine($"table 2: greedy soup of the {group} rows: {offered.Count} models offered, each scored on STSb dev");
-            GreedySoupFigure figure;
-            if (rows[0].BiEncoder)
-            {
-                var dev = new EmbeddingSimilarityEvaluator(setup.Dev);
-                using var soup = ModelSoup.Greedy(folders, e => dev.Evaluate(e)["spearman_cosine"], new SentenceEncoderOptions { Threads = setup.Ctx.Threads });
-                double test = 100 * new EmbeddingSimilarityEvaluator(setup.Test).Evaluate(soup.Model)["spearman_cosine"];
-                figure = new(group, offered.Select(o => o.Name).ToList(), soup.Ingredients.Select(f => names[f]).ToList(), 100 * soup.Score, test);
-            }
-            else
-            {
-                var dev = new CrossEncoderCorrelationEvaluator(setup.Dev);
-                using var soup = ModelSoup.GreedyCrossEncoders(folders, m => dev.Evaluate(m)["spearman"], new EncoderOptions { Threads = setup.Ctx.Threads });
-                double test = 100 * new CrossEncoderCorrelationEvaluator(setup.Test).Evaluate(soup.Model)["spearman"];
-                figure = new(group, offered.Select(o => o.Name).ToList(), soup.Ingredients.Select(f => names[f]).ToList(), 100 * soup.Score, test);
-            }
+            double test = double.NaN;
+            var soup = StsSoup.Make(!rows[0].BiEncoder, folders, setup.Dev, setup.Ctx.Threads, chosen => test = 100 * chosen.Spearman(setup.Test));
+            var figure = new GreedySoupFigure(group, offered.Select(o => o.Name).ToList(), soup.Kept.Select(f => names[f]).ToList(), 100 * soup.Score!.Value, test);
             setup.Ctx.Log.WriteLine($"table 2: greedy soup of the {group} rows: kept {string.Join(", ", figure.Kept)}; STSb dev {figure.Dev:F2}, test {figure.Test:F2}");
             runs.Keep(key, new JsonObject
             {
