@@ -25,7 +25,7 @@ public static partial class Table2SupervisedSts
     /// <summary>
     /// For each group with two or more models on this machine, the greedy soup chosen on STSb dev, scored once on
     /// test. Kept in the runs file with what was offered, since the models do not travel with the repository: a kept
-    /// soup is shown unless this machine offers a model it was not offered.
+    /// soup is shown unless this machine offers every model it was offered and more.
     /// </summary>
     private static List<GreedySoupFigure> GreedySoups(Setup setup)
     {
@@ -40,7 +40,9 @@ public static partial class Table2SupervisedSts
                            select (Name: $"{row.Key} seed {seed}", Folder: folder)).ToList();
             string key = GreedySoupKey(setup, group);
             var kept = ReadGreedySoup(group, runs.Read()[key]);
-            if (kept is not null && offered.All(o => kept.Offered.Contains(o.Name)))
+            // A machine that lost models (a VM restart wipes artifacts/) must not replace a soup offered more with one
+            // offered fewer: a kept soup gives way only to an offer holding everything it was offered and more.
+            if (kept is not null && !(offered.Count > kept.Offered.Count && kept.Offered.All(n => offered.Any(o => o.Name == n))))
             {
                 figures.Add(kept);
                 continue;
