@@ -42,7 +42,7 @@ public static partial class Table2SupervisedSts
             var kept = ReadGreedySoup(group, runs.Read()[key]);
             // A machine that lost models (a VM restart wipes artifacts/) must not replace a soup offered more with one
             // offered fewer: a kept soup gives way only to an offer holding everything it was offered and more.
-            if (kept is not null && !(offered.Count > kept.Offered.Count && kept.Offered.All(n => offered.Any(o => o.Name == n))))
+            if (kept is not null && !offered.Select(o => o.Name).ToHashSet().IsProperSupersetOf(kept.Offered))
             {
                 figures.Add(kept);
                 continue;
