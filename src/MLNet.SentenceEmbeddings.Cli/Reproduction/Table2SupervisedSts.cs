@@ -111,7 +111,10 @@ public static partial class Table2SupervisedSts
     /// </summary>
     /// <param name="Stage">The stage's name among the row's resumable checkpoints.</param>
     /// <param name="Layout">The stage's layout, the one STSb goes on under; BERT's pair layout when null.</param>
-    private sealed record CrossEncoderFirstStage(string StageRow, string Stage, int NumLabels, Func<Setup, int, List<TrainingExample>> Pairs, CrossEncoderLayout? Layout = null);
+    /// <param name="Loss">The stage's loss; the trainer's default (binary cross-entropy) when null.</param>
+    /// <param name="LearningRate">The encoder's peak rate in the stage.</param>
+    private sealed record CrossEncoderFirstStage(string StageRow, string Stage, int NumLabels, Func<Setup, int, List<TrainingExample>> Pairs, CrossEncoderLayout? Layout = null,
+        CrossEncoderLoss? Loss = null, double LearningRate = CrossEncoderTrainingOptions.DefaultLearningRate);
 
     /// <summary>
     /// How a cross-encoder row reads the pair (<see cref="CrossEncoder.Load"/>'s pooling, segment comparison, layers
@@ -187,6 +190,14 @@ public static partial class Table2SupervisedSts
 
     /// <summary>The cross-encoder-gate row's layout: the cosine head, every layer reading the other sentence through a gate started at <see cref="GateStart"/>, head and gate at <see cref="GateLearningRate"/>.</summary>
     private static readonly CrossEncoderLayout Gated = Cosine with { CrossSentenceGate = GateStart, HeadLearningRate = GateLearningRate };
+
+    /// <summary>
+    /// Augmented SBERT's recipe with the gated cross-encoder as its student: the augmented-cosent row's first epoch
+    /// (CoSENT at 2e-5 on the silver pairs cross-encoder-silver labels), run on the gated model instead of the
+    /// bi-encoder, so that it starts STSb as Augmented SBERT's bi-encoder does, with a way across the pair.
+    /// </summary>
+    private static readonly CrossEncoderFirstStage GateAugmentedFirst = new("cross-encoder-gate-augmented-stage", "silver", NumLabels: 1,
+        (s, seed) => SilverFromCrossEncoder(s, seed, FirstSilver.Row), Gated, CrossEncoderLoss.CosineRanking, TrainingOptions.PaperLearningRate);
 
     /// <summary>A row under the <see cref="Gated"/> layout from <paramref name="start"/>.</summary>
     private static (double, TrainingEvaluation?) TrainGated(Setup s, int seed, string row, string start, CrossEncoderLoss? loss = null,
@@ -270,6 +281,10 @@ public static partial class Table2SupervisedSts
         // A teacher that reads the pair better than cross-encoder-silver does (cross-encoder-gate), on the same pairs.
         new("augmented-cosent-gate", $"Augmented SBERT with the cross-encoder-gate row's same-seed model as the teacher: the augmented-cosent row's silver pairs (drawn by {FirstSilver.Teacher}) labelled by it, 1 epoch of CoSENT on them, then the CoSENT objective on STSb",
             (s, key, seed) => TrainBiEncoder(s, seed, key, new CoSentLoss(), nliFirst: false, silverTeacher: "cross-encoder-gate")),
+        // The best cross-encoder recipe (gate-cosent) under the best bi-encoder's first stage: if reading across the
+        // pair adds what it adds to the plain model, this is the row that could stand above Augmented SBERT.
+        new("cross-encoder-gate-augmented", $"Augmented SBERT with the cross-encoder-gate-cosent row as the student: under the gated layout, first 1 epoch of CoSENT at 2e-5 on the augmented-cosent row's silver pairs labelled by the same seed's {FirstSilver.Row}, then the cross-encoder-gate-cosent row's STSb training",
+            (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.CosineRanking, learningRate: TrainingOptions.PaperLearningRate, first: GateAugmentedFirst), BiEncoder: false, Gated: true),
         new(StudentSilver.Row, $"Augmented SBERT's student teaching back: all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on more silver pairs of STSb train sentences (each with its {StudentSilver.Neighbours} nearest others and {StudentSilver.Random} random ones), drawn and labelled by the cosine of the same seed's {StudentSilver.Teacher} bi-encoder, then STSb",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, first: SilverFirst(StudentSilver)), BiEncoder: false),
     };
@@ -656,6 +671,7 @@ public static partial class Table2SupervisedSts
         var options = new CrossEncoderTrainingOptions
         {
             Epochs = 1, Seed = seed, Precision = s.Ctx.TrainingPrecision, Log = s.Ctx.Log.WriteLine, HeadLearningRate = layout.HeadLearningRate,
+            Loss = stage.Loss, LearningRate = stage.LearningRate,
         };
         string? resume = ResumableStage(s, stage.StageRow, seed, stage.Stage, options);
         new CrossEncoderTrainer(model, options).Train(stage.Pairs(s, seed), resume);
