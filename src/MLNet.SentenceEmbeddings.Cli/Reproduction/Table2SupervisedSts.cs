@@ -199,6 +199,9 @@ public static partial class Table2SupervisedSts
     private static readonly CrossEncoderFirstStage GateAugmentedFirst = new("cross-encoder-gate-augmented-stage", "silver", NumLabels: 1,
         (s, seed) => SilverFromCrossEncoder(s, seed, FirstSilver.Row), Gated, CrossEncoderLoss.CosineRanking, TrainingOptions.PaperLearningRate);
 
+    /// <summary><see cref="GateAugmentedFirst"/> with no gate, all 6 layers reading each sentence alone: its row's control.</summary>
+    private static readonly CrossEncoderFirstStage ApartAugmentedFirst = GateAugmentedFirst with { StageRow = "cross-encoder-apart-6-augmented-stage", Layout = Apart(6) };
+
     /// <summary>A row under the <see cref="Gated"/> layout from <paramref name="start"/>.</summary>
     private static (double, TrainingEvaluation?) TrainGated(Setup s, int seed, string row, string start, CrossEncoderLoss? loss = null,
         double learningRate = CrossEncoderTrainingOptions.DefaultLearningRate, CrossEncoderFirstStage? first = null) =>
@@ -285,6 +288,10 @@ public static partial class Table2SupervisedSts
         // pair adds what it adds to the plain model, this is the row that could stand above Augmented SBERT.
         new("cross-encoder-gate-augmented", $"Augmented SBERT with the cross-encoder-gate-cosent row as the student: under the gated layout, first 1 epoch of CoSENT at 2e-5 on the augmented-cosent row's silver pairs labelled by the same seed's {FirstSilver.Row}, then the cross-encoder-gate-cosent row's STSb training",
             (s, key, seed) => TrainGated(s, seed, key, Model, CrossEncoderLoss.CosineRanking, learningRate: TrainingOptions.PaperLearningRate, first: GateAugmentedFirst), BiEncoder: false, Gated: true),
+        // Its control, as cross-encoder-apart-6-cosent is gate-cosent's: Augmented SBERT's bi-encoder run through the
+        // cross-encoder's code, so that what the gate adds is read apart from what the code path draws differently.
+        new("cross-encoder-apart-6-augmented", "the cross-encoder-gate-augmented row with no gate, all 6 layers reading each sentence alone (the cross-encoder-apart-6 layout) in its first stage and on STSb: that row's control",
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, first: ApartAugmentedFirst, layout: Apart(6), loss: CrossEncoderLoss.CosineRanking, learningRate: TrainingOptions.PaperLearningRate), BiEncoder: false),
         new(StudentSilver.Row, $"Augmented SBERT's student teaching back: all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on more silver pairs of STSb train sentences (each with its {StudentSilver.Neighbours} nearest others and {StudentSilver.Random} random ones), drawn and labelled by the cosine of the same seed's {StudentSilver.Teacher} bi-encoder, then STSb",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, first: SilverFirst(StudentSilver)), BiEncoder: false),
     };
