@@ -379,6 +379,35 @@ public class Table2SupervisedStsTests
     }
 
     /// <summary>
+    /// The gated cross-encoder as Augmented SBERT's student, and its gate-less control, in one invocation: each trains
+    /// its own first stage on the teacher's labels under the row's own layout (a stage whose layout differed from its
+    /// row's would stop the row), and only the gated one has a gate to report.
+    /// </summary>
+    [TestMethod]
+    public void TheGatedStudentAndItsControlEachTrainTheirOwnFirstStage()
+    {
+        string dir = Fixtures.NewTempDir(), report = Path.Combine(dir, "reproduction.md"), artifacts = Path.Combine(dir, "artifacts");
+        string Folder(string name) => Table2SupervisedSts.ModelFolder(artifacts, Table2SupervisedSts.ModelsFolderName, name, 1, 1, Precision.Float32, quick: true);
+        // The sampler and the teacher kept untrained, so that the test trains the two rows alone.
+        using (var encoder = SentenceEncoder.Load(Table2SupervisedSts.Model)) encoder.Save(Folder("nli-regression"));
+        using (var teacher = CrossEncoder.Load(Table2SupervisedSts.Model, numLabels: 1, seed: 1)) teacher.Save(Folder("cross-encoder-silver"));
+        const string Gated = "cross-encoder-gate-augmented", Control = "cross-encoder-apart-6-augmented";
+        var (code, stdout, stderr) = ChildProcess.RunDll(Path.Combine(AppContext.BaseDirectory, "sbert.dll"),
+            "reproduce", "--quick", "--tables", "2", "--seeds", "1", "--rows", $"{Gated},{Control}", "--output", report, "--artifacts", artifacts);
+        Assert.AreEqual(0, code, stderr + stdout);
+        StringAssert.Contains(stdout, "silver pairs of STSb train sentences labelled by cross-encoder-silver");
+        Assert.IsFalse(stdout.Contains("training cross-encoder-silver now", StringComparison.Ordinal), "the kept teacher was trained again:\n" + stdout);
+        var runs = JsonNode.Parse(File.ReadAllText(Path.Combine(artifacts, Table2SupervisedSts.RunsFileName)))!.AsObject();
+        foreach (string row in new[] { Gated, Control })
+        {
+            Assert.IsTrue(Directory.Exists(Folder(row + "-stage")) && Directory.Exists(Folder(row)), $"{row}: the stage and the final model are kept");
+            Assert.IsTrue(runs[Table2SupervisedSts.RunKey(row, 1, 1, Train, Eval, Eval, Precision.Float32)]?["test"]?.GetValue<double>() is > -100 and <= 100, runs.ToJsonString());
+        }
+        StringAssert.Contains(stdout, $"{Gated} seed 1: cross-sentence gate per layer");
+        Assert.IsFalse(stdout.Contains($"{Control} seed 1: cross-sentence gate", StringComparison.Ordinal), stdout);
+    }
+
+    /// <summary>
     /// Runs <c>sbert reproduce --quick --tables 2</c> on a runs file holding <paramref name="runs"/> (in the artifacts
     /// folder, or with <paramref name="keptApart"/> in a folder named by --kept), checks that nothing trained, and returns the report.
     /// </summary>
