@@ -8,22 +8,34 @@ namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 public static partial class Table2SupervisedSts
 {
     /// <summary>Silver pairs of STSb train sentences (<see cref="SilverSample"/>), drawn and labelled by the same seed's bi-encoder of <paramref name="recipe"/>.</summary>
-    private static List<TrainingExample> SilverFromBiEncoder(Setup s, int seed, SilverRecipe recipe)
+    private static List<TrainingExample> SilverFromBiEncoder(Setup s, int seed, SilverRecipe recipe) => Labelled(s, seed, recipe, recipe.Teacher, () =>
     {
         using var teacher = SentenceEncoder.Load(TrainedEncoder(s.Ctx, recipe.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
         return Silver(s, SilverSample(s, seed, recipe), p => SilverPairs.CosineLabels(teacher, p), recipe.Teacher);
-    }
+    });
 
     /// <summary>
     /// The same silver pairs as the cross-encoder-silver row's, labelled instead by the same-seed model of the
     /// cross-encoder row <paramref name="teacherRow"/> (Augmented SBERT's teacher), trained first when no earlier run left it.
     /// </summary>
-    private static List<TrainingExample> SilverFromCrossEncoder(Setup s, int seed, string teacherRow)
+    private static List<TrainingExample> SilverFromCrossEncoder(Setup s, int seed, string teacherRow) => Labelled(s, seed, FirstSilver, teacherRow, () =>
     {
         string folder = ModelFolder(s.Ctx, teacherRow, seed);
         if (!ReproductionContext.IsKept(folder)) TrainAndKeep(s, Rows.Single(r => r.Key == teacherRow), seed);
         using var teacher = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = s.Ctx.Threads });
         return Silver(s, SilverSample(s, seed, FirstSilver), p => teacher.Predict(p), teacherRow);
+    });
+
+    /// <summary>The seed's pairs of <paramref name="recipe"/>'s draw as labelled by <paramref name="labeller"/>: labelled once per run (<see cref="Setup.SilverLabels"/>).</summary>
+    private static List<TrainingExample> Labelled(Setup s, int seed, SilverRecipe recipe, string labeller, Func<List<TrainingExample>> label)
+    {
+        var key = (recipe.Teacher, recipe.Neighbours, recipe.Random, labeller, seed);
+        if (s.SilverLabels.TryGetValue(key, out var labelled))
+        {
+            s.Ctx.Log.WriteLine($"table 2: seed {seed}: the {labelled.Count:N0} silver pairs labelled by {labeller} earlier in this run, used again");
+            return labelled;
+        }
+        return s.SilverLabels[key] = label();
     }
 
     /// <summary>
@@ -34,13 +46,15 @@ public static partial class Table2SupervisedSts
     /// </summary>
     private static List<(string First, string Second)> SilverSample(Setup s, int seed, SilverRecipe recipe)
     {
-        if (s.SilverSamples.TryGetValue((recipe, seed), out var drawn)) return drawn;
+        // Keyed by the draw, not the row, so rows that draw alike (cross-encoder-silver, gate-silver) share it.
+        var key = (recipe.Teacher, recipe.Neighbours, recipe.Random, seed);
+        if (s.SilverSamples.TryGetValue(key, out var drawn)) return drawn;
         using var sampler = SentenceEncoder.Load(TrainedEncoder(s.Ctx, recipe.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
         var gold = s.Train.Select(e => (e.Texts[0]!, e.Texts[1]!)).ToList();
         var heldOut = s.Dev.Concat(s.Test).Select(p => (p.Sentence1, p.Sentence2));
         drawn = SilverPairs.Sample(sampler, gold.SelectMany(p => new[] { p.Item1, p.Item2 }).ToList(), recipe.Neighbours, recipe.Random, seed, exclude: gold.Concat(heldOut));
         s.Ctx.Log.WriteLine($"table 2: seed {seed}: {recipe.Teacher} drew {drawn.Count:N0} silver pairs ({recipe.Neighbours} nearest and {recipe.Random} random per STSb train sentence)");
-        return s.SilverSamples[(recipe, seed)] = drawn;
+        return s.SilverSamples[key] = drawn;
     }
 
     private static List<TrainingExample> Silver(Setup s, List<(string First, string Second)> pairs, Func<IReadOnlyList<(string? First, string? Second)>, float[]> teacher, string teacherName)

@@ -91,10 +91,16 @@ public static partial class Table2SupervisedSts
         List<SentencePair> Test, int EvaluationSteps)
     {
         /// <summary>
-        /// Each (recipe, seed)'s drawn pairs, so Augmented SBERT's bi-encoder reuses the pairs its teacher trained on in
+        /// Each draw's pairs (sampling bi-encoder, neighbours, random partners, seed), so Augmented SBERT's bi-encoder reuses the pairs its teacher trained on in
         /// the same run instead of searching STSb train's sentences again (about a minute a seed).
         /// </summary>
-        public Dictionary<(SilverRecipe Recipe, int Seed), List<(string First, string Second)>> SilverSamples { get; } = new();
+        public Dictionary<(string Sampler, int Neighbours, int Random, int Seed), List<(string First, string Second)>> SilverSamples { get; } = new();
+
+        /// <summary>
+        /// Each draw's pairs as labelled by a teacher, so rows that learn from one teacher in the same run (a student
+        /// and its control) have its ~22k pairs labelled once instead of once per row (about a minute each).
+        /// </summary>
+        public Dictionary<(string Sampler, int Neighbours, int Random, string Labeller, int Seed), List<TrainingExample>> SilverLabels { get; } = new();
     }
 
     /// <summary>
@@ -291,7 +297,7 @@ public static partial class Table2SupervisedSts
         // Its control, as cross-encoder-apart-6-cosent is gate-cosent's: Augmented SBERT's bi-encoder run through the
         // cross-encoder's code, so that what the gate adds is read apart from what the code path draws differently.
         new("cross-encoder-apart-6-augmented", "the cross-encoder-gate-augmented row with no gate, all 6 layers reading each sentence alone (the cross-encoder-apart-6 layout) in its first stage and on STSb: that row's control",
-            (s, key, seed) => TrainCrossEncoder(s, seed, key, first: ApartAugmentedFirst, layout: Apart(6), loss: CrossEncoderLoss.CosineRanking, learningRate: TrainingOptions.PaperLearningRate), BiEncoder: false),
+            (s, key, seed) => TrainCrossEncoder(s, seed, key, first: ApartAugmentedFirst, loss: CrossEncoderLoss.CosineRanking, learningRate: TrainingOptions.PaperLearningRate), BiEncoder: false),
         new(StudentSilver.Row, $"Augmented SBERT's student teaching back: all-MiniLM-L6-v2 as a cross-encoder, first 1 epoch on more silver pairs of STSb train sentences (each with its {StudentSilver.Neighbours} nearest others and {StudentSilver.Random} random ones), drawn and labelled by the cosine of the same seed's {StudentSilver.Teacher} bi-encoder, then STSb",
             (s, key, seed) => TrainCrossEncoder(s, seed, key, first: SilverFirst(StudentSilver)), BiEncoder: false),
     };
@@ -633,11 +639,11 @@ public static partial class Table2SupervisedSts
 
     /// <param name="first">A first stage from all-MiniLM-L6-v2 (<see cref="CrossEncoderFirstStage"/>); STSb starts from its model.</param>
     /// <param name="start">Where STSb starts without a first stage: an embedded model's name or a folder.</param>
-    /// <param name="layout">The row's layout; the first stage's when there is one (the two must agree).</param>
+    /// <param name="layout">The row's layout; by default the first stage's, else BERT's pair layout (a row that names both: the two must agree).</param>
     private static (double, TrainingEvaluation?) TrainCrossEncoder(Setup s, int seed, string row, CrossEncoderFirstStage? first = null, bool bothOrders = false,
         CrossEncoderLayout? layout = null, CrossEncoderLoss? loss = null, string start = Model, double learningRate = CrossEncoderTrainingOptions.DefaultLearningRate)
     {
-        layout ??= PairLayout;
+        layout ??= first?.Layout ?? PairLayout;
         if (first is not null)
         {
             if (start != Model) throw new ArgumentException($"row {row}: a first stage starts from {Model}, so it cannot also start from {start}.", nameof(start));
