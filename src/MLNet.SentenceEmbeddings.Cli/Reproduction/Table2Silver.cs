@@ -8,53 +8,51 @@ namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 public static partial class Table2SupervisedSts
 {
     /// <summary>Silver pairs of STSb train sentences (<see cref="SilverSample"/>), drawn and labelled by the same seed's bi-encoder of <paramref name="recipe"/>.</summary>
-    private static List<TrainingExample> SilverFromBiEncoder(Setup s, int seed, SilverRecipe recipe) => Labelled(s, seed, recipe, recipe.Teacher, () =>
+    private static List<TrainingExample> SilverFromBiEncoder(Setup s, int seed, SilverRecipe recipe) => Labelled(s, recipe.Draw(seed), recipe.Teacher, () =>
     {
         using var teacher = SentenceEncoder.Load(TrainedEncoder(s.Ctx, recipe.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
-        return Silver(s, SilverSample(s, seed, recipe), p => SilverPairs.CosineLabels(teacher, p), recipe.Teacher);
+        return Silver(s, SilverSample(s, recipe.Draw(seed)), p => SilverPairs.CosineLabels(teacher, p), recipe.Teacher);
     });
 
     /// <summary>
     /// The same silver pairs as the cross-encoder-silver row's, labelled instead by the same-seed model of the
     /// cross-encoder row <paramref name="teacherRow"/> (Augmented SBERT's teacher), trained first when no earlier run left it.
     /// </summary>
-    private static List<TrainingExample> SilverFromCrossEncoder(Setup s, int seed, string teacherRow) => Labelled(s, seed, FirstSilver, teacherRow, () =>
+    private static List<TrainingExample> SilverFromCrossEncoder(Setup s, int seed, string teacherRow) => Labelled(s, FirstSilver.Draw(seed), teacherRow, () =>
     {
         string folder = ModelFolder(s.Ctx, teacherRow, seed);
         if (!ReproductionContext.IsKept(folder)) TrainAndKeep(s, Rows.Single(r => r.Key == teacherRow), seed);
         using var teacher = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = s.Ctx.Threads });
-        return Silver(s, SilverSample(s, seed, FirstSilver), p => teacher.Predict(p), teacherRow);
+        return Silver(s, SilverSample(s, FirstSilver.Draw(seed)), p => teacher.Predict(p), teacherRow);
     });
 
-    /// <summary>The seed's pairs of <paramref name="recipe"/>'s draw as labelled by <paramref name="labeller"/>: labelled once per run (<see cref="Setup.SilverLabels"/>).</summary>
-    private static List<TrainingExample> Labelled(Setup s, int seed, SilverRecipe recipe, string labeller, Func<List<TrainingExample>> label)
+    /// <summary>The pairs of <paramref name="draw"/> as labelled by <paramref name="labeller"/>: labelled once per run (<see cref="Setup.SilverLabels"/>).</summary>
+    private static List<TrainingExample> Labelled(Setup s, SilverDraw draw, string labeller, Func<List<TrainingExample>> label)
     {
-        var key = (recipe.Teacher, recipe.Neighbours, recipe.Random, labeller, seed);
+        var key = (draw, labeller);
         if (s.SilverLabels.TryGetValue(key, out var labelled))
         {
-            s.Ctx.Log.WriteLine($"table 2: seed {seed}: the {labelled.Count:N0} silver pairs labelled by {labeller} earlier in this run, used again");
+            s.Ctx.Log.WriteLine($"table 2: seed {draw.Seed}: the {labelled.Count:N0} silver pairs labelled by {labeller} earlier in this run, used again");
             return labelled;
         }
         return s.SilverLabels[key] = label();
     }
 
     /// <summary>
-    /// Pairs of STSb train sentences drawn by the same seed's bi-encoder of <paramref name="recipe"/>, never a train, dev
+    /// Pairs of STSb train sentences drawn by the seed's bi-encoder <paramref name="draw"/> names, never a train, dev
     /// or test pair: STSb repeats sentences across its splits, and about 60 dev and 60 test pairs are two train
     /// sentences (a first run drew 21 of them), which the silver set would otherwise teach before dev chooses the step
     /// and test scores it. Drawn once per run (<see cref="Setup.SilverSamples"/>).
     /// </summary>
-    private static List<(string First, string Second)> SilverSample(Setup s, int seed, SilverRecipe recipe)
+    private static List<(string First, string Second)> SilverSample(Setup s, SilverDraw draw)
     {
-        // Keyed by the draw, not the row, so rows that draw alike (cross-encoder-silver, gate-silver) share it.
-        var key = (recipe.Teacher, recipe.Neighbours, recipe.Random, seed);
-        if (s.SilverSamples.TryGetValue(key, out var drawn)) return drawn;
-        using var sampler = SentenceEncoder.Load(TrainedEncoder(s.Ctx, recipe.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
+        if (s.SilverSamples.TryGetValue(draw, out var drawn)) return drawn;
+        using var sampler = SentenceEncoder.Load(TrainedEncoder(s.Ctx, draw.Sampler, draw.Seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
         var gold = s.Train.Select(e => (e.Texts[0]!, e.Texts[1]!)).ToList();
         var heldOut = s.Dev.Concat(s.Test).Select(p => (p.Sentence1, p.Sentence2));
-        drawn = SilverPairs.Sample(sampler, gold.SelectMany(p => new[] { p.Item1, p.Item2 }).ToList(), recipe.Neighbours, recipe.Random, seed, exclude: gold.Concat(heldOut));
-        s.Ctx.Log.WriteLine($"table 2: seed {seed}: {recipe.Teacher} drew {drawn.Count:N0} silver pairs ({recipe.Neighbours} nearest and {recipe.Random} random per STSb train sentence)");
-        return s.SilverSamples[key] = drawn;
+        drawn = SilverPairs.Sample(sampler, gold.SelectMany(p => new[] { p.Item1, p.Item2 }).ToList(), draw.Neighbours, draw.Random, draw.Seed, exclude: gold.Concat(heldOut));
+        s.Ctx.Log.WriteLine($"table 2: seed {draw.Seed}: {draw.Sampler} drew {drawn.Count:N0} silver pairs ({draw.Neighbours} nearest and {draw.Random} random per STSb train sentence)");
+        return s.SilverSamples[draw] = drawn;
     }
 
     private static List<TrainingExample> Silver(Setup s, List<(string First, string Second)> pairs, Func<IReadOnlyList<(string? First, string? Second)>, float[]> teacher, string teacherName)

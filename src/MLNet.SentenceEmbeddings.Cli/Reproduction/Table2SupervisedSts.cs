@@ -91,16 +91,16 @@ public static partial class Table2SupervisedSts
         List<SentencePair> Test, int EvaluationSteps)
     {
         /// <summary>
-        /// Each draw's pairs (sampling bi-encoder, neighbours, random partners, seed), so Augmented SBERT's bi-encoder reuses the pairs its teacher trained on in
-        /// the same run instead of searching STSb train's sentences again (about a minute a seed).
+        /// Each draw's pairs, so Augmented SBERT's bi-encoder reuses the pairs its teacher trained on in the same run
+        /// instead of searching STSb train's sentences again (about a minute a seed).
         /// </summary>
-        public Dictionary<(string Sampler, int Neighbours, int Random, int Seed), List<(string First, string Second)>> SilverSamples { get; } = new();
+        public Dictionary<SilverDraw, List<(string First, string Second)>> SilverSamples { get; } = new();
 
         /// <summary>
         /// Each draw's pairs as labelled by a teacher, so rows that learn from one teacher in the same run (a student
         /// and its control) have its ~22k pairs labelled once instead of once per row (about a minute each).
         /// </summary>
-        public Dictionary<(string Sampler, int Neighbours, int Random, string Labeller, int Seed), List<TrainingExample>> SilverLabels { get; } = new();
+        public Dictionary<(SilverDraw Draw, string Labeller), List<TrainingExample>> SilverLabels { get; } = new();
     }
 
     /// <summary>
@@ -108,7 +108,17 @@ public static partial class Table2SupervisedSts
     /// the semantic-search neighbours and random partners drawn per STSb train sentence. The stage model is kept as
     /// "{Row}-stage".
     /// </summary>
-    private sealed record SilverRecipe(string Row, string Teacher, int Neighbours, int Random);
+    private sealed record SilverRecipe(string Row, string Teacher, int Neighbours, int Random)
+    {
+        // A method, not a property: the recipe's text is part of the run key, and a property would print in it.
+        public SilverDraw Draw(int seed) => new(Teacher, Neighbours, Random, seed);
+    }
+
+    /// <summary>
+    /// What a seed's silver pairs depend on, and so what they are kept under for the run: rows whose recipes draw alike
+    /// (cross-encoder-silver and gate-silver) share one draw and its labels.
+    /// </summary>
+    private readonly record struct SilverDraw(string Sampler, int Neighbours, int Random, int Seed);
 
     /// <summary>
     /// A cross-encoder's first stage: all-MiniLM-L6-v2 under a new head of <paramref name="NumLabels"/> outputs, one
