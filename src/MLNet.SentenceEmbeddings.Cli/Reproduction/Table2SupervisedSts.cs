@@ -110,7 +110,7 @@ public static partial class Table2SupervisedSts
     /// </summary>
     private sealed record SilverRecipe(string Row, string Teacher, int Neighbours, int Random)
     {
-        // A method, not a property: the recipe's text is part of the run key, and a property would print in it.
+        // A method, not a property: a property would print in the recipe's text, which RecipeVersion is pinned to.
         public SilverDraw Draw(int seed) => new(Teacher, Neighbours, Random, seed);
     }
 
