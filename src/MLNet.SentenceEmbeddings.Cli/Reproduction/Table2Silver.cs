@@ -8,23 +8,31 @@ namespace MLNet.SentenceEmbeddings.Cli.Reproduction;
 public static partial class Table2SupervisedSts
 {
     /// <summary>Silver pairs of STSb train sentences (<see cref="SilverSample"/>), drawn and labelled by the same seed's bi-encoder of <paramref name="recipe"/>.</summary>
-    private static List<TrainingExample> SilverFromBiEncoder(Setup s, int seed, SilverRecipe recipe) => Labelled(s, recipe.Draw(seed), recipe.Teacher, () =>
+    private static List<TrainingExample> SilverFromBiEncoder(Setup s, int seed, SilverRecipe recipe)
     {
-        using var teacher = SentenceEncoder.Load(TrainedEncoder(s.Ctx, recipe.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
-        return Silver(s, SilverSample(s, recipe.Draw(seed)), p => SilverPairs.CosineLabels(teacher, p), recipe.Teacher);
-    });
+        var draw = recipe.Draw(seed);
+        return Labelled(s, draw, recipe.Teacher, () =>
+        {
+            using var teacher = SentenceEncoder.Load(TrainedEncoder(s.Ctx, recipe.Teacher, seed), new SentenceEncoderOptions { Threads = s.Ctx.Threads });
+            return Silver(s, SilverSample(s, draw), p => SilverPairs.CosineLabels(teacher, p), recipe.Teacher);
+        });
+    }
 
     /// <summary>
     /// The same silver pairs as the cross-encoder-silver row's, labelled instead by the same-seed model of the
     /// cross-encoder row <paramref name="teacherRow"/> (Augmented SBERT's teacher), trained first when no earlier run left it.
     /// </summary>
-    private static List<TrainingExample> SilverFromCrossEncoder(Setup s, int seed, string teacherRow) => Labelled(s, FirstSilver.Draw(seed), teacherRow, () =>
+    private static List<TrainingExample> SilverFromCrossEncoder(Setup s, int seed, string teacherRow)
     {
-        string folder = ModelFolder(s.Ctx, teacherRow, seed);
-        if (!ReproductionContext.IsKept(folder)) TrainAndKeep(s, Rows.Single(r => r.Key == teacherRow), seed);
-        using var teacher = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = s.Ctx.Threads });
-        return Silver(s, SilverSample(s, FirstSilver.Draw(seed)), p => teacher.Predict(p), teacherRow);
-    });
+        var draw = FirstSilver.Draw(seed);
+        return Labelled(s, draw, teacherRow, () =>
+        {
+            string folder = ModelFolder(s.Ctx, teacherRow, seed);
+            if (!ReproductionContext.IsKept(folder)) TrainAndKeep(s, Rows.Single(r => r.Key == teacherRow), seed);
+            using var teacher = CrossEncoder.Load(folder, options: new EncoderOptions { Threads = s.Ctx.Threads });
+            return Silver(s, SilverSample(s, draw), p => teacher.Predict(p), teacherRow);
+        });
+    }
 
     /// <summary>The pairs of <paramref name="draw"/> as labelled by <paramref name="labeller"/>: labelled once per run (<see cref="Setup.SilverLabels"/>).</summary>
     private static List<TrainingExample> Labelled(Setup s, SilverDraw draw, string labeller, Func<List<TrainingExample>> label)
